@@ -1,0 +1,949 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/defs.c - read definition documents (AWS CLI output and the hand-written form) into the topology. */
+#include "config.h"
+#include "topology.h"
+
+#include "arena.h"
+#include "diag.h"
+#include "doc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFS_MAX_FILE (1024u * 1024u * 1024u)	/* 1 GiB: beyond that, refuse */
+#define DEFS_MAX_DEPTH 16			/* directory nesting */
+
+/* Context while reading one file. */
+struct reader {
+	struct topology *t;
+	struct diag *d;
+	const char *file;	/* in t->arena: nodes keep pointing to it */
+	unsigned errors_before;
+};
+
+/* Fields dnsd reads or knowingly ignores, per object; anything else gets
+ * a warning, since a typo in a hand-written file would otherwise pass. */
+static const char *const vpc_fields[] = {
+	"VpcId", "CidrBlock", "CidrBlockAssociationSet", "Ipv6CidrBlockAssociationSet",
+	"IsDefault", "Region", "EnableDnsSupport", "EnableDnsHostnames", "Subnets",
+	"VpcEndpoints", "NetworkInterfaces", "DhcpOptionsId", "State", "OwnerId",
+	"InstanceTenancy", "Tags", "BlockPublicAccessStates", "EncryptionControl", NULL
+};
+static const char *const subnet_fields[] = {
+	"SubnetId", "VpcId", "AvailabilityZone", "AvailabilityZoneId", "CidrBlock",
+	"Ipv6CidrBlockAssociationSet", "AvailableIpAddressCount", "DefaultForAz",
+	"EnableLniAtDeviceIndex", "MapPublicIpOnLaunch", "MapCustomerOwnedIpOnLaunch",
+	"CustomerOwnedIpv4Pool", "State", "OwnerId", "AssignIpv6AddressOnCreation",
+	"Tags", "SubnetArn", "OutpostArn", "EnableDns64", "Ipv6Native",
+	"PrivateDnsNameOptionsOnLaunch", "BlockPublicAccessStates", "Type",
+	"Ipv4IpamPoolId", "Ipv6IpamPoolId", NULL
+};
+static const char *const eni_fields[] = {
+	"NetworkInterfaceId", "SubnetId", "VpcId", "AvailabilityZone",
+	"AvailabilityZoneId", "Description", "Status", "PrivateIpAddress",
+	"PrivateIpAddresses", "Ipv6Address", "Ipv6Addresses", "Healthy",
+	"Association", "Attachment", "ConnectionTrackingConfiguration", "Groups",
+	"InterfaceType", "MacAddress", "OutpostArn", "OwnerId", "PrivateDnsName",
+	"PublicDnsName", "PublicIpDnsNameOptions", "Ipv4Prefixes", "Ipv6Prefixes",
+	"RequesterId", "RequesterManaged", "SourceDestCheck", "TagSet", "Tags",
+	"DenyAllIgwTraffic", "Ipv6Native", "Operator", "AssociatedSubnets", NULL
+};
+static const char *const endpoint_fields[] = {
+	"VpcEndpointId", "VpcEndpointType", "VpcId", "ServiceName", "State",
+	"IpAddressType", "DnsOptions", "PrivateDnsEnabled", "SubnetIds",
+	"NetworkInterfaceIds", "DnsEntries", "ServiceRegion", "NetworkInterfaces",
+	"PolicyDocument", "RouteTableIds", "Groups", "RequesterManaged",
+	"CreationTimestamp", "Tags", "OwnerId", "LastError", "Ipv4Prefixes",
+	"Ipv6Prefixes", "FailureReason", "ServiceNetworkArn",
+	"ResourceConfigurationArn", NULL
+};
+static const char *const dns_options_fields[] = {
+	"DnsRecordIpType", "PrivateDnsOnlyForInboundResolverEndpoint",
+	"PrivateDnsPreference", "PrivateDnsSpecifiedDomains", NULL
+};
+static const char *const service_fields[] = {
+	"ServiceName", "ServiceId", "ServiceType", "ServiceRegion",
+	"AvailabilityZoneIds", "AvailabilityZones", "Owner", "BaseEndpointDnsNames",
+	"PrivateDnsName", "PrivateDnsNames", "VpcEndpointPolicySupported",
+	"AcceptanceRequired", "ManagesVpcEndpoints", "PayerResponsibility", "Tags",
+	"PrivateDnsNameVerificationState", "SupportedIpAddressTypes",
+	"SupportedRegions", "RemoteAccessEnabled", NULL
+};
+static const char *const dnsd_fields[] = { "DefaultVpc", "Health", NULL };
+static const char *const health_fields[] = {
+	"AvailabilityZone", "NetworkInterfaceId", "VpcEndpointId", "Healthy", NULL
+};
+
+static void
+check_fields(struct reader *r, const struct doc_node *obj, const char *const *known,
+	const char *what)
+{
+	for (size_t i = 0; i < obj->count; i++) {
+		const char *k = obj->pairs[i].key->str;
+		const char *const *f = known;
+		while (*f && strcmp(*f, k) != 0)
+			f++;
+		if (!*f)
+			diag_warn(r->d, r->file, obj->pairs[i].key->line,
+				"unknown field '%s' in %s, ignored", k, what);
+	}
+}
+
+static const char *
+copy_str(struct reader *r, const char *s)
+{
+	return arena_strdup(r->t->arena, s);
+}
+
+/* A string field: NULL when absent or null; an error when of the wrong kind. */
+static const char *
+str_field(struct reader *r, const struct doc_node *obj, const char *key,
+	bool required, const char *what)
+{
+	const struct doc_node *v = doc_get(obj, key);
+	if (!v || doc_is_null(v)) {
+		if (required)
+			diag_error(r->d, r->file, obj->line, "%s has no %s", what, key);
+		return NULL;
+	}
+	const char *s = doc_str(v);
+	if (!s || !*s) {
+		diag_error(r->d, r->file, v->line, "%s: %s must be a non-empty string", what, key);
+		return NULL;
+	}
+	return copy_str(r, s);
+}
+
+/* A boolean field, also in describe-vpc-attribute's {"Value": b} shape. */
+static int
+bool_field(struct reader *r, const struct doc_node *obj, const char *key, const char *what)
+{
+	const struct doc_node *v = doc_get(obj, key);
+	bool b;
+	if (!v || doc_is_null(v))
+		return TRI_UNSET;
+	if (v->kind == DOC_MAP && doc_get(v, "Value"))
+		v = doc_get(v, "Value");
+	if (!doc_bool(v, &b)) {
+		diag_error(r->d, r->file, v->line, "%s: %s must be true or false", what, key);
+		return TRI_UNSET;
+	}
+	return b ? TRI_YES : TRI_NO;
+}
+
+static const struct doc_node *
+seq_field(struct reader *r, const struct doc_node *obj, const char *key, const char *what)
+{
+	const struct doc_node *v = doc_get(obj, key);
+	if (!v || doc_is_null(v))
+		return NULL;
+	if (v->kind != DOC_SEQ) {
+		diag_error(r->d, r->file, v->line, "%s: %s must be a list", what, key);
+		return NULL;
+	}
+	return v;
+}
+
+static const struct doc_node *
+map_field(struct reader *r, const struct doc_node *obj, const char *key, const char *what)
+{
+	const struct doc_node *v = doc_get(obj, key);
+	if (!v || doc_is_null(v))
+		return NULL;
+	if (v->kind != DOC_MAP) {
+		diag_error(r->d, r->file, v->line, "%s: %s must be a mapping", what, key);
+		return NULL;
+	}
+	return v;
+}
+
+/* A list of strings, or of objects whose `member` is the string. */
+static const char **
+str_list(struct reader *r, const struct doc_node *obj, const char *key,
+	const char *member, unsigned *n, const char *what)
+{
+	const struct doc_node *seq = seq_field(r, obj, key, what);
+	*n = 0;
+	if (!seq || seq->count == 0)
+		return NULL;
+	const char **out = arena_alloc(r->t->arena, seq->count * sizeof(*out));
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < seq->count; i++) {
+		const struct doc_node *it = seq->items[i];
+		const char *s = NULL;
+		if (member && it->kind == DOC_MAP)
+			s = str_field(r, it, member, true, key);
+		else if (doc_str(it) && *doc_str(it))
+			s = copy_str(r, doc_str(it));
+		else
+			diag_error(r->d, r->file, it->line, "%s: %s holds a %s where a string belongs",
+				what, key, doc_kind_name(it->kind));
+		if (s)
+			out[(*n)++] = s;
+	}
+	return out;
+}
+
+static bool
+parse_prefix(struct reader *r, const struct doc_node *at, const char *text,
+	struct netprefix *out, const char *what)
+{
+	if (!netprefix_parse(text, false, out)) {
+		diag_error(r->d, r->file, at->line, "%s: '%s' is not an address block (like 10.0.0.0/16)",
+			what, text);
+		return false;
+	}
+	return true;
+}
+
+static bool
+parse_addr(struct reader *r, unsigned line, const char *text, int family,
+	struct netaddr *out, const char *what)
+{
+	if (!netaddr_parse(text, out) || (family && out->family != family)) {
+		diag_error(r->d, r->file, line, "%s: '%s' is not an %s address", what, text,
+			family == AF_INET6 ? "IPv6" : family == AF_INET ? "IPv4" : "IP");
+		return false;
+	}
+	return true;
+}
+
+static struct src
+src_at(struct reader *r, const struct doc_node *n)
+{
+	struct src s = { r->file, n->line };
+	return s;
+}
+
+/* Register an object under its id; a second definition is an error. */
+static bool
+register_id(struct reader *r, struct strmap *map, const char *id, void *obj,
+	const struct src *src_of_new, const struct src *(*src_of)(void *), const char *what)
+{
+	void *old = strmap_put(map, id, obj);
+	if (old == obj)
+		return true;
+	if (!old) {
+		diag_error(r->d, r->file, src_of_new->line, "out of memory");
+		return false;
+	}
+	const struct src *prev = src_of(old);
+	diag_error(r->d, r->file, src_of_new->line, "%s %s is defined twice (first at %s:%u)",
+		what, id, prev->file, prev->line);
+	return false;
+}
+
+static const struct src *vpc_src(void *p) { return &((struct topo_vpc *)p)->src; }
+static const struct src *subnet_src(void *p) { return &((struct topo_subnet *)p)->src; }
+static const struct src *eni_src(void *p) { return &((struct topo_eni *)p)->src; }
+static const struct src *endpoint_src(void *p) { return &((struct topo_endpoint *)p)->src; }
+static const struct src *service_src(void *p) { return &((struct topo_service *)p)->src; }
+
+static const struct doc_node *
+expect_map(struct reader *r, const struct doc_node *n, const char *what)
+{
+	if (n->kind != DOC_MAP) {
+		diag_error(r->d, r->file, n->line, "%s must be a mapping, not a %s", what,
+			doc_kind_name(n->kind));
+		return NULL;
+	}
+	return n;
+}
+
+/* ---- subnets ---- */
+
+static void
+read_subnet(struct reader *r, const struct doc_node *n, const char *vpc_id)
+{
+	struct topology *t = r->t;
+	if (!expect_map(r, n, "a subnet"))
+		return;
+	check_fields(r, n, subnet_fields, "a subnet");
+	struct topo_subnet *s = arena_zalloc(t->arena, sizeof(*s));
+	if (!s)
+		return;
+	s->src = src_at(r, n);
+	s->id = str_field(r, n, "SubnetId", true, "a subnet");
+	s->vpc_id = vpc_id ? vpc_id : str_field(r, n, "VpcId", true, "a subnet");
+	s->az = str_field(r, n, "AvailabilityZone", true, "a subnet");
+	s->az_id = str_field(r, n, "AvailabilityZoneId", false, "a subnet");
+	const char *cidr = str_field(r, n, "CidrBlock", false, "a subnet");
+	if (cidr)
+		s->has_v4 = parse_prefix(r, doc_get(n, "CidrBlock"), cidr, &s->v4, "a subnet");
+	unsigned n6 = 0;
+	const char **v6 = str_list(r, n, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock", &n6,
+		"a subnet");
+	if (n6) {
+		s->v6 = arena_zalloc(t->arena, n6 * sizeof(*s->v6));
+		for (unsigned i = 0; s->v6 && i < n6; i++)
+			if (parse_prefix(r, n, v6[i], &s->v6[s->n_v6], "a subnet"))
+				s->n_v6++;
+	}
+	if (!cidr && !n6)
+		diag_error(r->d, r->file, n->line, "subnet %s has no CidrBlock or IPv6 block",
+			s->id ? s->id : "?");
+	if (!s->id || !s->vpc_id || !s->az)
+		return;
+	if (!register_id(r, &t->subnet_by_id, s->id, s, &s->src, subnet_src, "subnet"))
+		return;
+	*t->subnets_tail = s;
+	t->subnets_tail = &s->next;
+	t->n_subnets++;
+}
+
+/* ---- network interfaces ---- */
+
+/* "VPC Endpoint Interface vpce-0123…" names the endpoint that owns an ENI. */
+static const char *
+endpoint_from_description(struct reader *r, const char *desc)
+{
+	static const char prefix[] = "VPC Endpoint Interface ";
+	if (!desc || strncmp(desc, prefix, sizeof(prefix) - 1) != 0)
+		return NULL;
+	return copy_str(r, desc + sizeof(prefix) - 1);
+}
+
+static void
+read_eni_addresses(struct reader *r, const struct doc_node *n, struct topo_eni *e)
+{
+	struct topology *t = r->t;
+	const struct doc_node *list4 = seq_field(r, n, "PrivateIpAddresses", "a network interface");
+	const struct doc_node *list6 = seq_field(r, n, "Ipv6Addresses", "a network interface");
+	size_t cap4 = 1 + (list4 ? list4->count : 0), cap6 = 1 + (list6 ? list6->count : 0);
+	e->v4 = arena_zalloc(t->arena, cap4 * sizeof(*e->v4));
+	e->v6 = arena_zalloc(t->arena, cap6 * sizeof(*e->v6));
+	if (!e->v4 || !e->v6)
+		return;
+	const char *primary = str_field(r, n, "PrivateIpAddress", false, "a network interface");
+	if (primary && parse_addr(r, n->line, primary, AF_INET, &e->v4[0], "a network interface"))
+		e->n_v4 = 1;
+	for (size_t i = 0; list4 && i < list4->count; i++) {
+		const struct doc_node *it = list4->items[i];
+		const char *a = it->kind == DOC_MAP ?
+			str_field(r, it, "PrivateIpAddress", true, "PrivateIpAddresses") :
+			doc_str(it);
+		struct netaddr addr;
+		if (!a || !parse_addr(r, it->line, a, AF_INET, &addr, "a network interface"))
+			continue;
+		bool dup = false;
+		for (unsigned j = 0; j < e->n_v4; j++)
+			dup |= netaddr_cmp(&e->v4[j], &addr) == 0;
+		if (!dup)
+			e->v4[e->n_v4++] = addr;
+	}
+	const char *v6 = str_field(r, n, "Ipv6Address", false, "a network interface");
+	if (v6 && parse_addr(r, n->line, v6, AF_INET6, &e->v6[0], "a network interface"))
+		e->n_v6 = 1;
+	for (size_t i = 0; list6 && i < list6->count; i++) {
+		const struct doc_node *it = list6->items[i];
+		const char *a = it->kind == DOC_MAP ?
+			str_field(r, it, "Ipv6Address", true, "Ipv6Addresses") : doc_str(it);
+		struct netaddr addr;
+		if (!a || !parse_addr(r, it->line, a, AF_INET6, &addr, "a network interface"))
+			continue;
+		bool dup = false;
+		for (unsigned j = 0; j < e->n_v6; j++)
+			dup |= netaddr_cmp(&e->v6[j], &addr) == 0;
+		if (!dup)
+			e->v6[e->n_v6++] = addr;
+	}
+}
+
+/* An ENI from describe-network-interfaces, or inline under an endpoint
+ * (then its id may be left out and is generated later). */
+static struct topo_eni *
+read_eni(struct reader *r, const struct doc_node *n, const char *vpc_id, bool inline_eni)
+{
+	struct topology *t = r->t;
+	if (!expect_map(r, n, "a network interface"))
+		return NULL;
+	check_fields(r, n, eni_fields, "a network interface");
+	struct topo_eni *e = arena_zalloc(t->arena, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->src = src_at(r, n);
+	e->id = str_field(r, n, "NetworkInterfaceId", !inline_eni, "a network interface");
+	e->subnet_id = str_field(r, n, "SubnetId", !inline_eni, "a network interface");
+	e->vpc_id = str_field(r, n, "VpcId", false, "a network interface");
+	if (!e->vpc_id)
+		e->vpc_id = vpc_id;
+	e->az = str_field(r, n, "AvailabilityZone", false, "a network interface");
+	e->status = str_field(r, n, "Status", false, "a network interface");
+	e->endpoint_id = endpoint_from_description(r,
+		str_field(r, n, "Description", false, "a network interface"));
+	e->healthy = bool_field(r, n, "Healthy", "a network interface");
+	read_eni_addresses(r, n, e);
+	if (!inline_eni && !e->id)
+		return NULL;
+	if (e->id && !register_id(r, &t->eni_by_id, e->id, e, &e->src, eni_src,
+		    "network interface"))
+		return NULL;
+	*t->enis_tail = e;
+	t->enis_tail = &e->next;
+	t->n_enis++;
+	return e;
+}
+
+/* ---- endpoints ---- */
+
+static enum ep_type
+parse_ep_type(struct reader *r, const struct doc_node *n, bool *ok)
+{
+	static const struct {
+		const char *name;
+		enum ep_type type;
+	} types[] = {
+		{ "Interface", EP_INTERFACE }, { "Gateway", EP_GATEWAY },
+		{ "GatewayLoadBalancer", EP_GATEWAY_LOAD_BALANCER },
+		{ "Resource", EP_RESOURCE }, { "ServiceNetwork", EP_SERVICE_NETWORK },
+	};
+	const char *s = str_field(r, n, "VpcEndpointType", false, "an endpoint");
+	*ok = true;
+	if (!s)
+		return EP_INTERFACE;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcasecmp(s, types[i].name) == 0)
+			return types[i].type;
+	diag_error(r->d, r->file, doc_get(n, "VpcEndpointType")->line,
+		"endpoint: VpcEndpointType '%s' is not Interface, Gateway, "
+		"GatewayLoadBalancer, Resource or ServiceNetwork", s);
+	*ok = false;
+	return EP_INTERFACE;
+}
+
+static unsigned
+parse_ip_address_type(struct reader *r, const struct doc_node *n)
+{
+	const char *s = str_field(r, n, "IpAddressType", false, "an endpoint");
+	if (!s)
+		return 0;
+	if (strcmp(s, "ipv4") == 0)
+		return IPF_V4;
+	if (strcmp(s, "ipv6") == 0)
+		return IPF_V6;
+	if (strcmp(s, "dualstack") == 0)
+		return IPF_V4 | IPF_V6;
+	diag_error(r->d, r->file, doc_get(n, "IpAddressType")->line,
+		"endpoint: IpAddressType '%s' is not ipv4, ipv6 or dualstack", s);
+	return 0;
+}
+
+static void
+read_dns_options(struct reader *r, const struct doc_node *n, struct topo_endpoint *ep)
+{
+	const struct doc_node *o = map_field(r, n, "DnsOptions", "an endpoint");
+	ep->dns_record_ip_type = DRT_UNSET;
+	ep->inbound_only = TRI_UNSET;
+	if (!o)
+		return;
+	check_fields(r, o, dns_options_fields, "DnsOptions");
+	const char *s = str_field(r, o, "DnsRecordIpType", false, "DnsOptions");
+	if (s) {
+		if (strcmp(s, "ipv4") == 0)
+			ep->dns_record_ip_type = DRT_IPV4;
+		else if (strcmp(s, "ipv6") == 0)
+			ep->dns_record_ip_type = DRT_IPV6;
+		else if (strcmp(s, "dualstack") == 0)
+			ep->dns_record_ip_type = DRT_DUALSTACK;
+		else if (strcmp(s, "service-defined") == 0)
+			ep->dns_record_ip_type = DRT_SERVICE_DEFINED;
+		else if (strcmp(s, "not-specified") != 0)
+			diag_error(r->d, r->file, doc_get(o, "DnsRecordIpType")->line,
+				"DnsOptions: DnsRecordIpType '%s' is not ipv4, ipv6, dualstack "
+				"or service-defined", s);
+	}
+	ep->inbound_only = bool_field(r, o, "PrivateDnsOnlyForInboundResolverEndpoint",
+		"DnsOptions");
+}
+
+static void
+read_inline_enis(struct reader *r, const struct doc_node *n, struct topo_endpoint *ep)
+{
+	const struct doc_node *list = seq_field(r, n, "NetworkInterfaces", "an endpoint");
+	if (!list || list->count == 0)
+		return;
+	ep->enis = arena_zalloc(r->t->arena, list->count * sizeof(*ep->enis));
+	if (!ep->enis)
+		return;
+	for (size_t i = 0; i < list->count; i++) {
+		struct topo_eni *e = read_eni(r, list->items[i], ep->vpc_id, true);
+		if (!e)
+			continue;
+		e->endpoint = ep;
+		if (!e->status)
+			e->status = "in-use";
+		ep->enis[ep->n_enis++] = e;
+	}
+}
+
+static void
+read_endpoint(struct reader *r, const struct doc_node *n, const char *vpc_id)
+{
+	struct topology *t = r->t;
+	bool ok;
+	if (!expect_map(r, n, "an endpoint"))
+		return;
+	check_fields(r, n, endpoint_fields, "an endpoint");
+	struct topo_endpoint *ep = arena_zalloc(t->arena, sizeof(*ep));
+	if (!ep)
+		return;
+	ep->src = src_at(r, n);
+	ep->id = str_field(r, n, "VpcEndpointId", false, "an endpoint");
+	ep->type = parse_ep_type(r, n, &ok);
+	ep->vpc_id = vpc_id ? vpc_id : str_field(r, n, "VpcId", true, "an endpoint");
+	ep->service_name = str_field(r, n, "ServiceName", true, "an endpoint");
+	ep->state = str_field(r, n, "State", false, "an endpoint");
+	ep->ip_address_type = parse_ip_address_type(r, n);
+	read_dns_options(r, n, ep);
+	int pdns = bool_field(r, n, "PrivateDnsEnabled", "an endpoint");
+	/* the API's default for interface endpoints is true */
+	ep->private_dns = pdns == TRI_UNSET ? ep->type == EP_INTERFACE : pdns == TRI_YES;
+	ep->subnet_ids = str_list(r, n, "SubnetIds", NULL, &ep->n_subnet_ids, "an endpoint");
+	ep->eni_ids = str_list(r, n, "NetworkInterfaceIds", NULL, &ep->n_eni_ids, "an endpoint");
+	ep->dns_names = str_list(r, n, "DnsEntries", "DnsName", &ep->n_dns_names, "an endpoint");
+	read_inline_enis(r, n, ep);
+	if (!ep->vpc_id || !ep->service_name || !ok)
+		return;
+	if (ep->id && !register_id(r, &t->endpoint_by_id, ep->id, ep, &ep->src, endpoint_src,
+		    "endpoint"))
+		return;
+	*t->endpoints_tail = ep;
+	t->endpoints_tail = &ep->next;
+	t->n_endpoints++;
+}
+
+/* ---- services (describe-vpc-endpoint-services) ---- */
+
+static void
+read_service(struct reader *r, const struct doc_node *n)
+{
+	struct topology *t = r->t;
+	if (!expect_map(r, n, "a service"))
+		return;
+	check_fields(r, n, service_fields, "a service");
+	struct topo_service *s = arena_zalloc(t->arena, sizeof(*s));
+	if (!s)
+		return;
+	s->src = src_at(r, n);
+	s->name = str_field(r, n, "ServiceName", true, "a service");
+	unsigned n_types = 0, n_base = 0, n_priv = 0, n_ip = 0;
+	const char **types = str_list(r, n, "ServiceType", "ServiceType", &n_types, "a service");
+	for (unsigned i = 0; i < n_types; i++) {
+		if (strcmp(types[i], "Interface") == 0)
+			s->types |= 1;
+		else if (strcmp(types[i], "Gateway") == 0)
+			s->types |= 2;
+	}
+	if (!s->types)
+		s->types = 1;
+	const char **base = str_list(r, n, "BaseEndpointDnsNames", NULL, &n_base, "a service");
+	if (n_base)
+		s->label = base[0];	/* trimmed to the label in topology_resolve */
+	const char **priv = str_list(r, n, "PrivateDnsNames", "PrivateDnsName", &n_priv, "a service");
+	const char *one = str_field(r, n, "PrivateDnsName", false, "a service");
+	if (!n_priv && one) {
+		priv = arena_alloc(t->arena, sizeof(*priv));
+		if (priv) {
+			priv[0] = one;
+			n_priv = 1;
+		}
+	}
+	s->private_names = priv;
+	s->n_private = n_priv;
+	const char **ips = str_list(r, n, "SupportedIpAddressTypes", NULL, &n_ip, "a service");
+	for (unsigned i = 0; i < n_ip; i++) {
+		if (strcmp(ips[i], "ipv4") == 0)
+			s->ip_types |= IPF_V4;
+		else if (strcmp(ips[i], "ipv6") == 0)
+			s->ip_types |= IPF_V6;
+	}
+	if (!s->ip_types)
+		s->ip_types = IPF_V4;
+	const char *state = str_field(r, n, "PrivateDnsNameVerificationState", false, "a service");
+	s->verified = !state || strcmp(state, "verified") == 0;
+	s->region = str_field(r, n, "ServiceRegion", false, "a service");
+	if (!s->name)
+		return;
+	if (!register_id(r, &t->service_by_name, s->name, s, &s->src, service_src, "service"))
+		return;
+	*t->services_tail = s;
+	t->services_tail = &s->next;
+	t->n_services++;
+}
+
+/* ---- VPCs ---- */
+
+static void
+read_vpc_cidrs(struct reader *r, const struct doc_node *n, struct topo_vpc *v)
+{
+	unsigned n4 = 0, n6 = 0;
+	const char *primary = str_field(r, n, "CidrBlock", false, "a VPC");
+	const char **more4 = str_list(r, n, "CidrBlockAssociationSet", "CidrBlock", &n4, "a VPC");
+	const char **more6 = str_list(r, n, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock", &n6,
+		"a VPC");
+	v->cidrs = arena_zalloc(r->t->arena, (1 + n4 + n6) * sizeof(*v->cidrs));
+	if (!v->cidrs)
+		return;
+	const char *all[1 + n4 + n6];
+	unsigned k = 0;
+	if (primary)
+		all[k++] = primary;
+	for (unsigned i = 0; i < n4; i++)
+		all[k++] = more4[i];
+	for (unsigned i = 0; i < n6; i++)
+		all[k++] = more6[i];
+	for (unsigned i = 0; i < k; i++) {
+		struct netprefix p;
+		if (!parse_prefix(r, n, all[i], &p, "a VPC"))
+			continue;
+		bool dup = false;
+		for (unsigned j = 0; j < v->n_cidrs; j++)
+			dup |= v->cidrs[j].len == p.len && netaddr_cmp(&v->cidrs[j].addr, &p.addr) == 0;
+		if (!dup)
+			v->cidrs[v->n_cidrs++] = p;
+	}
+}
+
+static void
+read_children(struct reader *r, const struct doc_node *n, const char *key, const char *vpc_id,
+	void (*fn)(struct reader *, const struct doc_node *, const char *))
+{
+	const struct doc_node *list = seq_field(r, n, key, "a VPC");
+	for (size_t i = 0; list && i < list->count; i++)
+		fn(r, list->items[i], vpc_id);
+}
+
+static void
+read_eni_child(struct reader *r, const struct doc_node *n, const char *vpc_id)
+{
+	read_eni(r, n, vpc_id, false);
+}
+
+static void
+read_vpc(struct reader *r, const struct doc_node *n, const char *unused)
+{
+	struct topology *t = r->t;
+	(void)unused;
+	if (!expect_map(r, n, "a VPC"))
+		return;
+	check_fields(r, n, vpc_fields, "a VPC");
+	struct topo_vpc *v = arena_zalloc(t->arena, sizeof(*v));
+	if (!v)
+		return;
+	v->src = src_at(r, n);
+	v->id = str_field(r, n, "VpcId", true, "a VPC");
+	v->region = str_field(r, n, "Region", false, "a VPC");
+	if (v->region)
+		v->region_src = src_at(r, doc_get(n, "Region"));
+	v->dns_support = bool_field(r, n, "EnableDnsSupport", "a VPC");
+	v->dns_hostnames = bool_field(r, n, "EnableDnsHostnames", "a VPC");
+	int def = bool_field(r, n, "IsDefault", "a VPC");
+	v->is_default = def == TRI_YES;
+	v->view = -1;
+	read_vpc_cidrs(r, n, v);
+	if (!v->id)
+		return;
+	if (!register_id(r, &t->vpc_by_id, v->id, v, &v->src, vpc_src, "VPC"))
+		return;
+	*t->vpcs_tail = v;
+	t->vpcs_tail = &v->next;
+	t->n_vpcs++;
+	read_children(r, n, "Subnets", v->id, read_subnet);
+	read_children(r, n, "VpcEndpoints", v->id, read_endpoint);
+	read_children(r, n, "NetworkInterfaces", v->id, read_eni_child);
+}
+
+/* describe-vpc-attribute: {"VpcId": …, "EnableDnsSupport": {"Value": …}} */
+static void
+read_vpc_attribute(struct reader *r, const struct doc_node *n)
+{
+	struct topology *t = r->t;
+	struct topo_attr *a = arena_zalloc(t->arena, sizeof(*a));
+	if (!a)
+		return;
+	a->src = src_at(r, n);
+	a->vpc_id = str_field(r, n, "VpcId", true, "a VPC attribute");
+	a->dns_support = bool_field(r, n, "EnableDnsSupport", "a VPC attribute");
+	a->dns_hostnames = bool_field(r, n, "EnableDnsHostnames", "a VPC attribute");
+	for (size_t i = 0; i < n->count; i++) {
+		const char *k = n->pairs[i].key->str;
+		if (strcmp(k, "VpcId") && strcmp(k, "EnableDnsSupport") &&
+		    strcmp(k, "EnableDnsHostnames"))
+			diag_warn(r->d, r->file, n->pairs[i].key->line,
+				"unknown field '%s' in a VPC attribute, ignored", k);
+	}
+	if (!a->vpc_id)
+		return;
+	*t->attrs_tail = a;
+	t->attrs_tail = &a->next;
+}
+
+/* ---- dnsd's own settings ---- */
+
+static void
+read_health(struct reader *r, const struct doc_node *n)
+{
+	struct topology *t = r->t;
+	if (!expect_map(r, n, "a Health entry"))
+		return;
+	check_fields(r, n, health_fields, "a Health entry");
+	struct topo_health *h = arena_zalloc(t->arena, sizeof(*h));
+	if (!h)
+		return;
+	h->src = src_at(r, n);
+	h->az = str_field(r, n, "AvailabilityZone", false, "a Health entry");
+	h->eni_id = str_field(r, n, "NetworkInterfaceId", false, "a Health entry");
+	h->endpoint_id = str_field(r, n, "VpcEndpointId", false, "a Health entry");
+	int healthy = bool_field(r, n, "Healthy", "a Health entry");
+	if (healthy == TRI_UNSET) {
+		diag_error(r->d, r->file, n->line, "a Health entry needs Healthy: true or false");
+		return;
+	}
+	if (!h->az && !h->eni_id && !h->endpoint_id) {
+		diag_error(r->d, r->file, n->line,
+			"a Health entry names no AvailabilityZone, NetworkInterfaceId or VpcEndpointId");
+		return;
+	}
+	h->healthy = healthy == TRI_YES;
+	*t->health_tail = h;
+	t->health_tail = &h->next;
+}
+
+static void
+read_dnsd(struct reader *r, const struct doc_node *n)
+{
+	struct topology *t = r->t;
+	if (!expect_map(r, n, "Dnsd"))
+		return;
+	check_fields(r, n, dnsd_fields, "Dnsd");
+	const char *def = str_field(r, n, "DefaultVpc", false, "Dnsd");
+	if (def) {
+		if (t->default_vpc)
+			diag_error(r->d, r->file, doc_get(n, "DefaultVpc")->line,
+				"DefaultVpc is set twice (first at %s:%u)",
+				t->default_vpc_src.file, t->default_vpc_src.line);
+		else {
+			t->default_vpc = def;
+			t->default_vpc_src = src_at(r, doc_get(n, "DefaultVpc"));
+		}
+	}
+	const struct doc_node *list = seq_field(r, n, "Health", "Dnsd");
+	for (size_t i = 0; list && i < list->count; i++)
+		read_health(r, list->items[i]);
+}
+
+/* ---- documents ---- */
+
+static void
+read_list(struct reader *r, const struct doc_node *v, const char *what,
+	void (*fn)(struct reader *, const struct doc_node *, const char *))
+{
+	if (v->kind == DOC_MAP) {	/* create-* commands print one object */
+		fn(r, v, NULL);
+		return;
+	}
+	if (v->kind != DOC_SEQ) {
+		if (!doc_is_null(v))
+			diag_error(r->d, r->file, v->line, "%s must be a list", what);
+		return;
+	}
+	for (size_t i = 0; i < v->count; i++)
+		fn(r, v->items[i], NULL);
+}
+
+static void
+read_eni_top(struct reader *r, const struct doc_node *n, const char *unused)
+{
+	(void)unused;
+	read_eni(r, n, NULL, false);
+}
+
+static void
+read_service_top(struct reader *r, const struct doc_node *n, const char *unused)
+{
+	(void)unused;
+	read_service(r, n);
+}
+
+static bool
+is_vpc_attribute_doc(const struct doc_node *doc)
+{
+	return doc_get(doc, "VpcId") &&
+		(doc_get(doc, "EnableDnsSupport") || doc_get(doc, "EnableDnsHostnames"));
+}
+
+static void
+read_document(struct reader *r, const struct doc_node *doc)
+{
+	if (doc->kind != DOC_MAP) {
+		diag_error(r->d, r->file, doc->line,
+			"a definitions document must be a mapping (like the AWS CLI prints)");
+		return;
+	}
+	if (is_vpc_attribute_doc(doc)) {
+		read_vpc_attribute(r, doc);
+		return;
+	}
+	for (size_t i = 0; i < doc->count; i++) {
+		const char *k = doc->pairs[i].key->str;
+		const struct doc_node *v = doc->pairs[i].value;
+		if (!strcmp(k, "Vpcs") || !strcmp(k, "Vpc"))
+			read_list(r, v, k, read_vpc);
+		else if (!strcmp(k, "Subnets") || !strcmp(k, "Subnet"))
+			read_list(r, v, k, read_subnet);
+		else if (!strcmp(k, "VpcEndpoints") || !strcmp(k, "VpcEndpoint"))
+			read_list(r, v, k, read_endpoint);
+		else if (!strcmp(k, "NetworkInterfaces") || !strcmp(k, "NetworkInterface"))
+			read_list(r, v, k, read_eni_top);
+		else if (!strcmp(k, "ServiceDetails"))
+			read_list(r, v, k, read_service_top);
+		else if (!strcmp(k, "Dnsd"))
+			read_dnsd(r, v);
+		else if (!strcmp(k, "NextToken") || !strcmp(k, "ServiceNames") ||
+			 !strcmp(k, "ClientToken"))
+			continue;	/* paging and echo fields of the AWS CLI */
+		else
+			diag_error(r->d, r->file, doc->pairs[i].key->line,
+				"unknown document key '%s' (dnsd reads Vpcs, Subnets, "
+				"VpcEndpoints, NetworkInterfaces, ServiceDetails, "
+				"describe-vpc-attribute output and Dnsd)", k);
+	}
+}
+
+int
+topology_load_buffer(struct topology *t, const char *name, const char *buf, size_t len,
+	struct diag *d)
+{
+	struct reader r = { t, d, arena_strdup(t->arena, name), d->errors };
+	struct arena *parse = arena_create(1 << 20);
+	struct doc_node **docs;
+	size_t ndocs;
+	if (!parse || !r.file) {
+		arena_free(parse);
+		diag_error(d, name, 0, "out of memory");
+		return -1;
+	}
+	if (doc_parse(parse, r.file, buf, len, &docs, &ndocs, d) == 0)
+		for (size_t i = 0; i < ndocs; i++)
+			read_document(&r, docs[i]);
+	arena_free(parse);
+	t->n_files++;
+	return d->errors > r.errors_before ? -1 : 0;
+}
+
+int
+topology_load_file(struct topology *t, const char *path, struct diag *d)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if ((unsigned long long)st.st_size > DEFS_MAX_FILE) {
+		diag_error(d, path, 0, "file larger than 1 GiB");
+		close(fd);
+		return -1;
+	}
+	size_t size = (size_t)st.st_size;
+	char *buf = malloc(size ? size : 1);
+	size_t got = 0;
+	while (buf && got < size) {
+		ssize_t n = read(fd, buf + got, size - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (!buf || got != size) {
+		diag_error(d, path, 0, "cannot read the whole file");
+		free(buf);
+		return -1;
+	}
+	int rc = topology_load_buffer(t, path, buf, size, d);
+	free(buf);
+	return rc;
+}
+
+static bool
+has_suffix(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static bool
+is_definitions_file(const char *name)
+{
+	return has_suffix(name, ".json") || has_suffix(name, ".yaml") || has_suffix(name, ".yml");
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+load_dir(struct topology *t, const char *dir, struct diag *d, int depth)
+{
+	DIR *dh = opendir(dir);
+	if (!dh) {
+		diag_error(d, dir, 0, "cannot read the definitions directory: %s", strerror(errno));
+		return -1;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(dh))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			char **nn = realloc(names, cap * sizeof(*nn));
+			if (!nn)
+				break;
+			names = nn;
+		}
+		names[n] = strdup(de->d_name);
+		if (names[n])
+			n++;
+	}
+	closedir(dh);
+	qsort(names, n, sizeof(*names), name_cmp);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		char path[4096];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		bool wanted = is_definitions_file(names[i]);
+		free(names[i]);
+		if (stat(path, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (depth >= DEFS_MAX_DEPTH)
+				diag_error(d, path, 0, "directories nested too deep");
+			else if (load_dir(t, path, d, depth + 1) < 0)
+				rc = -1;
+		} else if (S_ISREG(st.st_mode) && wanted) {
+			if (topology_load_file(t, path, d) < 0)
+				rc = -1;
+		}
+	}
+	free(names);
+	return rc;
+}
+
+int
+topology_load_dir(struct topology *t, const char *dir, struct diag *d)
+{
+	return load_dir(t, dir, d, 0);
+}

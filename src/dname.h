@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/dname.h - domain names in wire form: text conversion, comparison, suffix hashes. */
+#ifndef DNSD_DNAME_H
+#define DNSD_DNAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DNAME_MAX 255		/**< longest name in wire form, RFC 1035 §2.3.4 */
+#define DNAME_MAX_LABELS 128	/**< a 255-octet name has at most 127 labels + root */
+
+/**
+ * Convert a text name ("a.example.com" or "a.example.com.") to lowercase
+ * wire form. Labels may hold letters, digits, '-', '_' and a lone '*';
+ * "\." and "\DDD" escapes are understood.
+ * @param out: at least DNAME_MAX bytes.
+ * @param why: out, a reason on failure (static string); may be NULL.
+ * @return the wire length, or -1 when the text is not a valid name.
+ */
+int dname_from_text(const char *text, uint8_t *out, const char **why);
+
+/**
+ * Write a wire name as text with a trailing dot, escaping bytes outside
+ * [A-Za-z0-9-_*] as \DDD. The name must be valid and uncompressed.
+ * @return the text length (truncated to fit size, NUL-terminated).
+ */
+size_t dname_to_text(const uint8_t *wire, char *out, size_t size);
+
+/** Length of a valid uncompressed wire name, including the root byte. */
+size_t dname_len(const uint8_t *wire);
+
+/** Number of labels, not counting the root. */
+unsigned dname_label_count(const uint8_t *wire);
+
+/** True when name equals parent or lies below it (label aligned, both lowercase). */
+bool dname_is_subdomain(const uint8_t *name, size_t len,
+	const uint8_t *parent, size_t plen);
+
+/** True when two lowercase wire names are equal. */
+static inline bool
+dname_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	if (alen != blen)
+		return false;
+	for (size_t i = 0; i < alen; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/** Lowercase an ASCII byte. */
+static inline uint8_t
+dname_lower_byte(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/** Seed of the suffix hash: the hash of the root name. */
+#define DNAME_HASH_ROOT 2166136261u
+
+/**
+ * Extend the hash of a suffix by the label in front of it (length byte
+ * and bytes, lowercase). Hashing from the root outwards gives the hash of
+ * every suffix of a name in one pass, which the closest-encloser search uses.
+ */
+static inline uint32_t
+dname_hash_label(uint32_t h, const uint8_t *label)
+{
+	uint8_t n = label[0];
+	h = (h ^ n) * 16777619u;
+	for (uint8_t i = 1; i <= n; i++)
+		h = (h ^ label[i]) * 16777619u;
+	/* mix between labels so that "ab.c" and "a.bc" differ well */
+	h ^= h >> 15;
+	h *= 0x2c1b3c6du;
+	return h;
+}
+
+/** Hash of a whole lowercase wire name. */
+uint32_t dname_hash(const uint8_t *wire);
+
+/** Convert a text name to wire form and back to canonical text (lowercase, trailing dot). */
+bool dname_canonical_text(const char *text, char *out, size_t size);
+
+#endif /* DNSD_DNAME_H */

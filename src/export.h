@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/export.h - print the generated zones as RFC 1035 zone files (dnsd --check). */
+#ifndef DNSD_EXPORT_H
+#define DNSD_EXPORT_H
+
+#include <stdio.h>
+
+struct zb;
+
+/**
+ * Print every zone of every view. Each zone starts with a line
+ * "; zone NAME view VIEW kind KIND origin ORIGIN" and "$ORIGIN NAME.",
+ * then its SOA, NS and records with absolute owner names, so that a
+ * script can split the output into files for NSD or Knot.
+ * @return 0, or -1 when a record could not be rendered.
+ */
+int export_zones(const struct zb *b, FILE *out);
+
+#endif /* DNSD_EXPORT_H */

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/listen.c - open the UDP and TCP sockets that dnsd answers on. */
+#include "config.h"
+#include "listen.h"
+
+#include "netaddr.h"
+#include "options.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int
+listener_parse(struct listener *l, char *spec, char *err, size_t errsz)
+{
+	memset(l, 0, sizeof(*l));
+	l->spec = spec;
+	char *eq = strchr(spec, '=');
+	if (eq) {
+		*eq = 0;
+		l->vpc = eq + 1;
+		if (!*l->vpc) {
+			snprintf(err, errsz, "--listen %s=: the VPC id is empty", spec);
+			return -1;
+		}
+	}
+	if (!netaddr_parse_sockaddr(spec, DNSD_DEFAULT_PORT, &l->addr, &l->addr_len)) {
+		snprintf(err, errsz, "--listen: '%s' is not ADDR[:PORT] (IPv6 as [ADDR]:PORT)", spec);
+		return -1;
+	}
+	struct netaddr a;
+	netaddr_from_sockaddr((struct sockaddr *)&l->addr, &a);
+	static const uint8_t zero[16];
+	l->wildcard = memcmp(a.bytes, zero, netaddr_len(&a)) == 0;
+	return 0;
+}
+
+static void
+set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+static int
+fail(int fd, char *err, size_t errsz, const struct listener *l, const char *proto,
+	const char *what)
+{
+	char addr[80];
+	int e = errno;
+	netaddr_sockaddr_str((const struct sockaddr *)&l->addr, addr, sizeof(addr));
+	if (e == EADDRINUSE)
+		snprintf(err, errsz, "cannot listen on %s (%s): the address is in use by "
+			"another program; stop it or choose another with --listen", addr, proto);
+	else
+		snprintf(err, errsz, "cannot listen on %s (%s): %s: %s", addr, proto, what,
+			strerror(e));
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return -1;
+}
+
+int
+listener_open(struct listener *l, int type, bool reuseport, char *err, size_t errsz)
+{
+	const char *proto = type == SOCK_DGRAM ? "udp" : "tcp";
+	int one = 1;
+	int fd = socket(l->addr.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail(fd, err, errsz, l, proto, "socket");
+	if (l->addr.ss_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
+		return fail(fd, err, errsz, l, proto, "IPV6_V6ONLY");
+	if (type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		return fail(fd, err, errsz, l, proto, "SO_REUSEADDR");
+	if (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
+		return fail(fd, err, errsz, l, proto, "SO_REUSEPORT");
+	if (l->wildcard && type == SOCK_DGRAM) {
+		/* answer from the address the query was sent to */
+		int rc = l->addr.ss_family == AF_INET ?
+			setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) :
+			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
+		if (rc < 0)
+			return fail(fd, err, errsz, l, proto, "PKTINFO");
+	}
+	if (bind(fd, (struct sockaddr *)&l->addr, l->addr_len) < 0)
+		return fail(fd, err, errsz, l, proto, "bind");
+	if (type == SOCK_STREAM && listen(fd, 1024) < 0)
+		return fail(fd, err, errsz, l, proto, "listen");
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0)
+		set_port(&l->addr, netaddr_sockaddr_port((struct sockaddr *)&bound));
+	return fd;
+}

@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/query.c - the answer path: check a query, pick its view, copy out the prepared answer. */
+#include "config.h"
+#include "query.h"
+
+#include "snapshot.h"
+#include "wire.h"
+#include "zonedb.h"
+
+#include <string.h>
+
+#define OPT_RR_SIZE 11
+
+/* What dnsd answers CHAOS-class version and identity queries with (RFC 4892). */
+static const char chaos_version[] = PACKAGE_NAME " " PACKAGE_VERSION;
+static const char chaos_id[] = PACKAGE_NAME;
+
+/* ---- error replies ---- */
+
+static bool
+ratelimit_take(struct query_env *env)
+{
+	struct query_ratelimit *rl = &env->errors;
+	if (rl->per_second == 0)
+		return true;
+	if (rl->second != env->now_seconds) {
+		rl->second = env->now_seconds;
+		rl->used = 0;
+	}
+	if (rl->used >= rl->per_second)
+		return false;
+	rl->used++;
+	return true;
+}
+
+/*
+ * FORMERR, NOTIMP, REFUSED and BADVERS replies: every flag but QR cleared,
+ * RD kept on FORMERR (NSD bug141), never TC (a client would retry over
+ * TCP), the ID and opcode kept; rate-limited like NSD and Unbound do.
+ */
+static enum query_action
+reply_error(struct query_env *env, const uint8_t *pkt, struct query_info *qi, uint8_t rcode,
+	bool with_question, const char *why, uint8_t *out, size_t *out_len)
+{
+	qi->rcode = rcode;
+	qi->why = why;
+	if (!ratelimit_take(env)) {
+		qi->why = "error replies over the rate limit";
+		return QUERY_DROP;
+	}
+	uint16_t flags = wire_flags(pkt);
+	uint16_t rflags = DNS_FLAG_QR | (flags & DNS_OPCODE_MASK) | (rcode & DNS_RCODE_MASK);
+	if (rcode == DNS_RCODE_FORMERR)
+		rflags |= flags & DNS_FLAG_RD;
+	memcpy(out, pkt, 2);
+	wire_put16(out + 2, rflags);
+	memset(out + 4, 0, 8);
+	size_t len = DNS_HEADER_SIZE;
+	if (with_question) {
+		wire_put16(out + 4, 1);
+		memcpy(out + len, qi->question, qi->question_len);
+		len += qi->question_len;
+	}
+	if (rcode >= 16 || (with_question && qi->edns)) {
+		wire_put16(out + 10, 1);
+		len += query_put_opt(env, qi, out + len, (uint8_t)(rcode >> 4));
+	}
+	*out_len = len;
+	return QUERY_SEND;
+}
+
+/* ---- parsing ---- */
+
+/* The query name must be plain labels: nothing precedes it that a
+ * pointer could lead to (RFC 1035 §4.1.4). */
+static bool
+parse_qname(const uint8_t *pkt, size_t len, struct query_info *qi, uint8_t *label_off,
+	unsigned *n_labels)
+{
+	size_t p = DNS_HEADER_SIZE, o = 0;
+	unsigned n = 0;
+	for (;;) {
+		if (p >= len)
+			return false;
+		uint8_t c = pkt[p];
+		if (c & 0xc0)
+			return false;
+		if (o + c + 1 > DNAME_MAX)
+			return false;
+		if (p + 1 + c > len)
+			return false;
+		qi->lname[o] = c;
+		if (c == 0) {
+			o++;
+			break;
+		}
+		label_off[n++] = (uint8_t)o;
+		for (uint8_t i = 1; i <= c; i++)
+			qi->lname[o + i] = dname_lower_byte(pkt[p + i]);
+		o += (size_t)c + 1;
+		p += (size_t)c + 1;
+	}
+	label_off[n] = (uint8_t)(o - 1);
+	*n_labels = n;
+	qi->qname_len = o;
+	return true;
+}
+
+/* EDNS options must fit their RDATA exactly (RFC 6891 §6.1.2). */
+static bool
+opt_options_ok(const uint8_t *pkt, const struct wire_rr *rr)
+{
+	size_t p = rr->rdata, end = rr->end;
+	while (p < end) {
+		if (end - p < 4)
+			return false;
+		size_t olen = wire_get16(pkt + p + 2);
+		if (end - p - 4 < olen)
+			return false;
+		p += 4 + olen;
+	}
+	return true;
+}
+
+/* Walk the additional section: one OPT at most, owned by the root. */
+static const char *
+parse_additional(const uint8_t *pkt, size_t len, size_t *pos, unsigned arcount,
+	struct query_info *qi, unsigned *edns_version)
+{
+	for (unsigned i = 0; i < arcount; i++) {
+		struct wire_rr rr;
+		if (!wire_parse_rr(pkt, len, pos, &rr))
+			return "additional record overruns the message";
+		if (rr.type != DNS_TYPE_OPT)
+			continue;
+		if (qi->edns)
+			return "more than one OPT record (RFC 6891 §6.1.1)";
+		if (pkt[rr.owner] != 0)
+			return "OPT owner is not the root (RFC 6891 §6.1.2)";
+		if (!opt_options_ok(pkt, &rr))
+			return "EDNS option overruns the OPT record";
+		qi->edns = true;
+		qi->udp_size = rr.rclass < 512 ? 512 : rr.rclass;
+		*edns_version = (rr.ttl >> 16) & 0xff;
+		qi->do_bit = (rr.ttl & EDNS_FLAG_DO) != 0;
+	}
+	return NULL;
+}
+
+static bool
+meta_qtype(uint16_t t)
+{
+	return t == DNS_TYPE_OPT || (t >= 128 && t <= 254 && t != DNS_TYPE_IXFR &&
+		t != DNS_TYPE_AXFR);
+}
+
+/* ---- replies ---- */
+
+size_t
+query_put_opt(const struct query_env *env, const struct query_info *qi, uint8_t *p,
+	uint8_t ext_rcode)
+{
+	p[0] = 0;
+	wire_put16(p + 1, DNS_TYPE_OPT);
+	wire_put16(p + 3, env->max_udp);
+	p[5] = ext_rcode;
+	p[6] = 0;	/* version 0 */
+	wire_put16(p + 7, qi->do_bit ? EDNS_FLAG_DO : 0);
+	wire_put16(p + 9, 0);
+	return OPT_RR_SIZE;
+}
+
+size_t
+query_reply_limit(const struct query_env *env, const struct query_info *qi, bool tcp)
+{
+	if (tcp)
+		return DNS_MAX_MESSAGE;
+	if (!qi->edns)
+		return 512;
+	return qi->udp_size < env->max_udp ? qi->udp_size : env->max_udp;
+}
+
+static void
+put_header(uint8_t *out, const struct query_info *qi, uint8_t rcode, bool tc)
+{
+	uint16_t f = DNS_FLAG_QR | DNS_FLAG_RA | (qi->flags & (DNS_FLAG_RD | DNS_FLAG_CD)) |
+		(rcode & DNS_RCODE_MASK);
+	if (tc)
+		f |= DNS_FLAG_TC;
+	wire_put16(out, qi->id);
+	wire_put16(out + 2, f);
+	wire_put16(out + 4, 1);
+	memset(out + 6, 0, 6);
+}
+
+size_t
+query_reply_empty(const struct query_env *env, const struct query_info *qi, uint8_t rcode,
+	bool tc, uint8_t *out, size_t out_cap)
+{
+	size_t need = DNS_HEADER_SIZE + qi->question_len + (qi->edns ? OPT_RR_SIZE : 0);
+	if (out_cap < need)
+		return 0;
+	put_header(out, qi, rcode, tc);
+	memcpy(out + DNS_HEADER_SIZE, qi->question, qi->question_len);
+	size_t len = DNS_HEADER_SIZE + qi->question_len;
+	if (qi->edns) {
+		wire_put16(out + 10, 1);
+		len += query_put_opt(env, qi, out + len, 0);
+	}
+	return len;
+}
+
+static uint32_t
+rotation(const struct query_env *env, const struct answer *a)
+{
+	uint32_t *c = &env->snap->db.rot_counters[a->rot_counter];
+	uint32_t v = env->threads ? __atomic_fetch_add(c, 1, __ATOMIC_RELAXED) : (*c)++;
+	return v % a->rot_n;
+}
+
+/* Copy a prepared answer behind the question: rotate its run, patch the
+ * pointers that depend on the query name's length. */
+static size_t
+put_block(const struct query_env *env, const struct answer *a, const struct query_info *qi,
+	uint8_t *dst)
+{
+	if (a->rot_n > 1 && a->rot_size) {
+		uint32_t k = rotation(env, a);
+		size_t run = (size_t)a->rot_n * a->rot_size;
+		size_t first = (size_t)k * a->rot_size;
+		memcpy(dst, a->block, a->rot_off);
+		memcpy(dst + a->rot_off, a->block + a->rot_off + first, run - first);
+		memcpy(dst + a->rot_off + run - first, a->block + a->rot_off, first);
+		memcpy(dst + a->rot_off + run, a->block + a->rot_off + run,
+			a->len - a->rot_off - run);
+	} else {
+		memcpy(dst, a->block, a->len);
+	}
+	for (unsigned i = 0; i < a->n_reloc; i++) {
+		uint16_t v = a->relocs[i].value;
+		size_t target = (v & RELOC_QNAME_SUFFIX) ?
+			DNS_HEADER_SIZE + qi->qname_len - (v & ~RELOC_QNAME_SUFFIX) :
+			DNS_HEADER_SIZE + qi->question_len + v;
+		wire_put16(dst + a->relocs[i].at, (uint16_t)(0xc000 | target));
+	}
+	return a->len;
+}
+
+static enum query_action
+reply_answer(struct query_env *env, const struct query_info *qi, const struct answer *a,
+	bool tcp, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	size_t limit = query_reply_limit(env, qi, tcp);
+	if (limit > out_cap)
+		limit = out_cap;
+	size_t need = DNS_HEADER_SIZE + qi->question_len + a->len + (qi->edns ? OPT_RR_SIZE : 0);
+	if (need > limit) {
+		/* does not fit: header, question and OPT with TC=1 (RFC 2181 §9) */
+		*out_len = query_reply_empty(env, qi, a->rcode, true, out, out_cap);
+		return *out_len ? QUERY_SEND : QUERY_DROP;
+	}
+	put_header(out, qi, a->rcode, false);
+	wire_put16(out + 6, a->ancount);
+	wire_put16(out + 8, a->nscount);
+	wire_put16(out + 10, (uint16_t)(a->arcount + (qi->edns ? 1 : 0)));
+	memcpy(out + DNS_HEADER_SIZE, qi->question, qi->question_len);
+	size_t len = DNS_HEADER_SIZE + qi->question_len;
+	len += put_block(env, a, qi, out + len);
+	if (qi->edns)
+		len += query_put_opt(env, qi, out + len, 0);
+	*out_len = len;
+	return QUERY_SEND;
+}
+
+/* CH TXT version.bind/version.server, id.server/hostname.bind (RFC 4892). */
+static enum query_action
+reply_chaos(struct query_env *env, const uint8_t *pkt, struct query_info *qi, bool tcp,
+	uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	static const uint8_t version_bind[] = "\007version\004bind";
+	static const uint8_t version_server[] = "\007version\006server";
+	static const uint8_t id_server[] = "\002id\006server";
+	static const uint8_t hostname_bind[] = "\010hostname\004bind";
+	const char *text = NULL;
+#define IS(n) (qi->qname_len == sizeof(n) && memcmp(qi->lname, n, sizeof(n)) == 0)
+	if (IS(version_bind) || IS(version_server))
+		text = chaos_version;
+	else if (IS(id_server) || IS(hostname_bind))
+		text = chaos_id;
+#undef IS
+	if (!text || (qi->qtype != DNS_TYPE_TXT && qi->qtype != DNS_TYPE_ANY))
+		return reply_error(env, pkt, qi, DNS_RCODE_REFUSED, true, "CHAOS query", out,
+			out_len);
+	size_t tlen = strlen(text);
+	size_t need = DNS_HEADER_SIZE + qi->question_len + 12 + 1 + tlen + OPT_RR_SIZE;
+	if (need > query_reply_limit(env, qi, tcp) || need > out_cap)
+		return QUERY_DROP;
+	put_header(out, qi, DNS_RCODE_NOERROR, false);
+	wire_put16(out + 2, (uint16_t)(wire_flags(out) | DNS_FLAG_AA));
+	wire_put16(out + 6, 1);
+	memcpy(out + DNS_HEADER_SIZE, qi->question, qi->question_len);
+	uint8_t *p = out + DNS_HEADER_SIZE + qi->question_len;
+	wire_put16(p, 0xc000 | DNS_HEADER_SIZE);
+	wire_put16(p + 2, DNS_TYPE_TXT);
+	wire_put16(p + 4, DNS_CLASS_CH);
+	wire_put32(p + 6, 0);
+	wire_put16(p + 10, (uint16_t)(tlen + 1));
+	p[12] = (uint8_t)tlen;
+	memcpy(p + 13, text, tlen);
+	p += 13 + tlen;
+	if (qi->edns) {
+		wire_put16(out + 10, 1);
+		p += query_put_opt(env, qi, p, 0);
+	}
+	*out_len = (size_t)(p - out);
+	qi->rcode = DNS_RCODE_NOERROR;
+	return QUERY_SEND;
+}
+
+/* ---- lookup ---- */
+
+static const struct answer *
+node_answer_for(const struct node *n, uint16_t qtype)
+{
+	if (qtype == DNS_TYPE_ANY)	/* minimal ANY answer: one RRset (RFC 8482 §4.2) */
+		return n->n_answers ? &n->answers[0] : &n->zone->nodata;
+	return node_answer(n, qtype);
+}
+
+/*
+ * Find what answers the name in a view. An exact node answers; else the
+ * closest existing ancestor decides: its zone's rule, its wildcard, or
+ * NXDOMAIN. Phantom nodes only say which zone decides.
+ */
+static const struct answer *
+lookup(const struct zonedb *db, struct query_info *qi, const uint8_t *label_off,
+	unsigned n_labels, const struct zone **forward)
+{
+	uint32_t hashes[DNAME_MAX_LABELS + 1];
+	uint32_t h = DNAME_HASH_ROOT;
+	hashes[n_labels] = h;
+	for (unsigned i = n_labels; i-- > 0;) {
+		h = dname_hash_label(h, qi->lname + label_off[i]);
+		hashes[i] = h;
+	}
+	const struct zone *auth = NULL;
+	const struct node *ce = NULL;
+	for (unsigned i = 0; i <= n_labels; i++) {
+		const uint8_t *name = qi->lname + label_off[i];
+		size_t len = qi->qname_len - (size_t)(name - qi->lname);
+		const struct node *n = zonedb_find(db, qi->view, name, len, hashes[i]);
+		if (!n)
+			continue;
+		if (!auth)
+			auth = n->zone;
+		if (n->flags & NODE_PHANTOM || n->zone != auth)
+			continue;
+		if (i == 0 && (auth->kind == ZONE_LOCAL || auth->kind == ZONE_PUBLIC))
+			return node_answer_for(n, qi->qtype);
+		ce = n;
+		break;
+	}
+	if (!auth || auth->kind == ZONE_RECURSE || auth->kind == ZONE_FORWARD) {
+		*forward = auth && auth->kind == ZONE_FORWARD ? auth : NULL;
+		return NULL;
+	}
+	if (ce && ce->wildcard)
+		return node_answer_for(ce->wildcard, qi->qtype);
+	if (auth->kind == ZONE_LOCAL)
+		return &auth->nxdomain;
+	*forward = NULL;	/* a public zone holds only the names it has */
+	return NULL;
+}
+
+static uint16_t
+pick_view(const struct query_env *env, const struct query_client *c)
+{
+	const struct snapshot *s = env->snap;
+	if (c->listener >= 0 && (unsigned)c->listener < s->n_listeners &&
+	    s->listener_views[c->listener] >= 0)
+		return (uint16_t)s->listener_views[c->listener];
+	return snapshot_view_for(s, c->addr);
+}
+
+enum query_action
+query_answer(struct query_env *env, const struct query_client *c, const uint8_t *pkt,
+	size_t len, uint8_t *out, size_t out_cap, size_t *out_len, struct query_info *qi)
+{
+	uint8_t label_off[DNAME_MAX_LABELS + 1];
+	unsigned n_labels, edns_version = 0;
+
+	qi->edns = false;
+	qi->do_bit = false;
+	qi->question_len = 0;
+	qi->qname_len = 0;
+	qi->forward_zone = NULL;
+	qi->why = NULL;
+	qi->rcode = 0;
+	qi->qtype = qi->qclass = 0;
+	if (len < DNS_HEADER_SIZE) {
+		qi->why = "shorter than a header";
+		return QUERY_DROP;
+	}
+	qi->id = wire_get16(pkt);
+	qi->flags = wire_flags(pkt);
+	if (qi->flags & DNS_FLAG_QR) {
+		qi->why = "QR set: a response, not a query";
+		return QUERY_DROP;
+	}
+	unsigned opcode = wire_opcode(pkt);
+	if (opcode == DNS_OPCODE_NOTIFY)
+		return reply_error(env, pkt, qi, DNS_RCODE_REFUSED, false,
+			"NOTIFY: dnsd is nobody's secondary", out, out_len);
+	if (opcode != DNS_OPCODE_QUERY)
+		return reply_error(env, pkt, qi, DNS_RCODE_NOTIMP, false, "opcode not QUERY",
+			out, out_len);
+	if (wire_get16(pkt + 4) != 1)
+		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false, "QDCOUNT is not 1",
+			out, out_len);
+	if (!parse_qname(pkt, len, qi, label_off, &n_labels) ||
+	    len < DNS_HEADER_SIZE + qi->qname_len + 4)
+		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false, "malformed question",
+			out, out_len);
+	size_t pos = DNS_HEADER_SIZE + qi->qname_len;
+	qi->qtype = wire_get16(pkt + pos);
+	qi->qclass = wire_get16(pkt + pos + 2);
+	qi->question = pkt + DNS_HEADER_SIZE;
+	qi->question_len = qi->qname_len + 4;
+	pos += 4;
+	if (qi->flags & DNS_RCODE_MASK)
+		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false, "RCODE set in a query",
+			out, out_len);
+	if (wire_get16(pkt + 6) != 0)
+		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false, "answer section in a query",
+			out, out_len);
+	if (wire_get16(pkt + 8) != 0)
+		return reply_error(env, pkt, qi, qi->qtype == DNS_TYPE_IXFR ?
+			DNS_RCODE_REFUSED : DNS_RCODE_FORMERR, false,
+			"authority section in a query", out, out_len);
+	const char *bad = parse_additional(pkt, len, &pos, wire_get16(pkt + 10), qi, &edns_version);
+	if (bad)
+		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false, bad, out, out_len);
+	if (pos != len)
+		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false,
+			"bytes after the last record", out, out_len);
+	if (qi->edns && edns_version > 0)
+		return reply_error(env, pkt, qi, DNS_RCODE_BADVERS, true, "EDNS version above 0",
+			out, out_len);
+	if (qi->qclass == DNS_CLASS_CH)
+		return reply_chaos(env, pkt, qi, c->tcp, out, out_cap, out_len);
+	if (qi->qclass != DNS_CLASS_IN && qi->qclass != DNS_CLASS_ANY)
+		return reply_error(env, pkt, qi, DNS_RCODE_REFUSED, true, "class not IN", out,
+			out_len);
+	if (qi->qtype == DNS_TYPE_AXFR || qi->qtype == DNS_TYPE_IXFR)
+		return reply_error(env, pkt, qi, DNS_RCODE_REFUSED, true,
+			"zone transfer from a resolver", out, out_len);
+	if (meta_qtype(qi->qtype))
+		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false, "meta query type", out,
+			out_len);
+
+	qi->view = pick_view(env, c);
+	const struct zone *fwd = NULL;
+	const struct answer *a = lookup(&env->snap->db, qi, label_off, n_labels, &fwd);
+	if (!a) {
+		qi->forward_zone = fwd;
+		return QUERY_FORWARD;
+	}
+	qi->rcode = a->rcode;
+	return reply_answer(env, qi, a, c->tcp, out, out_cap, out_len);
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/query.h - the answer path: check a query, pick its view, copy out the prepared answer. */
+#ifndef DNSD_QUERY_H
+#define DNSD_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dname.h"
+#include "netaddr.h"
+
+struct snapshot;
+struct zone;
+
+/** What the caller does with a query after query_answer. */
+enum query_action {
+	QUERY_DROP,	/**< send nothing */
+	QUERY_SEND,	/**< send out[0..out_len) */
+	QUERY_FORWARD	/**< resolve upstream: see query_info */
+};
+
+/** Where a query came from. */
+struct query_client {
+	const struct netaddr *addr;	/**< source address */
+	int listener;			/**< index of the listener it arrived on */
+	bool tcp;
+};
+
+/** Limits error replies (FORMERR, NOTIMP, REFUSED, BADVERS) per worker. */
+struct query_ratelimit {
+	uint32_t per_second;	/**< 0: unlimited */
+	uint64_t second;	/**< the second the tokens belong to */
+	uint32_t used;
+};
+
+/** Per-worker state the answer path may change. */
+struct query_env {
+	const struct snapshot *snap;
+	struct query_ratelimit errors;
+	uint64_t now_seconds;	/**< set by the caller; used for rate limits */
+	uint16_t max_udp;	/**< largest UDP answer dnsd sends (EDNS) */
+	bool threads;		/**< round robin counters are shared */
+};
+
+/** What dnsd learned from a query; filled for every parsed query. */
+struct query_info {
+	uint16_t id;
+	uint16_t flags;		/**< of the query */
+	uint16_t qtype, qclass;
+	size_t qname_len;	/**< wire length */
+	uint8_t lname[DNAME_MAX];	/**< lowercase query name */
+	const uint8_t *question;	/**< in the query: qname, qtype, qclass */
+	size_t question_len;
+	bool edns;
+	bool do_bit;
+	uint16_t udp_size;	/**< the client's, at least 512 */
+	uint16_t view;
+	uint8_t rcode;		/**< of the reply, for logs */
+	const char *why;	/**< why it was dropped or refused, for logs */
+	const struct zone *forward_zone;	/**< FORWARD: the rule, or NULL for the upstreams */
+};
+
+/**
+ * Answer one query from the snapshot, without allocating.
+ * @param pkt, len: the query as received.
+ * @param out, out_cap: room for the reply (at least 512 bytes; 65535 for TCP).
+ * @param out_len: out, the reply's length when QUERY_SEND.
+ * @param qi: out, what was parsed (the question for QUERY_FORWARD).
+ */
+enum query_action query_answer(struct query_env *env, const struct query_client *c,
+	const uint8_t *pkt, size_t len, uint8_t *out, size_t out_cap, size_t *out_len,
+	struct query_info *qi);
+
+/**
+ * A reply with only a header, the question and (when the query had EDNS)
+ * an OPT record: SERVFAIL for failed forwards, or a truncated answer.
+ * @return its length, or 0 when out_cap is too small.
+ */
+size_t query_reply_empty(const struct query_env *env, const struct query_info *qi,
+	uint8_t rcode, bool tc, uint8_t *out, size_t out_cap);
+
+/** The largest reply a client can take: 65535 on TCP, else by EDNS (RFC 6891 §6.2.5). */
+size_t query_reply_limit(const struct query_env *env, const struct query_info *qi, bool tcp);
+
+/** Append an OPT record for the client (our buffer size, DO copied). */
+size_t query_put_opt(const struct query_env *env, const struct query_info *qi, uint8_t *p,
+	uint8_t ext_rcode);
+
+#endif /* DNSD_QUERY_H */

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/server.h - event loops, workers, signals and snapshot swaps of the running daemon. */
+#ifndef DNSD_SERVER_H
+#define DNSD_SERVER_H
+
+#include "forward.h"
+#include "listen.h"
+#include "options.h"
+
+struct server;
+struct snapshot;
+
+/**
+ * Open every listener for every worker and prepare the event loops.
+ * @param snap: the first snapshot; the server takes its reference.
+ * @param err: a message when a socket cannot be opened.
+ * @return the server, or NULL with err set.
+ */
+struct server *server_create(const struct options *opt, struct listener *listeners,
+	unsigned n_listeners, const struct fwd_targets *upstreams, struct snapshot *snap,
+	char *err, size_t errsz);
+
+/** Serve until SIGTERM or SIGINT. @return 0. */
+int server_run(struct server *s);
+
+/** Close everything and free. */
+void server_free(struct server *s);
+
+#endif /* DNSD_SERVER_H */

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/snapshot.h - build a complete, immutable data snapshot from the definitions. */
+#ifndef DNSD_SNAPSHOT_H
+#define DNSD_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "netaddr.h"
+#include "zonedb.h"
+
+struct arena;
+struct diag;
+
+/** A VPC address block and the view its clients land in. */
+struct view_cidr {
+	struct netprefix prefix;
+	uint16_t view;
+};
+
+/** Everything the answer path reads; never changed once built. */
+struct snapshot {
+	struct arena *arena;
+	struct zonedb db;
+	struct view_cidr *cidrs;	/**< longest prefix first */
+	unsigned n_cidrs;
+	uint16_t default_view;		/**< 0 (public) when there is no default VPC */
+	int *listener_views;		/**< per listener: view, or -1 when unbound */
+	unsigned n_listeners;
+	int refs;			/**< holders: the server, workers (atomic) */
+	/* figures for logs */
+	unsigned n_vpcs, n_endpoints, n_files;
+	double load_seconds;
+};
+
+/** What to build a snapshot from. */
+struct snapshot_config {
+	const char *zones_dir;
+	const char *const *listener_vpcs;	/**< per listener: VPC id or NULL */
+	unsigned n_listeners;
+};
+
+/**
+ * Read and check the definitions, generate the zones and compile the
+ * answers. Errors go to diag as file:line messages.
+ * @param export_to: when not NULL, the generated zones are printed there
+ *	as zone files (for --check).
+ * @return the snapshot, or NULL when the definitions have errors.
+ */
+struct snapshot *snapshot_load(const struct snapshot_config *cfg, struct diag *d,
+	FILE *export_to);
+
+/** Free a snapshot. NULL is allowed. */
+void snapshot_free(struct snapshot *s);
+
+/** Take a reference (a new snapshot starts with one). */
+void snapshot_ref(struct snapshot *s);
+
+/** Drop a reference; the last one frees the snapshot. NULL is allowed. */
+void snapshot_unref(struct snapshot *s);
+
+/** The view a client address lands in: longest VPC prefix, else the default. */
+static inline uint16_t
+snapshot_view_for(const struct snapshot *s, const struct netaddr *a)
+{
+	for (unsigned i = 0; i < s->n_cidrs; i++)
+		if (netprefix_contains(&s->cidrs[i].prefix, a))
+			return s->cidrs[i].view;
+	return s->default_view;
+}
+
+#endif /* DNSD_SNAPSHOT_H */

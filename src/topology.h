@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/topology.h - the VPC model that definitions describe: VPCs, subnets, ENIs, endpoints, services. */
+#ifndef DNSD_TOPOLOGY_H
+#define DNSD_TOPOLOGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netaddr.h"
+#include "strmap.h"
+
+struct arena;
+struct diag;
+
+/** Where a definition was written. */
+struct src {
+	const char *file;
+	unsigned line;
+};
+
+/** A yes/no setting that may be left out. */
+enum tristate { TRI_UNSET = -1, TRI_NO = 0, TRI_YES = 1 };
+
+enum ep_type {
+	EP_INTERFACE,
+	EP_GATEWAY,
+	EP_GATEWAY_LOAD_BALANCER,
+	EP_RESOURCE,
+	EP_SERVICE_NETWORK
+};
+
+/** IpAddressType of an endpoint, and the families of DnsRecordIpType. */
+enum ip_family_bits {
+	IPF_V4 = 1,
+	IPF_V6 = 2
+};
+
+enum dns_record_ip_type {
+	DRT_UNSET,
+	DRT_IPV4,
+	DRT_IPV6,
+	DRT_DUALSTACK,
+	DRT_SERVICE_DEFINED
+};
+
+struct topo_vpc {
+	struct topo_vpc *next;
+	const char *id;
+	struct src src;
+	const char *region;		/**< given (Region) or derived */
+	struct src region_src;
+	struct netprefix *cidrs;	/**< IPv4 and IPv6 blocks */
+	unsigned n_cidrs;
+	int dns_support;		/**< enum tristate; AWS default yes */
+	int dns_hostnames;		/**< enum tristate; AWS default no */
+	bool is_default;		/**< IsDefault: the account's default VPC */
+	int view;			/**< assigned when the snapshot is built */
+};
+
+struct topo_subnet {
+	struct topo_subnet *next;
+	const char *id;
+	const char *vpc_id;
+	const char *az;
+	const char *az_id;
+	bool has_v4;
+	struct netprefix v4;
+	struct netprefix *v6;
+	unsigned n_v6;
+	struct src src;
+	struct topo_vpc *vpc;
+};
+
+struct topo_endpoint;
+
+struct topo_eni {
+	struct topo_eni *next;
+	const char *id;
+	const char *subnet_id;
+	const char *vpc_id;
+	const char *az;
+	const char *status;		/**< "in-use" when attached */
+	const char *endpoint_id;	/**< from Description, if it names one */
+	struct netaddr *v4;
+	unsigned n_v4;
+	struct netaddr *v6;
+	unsigned n_v6;
+	int healthy;			/**< enum tristate: dnsd's own Healthy field */
+	bool generated;			/**< made up by dnsd from the subnet */
+	struct src src;
+	struct topo_subnet *subnet;
+	struct topo_endpoint *endpoint;
+};
+
+/** A service an endpoint connects to: from the catalog or the definitions. */
+struct topo_service {
+	struct topo_service *next;
+	const char *name;		/**< ServiceName */
+	const char *region;
+	const char *label;		/**< service_id in endpoint names */
+	const char **private_names;	/**< PrivateDnsNames, may start "*." */
+	unsigned n_private;
+	unsigned types;			/**< enum catalog_type bits */
+	unsigned ip_types;		/**< enum catalog_ip bits */
+	unsigned flags;			/**< enum catalog_flag bits */
+	bool endpoint_service;		/**< a customer vpce-svc: private DNS by CNAME */
+	bool verified;			/**< PrivateDnsNameVerificationState verified */
+	bool from_catalog;
+	struct src src;			/**< describe-vpc-endpoint-services entry */
+};
+
+struct topo_endpoint {
+	struct topo_endpoint *next;
+	const char *id;
+	enum ep_type type;
+	const char *vpc_id;
+	const char *service_name;
+	const char *state;		/**< "available" when left out */
+	unsigned ip_address_type;	/**< IPF_* bits; 0 until derived */
+	enum dns_record_ip_type dns_record_ip_type;
+	bool private_dns;
+	int inbound_only;		/**< PrivateDnsOnlyForInboundResolverEndpoint */
+	const char **subnet_ids;
+	unsigned n_subnet_ids;
+	const char **eni_ids;
+	unsigned n_eni_ids;
+	const char **dns_names;		/**< DnsEntries[].DnsName, as given */
+	unsigned n_dns_names;
+	const char *suffix;		/**< the 8 characters after the id */
+	const char *base_domain;	/**< regional name minus its first label:
+					     "monitoring.us-east-2.vpce.amazonaws.com" */
+	const char **private_names;	/**< names of the hidden zones (may start "*.") */
+	unsigned n_private;
+	struct topo_eni **enis;		/**< linked: inline, by id, or generated */
+	unsigned n_enis;
+	struct src src;
+	struct topo_vpc *vpc;
+	const struct topo_service *service;
+	const char *region;
+	bool id_generated;
+};
+
+/** A health override from the Dnsd document or an ENI's Healthy field. */
+struct topo_health {
+	struct topo_health *next;
+	const char *az;			/**< NULL: any AZ */
+	const char *eni_id;		/**< NULL: any ENI */
+	const char *endpoint_id;	/**< NULL: any endpoint */
+	bool healthy;
+	struct src src;
+};
+
+/** A describe-vpc-attribute result, applied once every file is read. */
+struct topo_attr {
+	struct topo_attr *next;
+	const char *vpc_id;
+	int dns_support;		/**< enum tristate */
+	int dns_hostnames;		/**< enum tristate */
+	struct src src;
+};
+
+/** Everything the definitions describe, before answers are built. */
+struct topology {
+	struct arena *arena;
+	struct topo_vpc *vpcs, **vpcs_tail;
+	struct topo_subnet *subnets, **subnets_tail;
+	struct topo_eni *enis, **enis_tail;
+	struct topo_endpoint *endpoints, **endpoints_tail;
+	struct topo_service *services, **services_tail;
+	struct topo_health *health, **health_tail;
+	struct topo_attr *attrs, **attrs_tail;
+	unsigned n_vpcs, n_subnets, n_enis, n_endpoints, n_services;
+	struct strmap vpc_by_id, subnet_by_id, eni_by_id, endpoint_by_id, service_by_name;
+	const char *default_vpc;
+	struct src default_vpc_src;
+	unsigned n_files;
+};
+
+/** Create an empty model. */
+struct topology *topology_create(void);
+
+/** Free the model and everything in it. */
+void topology_free(struct topology *t);
+
+/**
+ * Read every definitions file (*.json, *.yaml, *.yml) under dir, in
+ * name order, descending into subdirectories (hidden ones skipped).
+ * @return 0, or -1 when errors were reported (all of them are).
+ */
+int topology_load_dir(struct topology *t, const char *dir, struct diag *d);
+
+/** Read one definitions file. @return 0, or -1 when errors were reported. */
+int topology_load_file(struct topology *t, const char *path, struct diag *d);
+
+/** Read definitions from memory (name is used in messages). */
+int topology_load_buffer(struct topology *t, const char *name, const char *buf,
+	size_t len, struct diag *d);
+
+/**
+ * Link ids, derive what was left out (regions, ENIs, names, address
+ * types), apply the catalog and check everything AWS would refuse.
+ * @return 0, or -1 when errors were reported.
+ */
+int topology_resolve(struct topology *t, struct diag *d);
+
+/** The VPC that clients outside every VPC CIDR land in, or NULL. */
+struct topo_vpc *topology_default_vpc(const struct topology *t);
+
+/** Whether an ENI takes part in round robin (in-use and not marked down). */
+bool topology_eni_healthy(const struct topology *t, const struct topo_eni *eni);
+
+#endif /* DNSD_TOPOLOGY_H */

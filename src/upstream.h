@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/upstream.h - send forwarded queries to upstream resolvers and bring the answers back (libevent). */
+#ifndef DNSD_UPSTREAM_H
+#define DNSD_UPSTREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "forward.h"
+#include "netaddr.h"
+
+struct event_base;
+struct upstream;
+
+/** Where the answer to a forwarded query goes. */
+struct fwd_dest {
+	bool tcp;
+	int udp_fd;				/**< UDP: the socket the query came in on */
+	struct sockaddr_storage client;
+	socklen_t client_len;
+	bool has_local;				/**< UDP on a wildcard socket: reply from here */
+	struct netaddr local;
+	int ifindex;
+	void *conn;				/**< TCP: the connection and its generation */
+	uint32_t conn_gen;
+};
+
+/** Hand a TCP answer back to the server (UDP answers are sent directly). */
+typedef void (*upstream_deliver_fn)(void *ctx, const struct fwd_dest *d, const uint8_t *msg,
+	size_t len);
+
+struct upstream_config {
+	const struct fwd_targets *defaults;	/**< --upstream or resolv.conf */
+	unsigned timeout_ms;			/**< per target */
+	unsigned max_pending;			/**< queries out at once */
+	uint16_t edns_size;
+};
+
+/** Counters of one worker's forwarding. */
+struct upstream_stats {
+	uint64_t started, answered, servfail, unwanted, tcp_retries, timeouts;
+};
+
+/**
+ * Create the forwarder of one worker.
+ * @param env: the worker's answer-path state (snapshot, limits); kept.
+ */
+struct upstream *upstream_create(struct event_base *base, const struct upstream_config *cfg,
+	struct query_env *env, upstream_deliver_fn deliver, void *ctx);
+
+/** Stop everything in flight (no answers are sent) and free. */
+void upstream_free(struct upstream *u);
+
+/**
+ * Resolve a query upstream. The client always gets an answer: the
+ * upstream's, or SERVFAIL when every target fails or times out.
+ * @param targets: a FORWARD rule's targets, or NULL for the defaults.
+ */
+void upstream_start(struct upstream *u, const struct query_info *qi,
+	const struct fwd_targets *targets, const struct fwd_dest *dest);
+
+/** Counters so far. */
+const struct upstream_stats *upstream_stats(const struct upstream *u);
+
+/** Send one UDP datagram back to a client, from the right local address. */
+bool upstream_send_udp(const struct fwd_dest *d, const uint8_t *msg, size_t len);
+
+#endif /* DNSD_UPSTREAM_H */

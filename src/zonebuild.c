@@ -1,0 +1,1064 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/zonebuild.c - assemble views, zones and records, then compile them into a zonedb. */
+#include "config.h"
+#include "zonebuild.h"
+
+#include "arena.h"
+#include "pack.h"
+#include "wire.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ZB_MAX_VIEWS 65535
+#define ZB_MAX_CHAIN 8		/* CNAME hops followed inside dnsd's data */
+
+struct zb_rdata {
+	struct zb_rdata *next;
+	uint16_t len;
+	uint8_t data[];
+};
+
+struct zb_rrset {
+	struct zb_rrset *next;
+	uint16_t type;
+	uint16_t count;
+	uint32_t ttl;
+	struct zb_rdata *head, **tail;
+};
+
+struct zb_name {
+	struct zb_name *next;		/* in the zone, in the order added */
+	struct zb_zone *zone;
+	const uint8_t *name;
+	uint8_t len;
+	struct zb_rrset *rrsets, **rrsets_tail;
+	struct node *node;		/* compiled node, once made */
+};
+
+struct zb_zone {
+	struct zb_zone *next;		/* in the view */
+	unsigned id;
+	unsigned view;
+	int kind;
+	const uint8_t *apex;
+	uint8_t apex_len;
+	const char *origin;
+	bool has_soa;
+	uint32_t soa_ttl;
+	const uint8_t *soa;
+	uint16_t soa_len;
+	const struct fwd_targets *targets;
+	struct zb_name *names, **names_tail;
+	unsigned n_names;
+	struct zone *final;
+};
+
+struct zb_view {
+	const char *name;
+	struct zb_zone *zones, **zones_tail;
+};
+
+/* Open-addressing map from (tag, name) to a pointer, used at build time. */
+struct bmap_slot {
+	uint32_t hash;
+	uint32_t tag;
+	const uint8_t *key;
+	uint8_t keylen;
+	void *value;
+};
+
+struct bmap {
+	struct bmap_slot *slots;
+	size_t mask;
+	size_t count;
+};
+
+/* A zone as an entry of the apex index: zones sharing an apex in a view. */
+struct zb_apex {
+	struct zb_apex *next;
+	struct zb_zone *zone;
+};
+
+struct zb {
+	struct arena *arena;
+	struct zb_view *views;
+	unsigned n_views, cap_views;
+	unsigned n_zones;
+	struct bmap names;	/* (zone id, name) -> zb_name */
+	struct bmap apexes;	/* (view, apex) -> zb_apex list */
+	struct pack *pack;
+	bool public_view_used;
+};
+
+/* ---- build-time map ---- */
+
+static uint32_t
+bmap_hash(uint32_t tag, const uint8_t *key, size_t len)
+{
+	return zonedb_mix(dname_hash(key), tag) ^ (uint32_t)len;
+}
+
+static bool
+bmap_grow(struct bmap *m)
+{
+	size_t size = m->slots ? (m->mask + 1) * 2 : 1024;
+	struct bmap_slot *slots = calloc(size, sizeof(*slots));
+	if (!slots)
+		return false;
+	for (size_t i = 0; m->slots && i <= m->mask; i++) {
+		struct bmap_slot *s = &m->slots[i];
+		if (!s->key)
+			continue;
+		size_t j = s->hash & (size - 1);
+		while (slots[j].key)
+			j = (j + 1) & (size - 1);
+		slots[j] = *s;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->mask = size - 1;
+	return true;
+}
+
+static void **
+bmap_find(const struct bmap *m, uint32_t tag, const uint8_t *key, size_t len)
+{
+	if (!m->slots)
+		return NULL;
+	uint32_t h = bmap_hash(tag, key, len);
+	for (size_t i = h & m->mask;; i = (i + 1) & m->mask) {
+		struct bmap_slot *s = &m->slots[i];
+		if (!s->key)
+			return NULL;
+		if (s->hash == h && s->tag == tag && dname_equal(s->key, s->keylen, key, len))
+			return &s->value;
+	}
+}
+
+/* Insert a new key (the caller checked that it is absent). */
+static bool
+bmap_put(struct bmap *m, uint32_t tag, const uint8_t *key, size_t len, void *value)
+{
+	if (!m->slots || (m->count + 1) * 2 > m->mask + 1)
+		if (!bmap_grow(m))
+			return false;
+	uint32_t h = bmap_hash(tag, key, len);
+	size_t i = h & m->mask;
+	while (m->slots[i].key)
+		i = (i + 1) & m->mask;
+	m->slots[i] = (struct bmap_slot){ h, tag, key, (uint8_t)len, value };
+	m->count++;
+	return true;
+}
+
+static void
+bmap_free(struct bmap *m)
+{
+	free(m->slots);
+	m->slots = NULL;
+	m->count = 0;
+}
+
+/* ---- assembling ---- */
+
+struct zb *
+zb_create(void)
+{
+	struct zb *b = calloc(1, sizeof(*b));
+	if (!b)
+		return NULL;
+	b->arena = arena_create(1 << 20);
+	b->pack = malloc(sizeof(*b->pack));
+	b->public_view_used = true;
+	if (!b->arena || !b->pack || zb_view_add(b, "public") != 0) {
+		zb_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void
+zb_free(struct zb *b)
+{
+	if (!b)
+		return;
+	bmap_free(&b->names);
+	bmap_free(&b->apexes);
+	arena_free(b->arena);
+	free(b->views);
+	free(b->pack);
+	free(b);
+}
+
+int
+zb_view_add(struct zb *b, const char *name)
+{
+	if (b->n_views >= ZB_MAX_VIEWS)
+		return -1;
+	if (b->n_views == b->cap_views) {
+		unsigned cap = b->cap_views ? b->cap_views * 2 : 16;
+		struct zb_view *v = realloc(b->views, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		b->views = v;
+		b->cap_views = cap;
+	}
+	struct zb_view *v = &b->views[b->n_views];
+	v->name = arena_strdup(b->arena, name);
+	v->zones = NULL;
+	v->zones_tail = &v->zones;
+	return (int)b->n_views++;
+}
+
+unsigned
+zb_view_count(const struct zb *b)
+{
+	return b->n_views;
+}
+
+const char *
+zb_view_name(const struct zb *b, unsigned view)
+{
+	return view < b->n_views ? b->views[view].name : "?";
+}
+
+struct zb_zone *
+zb_zone_find(const struct zb *b, unsigned view, const uint8_t *apex, size_t apex_len,
+	int kind)
+{
+	void **v = bmap_find(&b->apexes, view, apex, apex_len);
+	for (struct zb_apex *a = v ? *v : NULL; a; a = a->next)
+		if (kind < 0 || a->zone->kind == kind)
+			return a->zone;
+	return NULL;
+}
+
+void
+zb_set_public_view_used(struct zb *b, bool used)
+{
+	b->public_view_used = used;
+}
+
+struct zb_zone *
+zb_zone_add(struct zb *b, unsigned view, const uint8_t *apex, size_t apex_len,
+	int kind, const char *origin)
+{
+	if (view >= b->n_views || zb_zone_find(b, view, apex, apex_len, kind))
+		return NULL;
+	struct zb_zone *z = arena_zalloc(b->arena, sizeof(*z));
+	struct zb_apex *entry = arena_zalloc(b->arena, sizeof(*entry));
+	if (!z || !entry)
+		return NULL;
+	z->id = b->n_zones++;
+	z->view = view;
+	z->kind = kind;
+	z->apex = arena_memdup(b->arena, apex, apex_len);
+	z->apex_len = (uint8_t)apex_len;
+	z->origin = arena_strdup(b->arena, origin ? origin : "");
+	z->names_tail = &z->names;
+	entry->zone = z;
+	void **head = bmap_find(&b->apexes, view, apex, apex_len);
+	if (head) {
+		/* same apex, other kind (a rule beside a zone): keep the first
+		 * entry first, it is the one the phantom pass starts from */
+		struct zb_apex *first = *head;
+		entry->next = first->next;
+		first->next = entry;
+	} else if (!bmap_put(&b->apexes, view, z->apex, apex_len, entry)) {
+		return NULL;
+	}
+	*b->views[view].zones_tail = z;
+	b->views[view].zones_tail = &z->next;
+	return z;
+}
+
+const char *
+zb_zone_origin(const struct zb_zone *z)
+{
+	return z->origin;
+}
+
+void
+zb_zone_set_targets(struct zb_zone *z, const struct fwd_targets *t)
+{
+	z->targets = t;
+}
+
+static struct zb_name *
+name_get(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t len, bool create)
+{
+	void **v = bmap_find(&b->names, z->id, owner, len);
+	if (v)
+		return *v;
+	if (!create)
+		return NULL;
+	struct zb_name *n = arena_zalloc(b->arena, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->zone = z;
+	n->name = arena_memdup(b->arena, owner, len);
+	n->len = (uint8_t)len;
+	n->rrsets_tail = &n->rrsets;
+	if (!n->name || !bmap_put(&b->names, z->id, n->name, len, n))
+		return NULL;
+	*z->names_tail = n;
+	z->names_tail = &n->next;
+	z->n_names++;
+	return n;
+}
+
+static struct zb_rrset *
+rrset_find(struct zb_name *n, uint16_t type)
+{
+	for (struct zb_rrset *r = n->rrsets; r; r = r->next)
+		if (r->type == type)
+			return r;
+	return NULL;
+}
+
+static bool
+rdata_equal(const struct zb_rdata *d, const uint8_t *rdata, uint16_t len)
+{
+	return d->len == len && memcmp(d->data, rdata, len) == 0;
+}
+
+int
+zb_rr_add(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t owner_len,
+	uint16_t type, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen,
+	const char **why)
+{
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	if (!dname_is_subdomain(owner, owner_len, z->apex, z->apex_len)) {
+		*why = "owner name is outside the zone";
+		return -1;
+	}
+	struct zb_name *n = name_get(b, z, owner, owner_len, true);
+	if (!n) {
+		*why = "out of memory";
+		return -1;
+	}
+	bool has_cname = rrset_find(n, DNS_TYPE_CNAME) != NULL;
+	if ((type == DNS_TYPE_CNAME && n->rrsets && !has_cname) ||
+	    (type != DNS_TYPE_CNAME && has_cname)) {
+		*why = "CNAME and other data at the same name (RFC 1034 §3.6.2)";
+		return -1;
+	}
+	struct zb_rrset *r = rrset_find(n, type);
+	if (r && type == DNS_TYPE_CNAME) {
+		*why = "more than one CNAME at a name";
+		return -1;
+	}
+	if (!r) {
+		r = arena_zalloc(b->arena, sizeof(*r));
+		if (!r) {
+			*why = "out of memory";
+			return -1;
+		}
+		r->type = type;
+		r->ttl = ttl;
+		r->tail = &r->head;
+		*n->rrsets_tail = r;
+		n->rrsets_tail = &r->next;
+	}
+	for (struct zb_rdata *d = r->head; d; d = d->next)
+		if (rdata_equal(d, rdata, rdlen))
+			return 0;	/* duplicate records collapse (RFC 2181 §5) */
+	struct zb_rdata *d = arena_alloc(b->arena, sizeof(*d) + rdlen);
+	if (!d) {
+		*why = "out of memory";
+		return -1;
+	}
+	d->next = NULL;
+	d->len = rdlen;
+	memcpy(d->data, rdata, rdlen);
+	*r->tail = d;
+	r->tail = &d->next;
+	r->count++;
+	return 0;
+}
+
+int
+zb_zone_set_soa(struct zb *b, struct zb_zone *z, uint32_t ttl,
+	const uint8_t *rdata, uint16_t rdlen)
+{
+	z->soa = arena_memdup(b->arena, rdata, rdlen);
+	if (!z->soa)
+		return -1;
+	z->soa_len = rdlen;
+	z->soa_ttl = ttl;
+	z->has_soa = true;
+	if (z->kind == ZONE_LOCAL)
+		return zb_rr_add(b, z, z->apex, z->apex_len, DNS_TYPE_SOA, ttl,
+			rdata, rdlen, NULL);
+	return 0;
+}
+
+bool
+zb_zone_soa(const struct zb_zone *z, uint32_t *ttl, const uint8_t **rdata, uint16_t *rdlen)
+{
+	if (!z->has_soa)
+		return false;
+	*ttl = z->soa_ttl;
+	*rdata = z->soa;
+	*rdlen = z->soa_len;
+	return true;
+}
+
+void
+zb_walk(const struct zb *b, zb_walk_fn fn, void *ctx)
+{
+	for (unsigned v = 0; v < b->n_views; v++) {
+		for (struct zb_zone *z = b->views[v].zones; z; z = z->next) {
+			fn(ctx, z, v, z->apex, z->kind, NULL, 0, 0, NULL, 0);
+			for (struct zb_name *n = z->names; n; n = n->next)
+				for (struct zb_rrset *r = n->rrsets; r; r = r->next)
+					for (struct zb_rdata *d = r->head; d; d = d->next)
+						fn(ctx, z, v, z->apex, z->kind, n->name,
+							r->type, r->ttl, d->data, d->len);
+		}
+	}
+}
+
+/* ---- compiling ---- */
+
+/* Identical blocks (an SOA, an NS set, one address set answered under
+ * several names) are stored once. */
+struct blob_slot {
+	uint32_t hash;
+	uint32_t len;
+	const uint8_t *data;
+};
+
+struct blobset {
+	struct blob_slot *slots;
+	size_t mask, count;
+};
+
+struct pair {
+	uint32_t view;
+	const struct node *node;
+};
+
+struct finish {
+	struct zb *b;
+	struct arena *a;
+	struct zonedb *db;
+	struct blobset blobs;
+	struct pair *pairs;
+	size_t n_pairs, cap_pairs;
+	struct zone *recurse;
+	uint32_t n_rot;
+	bool failed;
+};
+
+/* What a name leads to, seen from a view, at build time. */
+struct resolved {
+	struct zb_zone *zone;	/* NULL: recursion */
+	struct zb_name *name;	/* NULL: no such name in dnsd's data */
+	bool nxdomain;		/* inside a LOCAL zone, and absent */
+};
+
+static uint32_t
+blob_hash(const uint8_t *d, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ d[i]) * 16777619u;
+	return h ^ (uint32_t)len;
+}
+
+static const uint8_t *
+blob_intern(struct finish *f, const uint8_t *data, size_t len)
+{
+	struct blobset *s = &f->blobs;
+	if (!s->slots || (s->count + 1) * 2 > s->mask + 1) {
+		size_t size = s->slots ? (s->mask + 1) * 2 : 4096;
+		struct blob_slot *slots = calloc(size, sizeof(*slots));
+		if (!slots)
+			return NULL;
+		for (size_t i = 0; s->slots && i <= s->mask; i++) {
+			if (!s->slots[i].data)
+				continue;
+			size_t j = s->slots[i].hash & (size - 1);
+			while (slots[j].data)
+				j = (j + 1) & (size - 1);
+			slots[j] = s->slots[i];
+		}
+		free(s->slots);
+		s->slots = slots;
+		s->mask = size - 1;
+	}
+	uint32_t h = blob_hash(data, len);
+	size_t i = h & s->mask;
+	for (; s->slots[i].data; i = (i + 1) & s->mask)
+		if (s->slots[i].hash == h && s->slots[i].len == len &&
+		    memcmp(s->slots[i].data, data, len) == 0)
+			return s->slots[i].data;
+	const uint8_t *copy = arena_memdup(f->a, data, len ? len : 1);
+	if (!copy)
+		return NULL;
+	s->slots[i] = (struct blob_slot){ h, (uint32_t)len, copy };
+	s->count++;
+	return copy;
+}
+
+/*
+ * The zone that decides about a name in a view: the most specific apex
+ * wins; at one apex a FORWARD rule beats a zone, unless a SYSTEM rule at
+ * or above... below it has switched forwarding off; the view's own zones
+ * beat public ones. NULL means recursion (the "Internet Resolver" rule).
+ */
+static struct zb_zone *
+authority(const struct zb *b, unsigned view, const uint8_t *name, size_t len)
+{
+	bool system_seen = false;
+	for (;;) {
+		struct zb_zone *fwd = NULL, *local = NULL, *pub = NULL;
+		bool system = false;
+		for (int pass = 0; pass < 2; pass++) {
+			unsigned v = pass == 0 ? view : 0;
+			if (pass == 1 && view == 0)
+				break;
+			void **e = bmap_find(&b->apexes, v, name, len);
+			for (struct zb_apex *a = e ? *e : NULL; a; a = a->next) {
+				struct zb_zone *z = a->zone;
+				if (z->kind == ZONE_FORWARD && !fwd)
+					fwd = z;
+				else if (z->kind == ZB_SYSTEM)
+					system = true;
+				else if (z->kind == ZONE_LOCAL && !local)
+					local = z;
+				else if ((z->kind == ZONE_PUBLIC || z->kind == ZONE_RECURSE) && !pub)
+					pub = z;
+			}
+		}
+		if (system)
+			system_seen = true;
+		if (fwd && !system_seen)
+			return fwd;
+		if (local)
+			return local;
+		if (pub)
+			return pub;
+		if (len <= 1)
+			return NULL;
+		len -= (size_t)name[0] + 1;
+		name += (size_t)name[0] + 1;
+	}
+}
+
+static bool
+is_wildcard(const uint8_t *name)
+{
+	return name[0] == 1 && name[1] == '*';
+}
+
+static void
+resolve(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
+	struct resolved *out)
+{
+	out->zone = authority(b, view, name, len);
+	out->name = NULL;
+	out->nxdomain = false;
+	struct zb_zone *z = out->zone;
+	if (!z || (z->kind != ZONE_LOCAL && z->kind != ZONE_PUBLIC))
+		return;
+	void **e = bmap_find(&b->names, z->id, name, len);
+	if (e) {
+		out->name = *e;
+		return;
+	}
+	/* closest encloser inside the zone, then its wildcard (RFC 4592) */
+	const uint8_t *s = name;
+	size_t l = len;
+	while (l > z->apex_len) {
+		l -= (size_t)s[0] + 1;
+		s += (size_t)s[0] + 1;
+		if (!bmap_find(&b->names, z->id, s, l))
+			continue;
+		uint8_t wild[DNAME_MAX];
+		if (l + 2 <= DNAME_MAX) {
+			wild[0] = 1;
+			wild[1] = '*';
+			memcpy(wild + 2, s, l);
+			e = bmap_find(&b->names, z->id, wild, l + 2);
+			if (e) {
+				out->name = *e;
+				return;
+			}
+		}
+		break;
+	}
+	out->nxdomain = z->kind == ZONE_LOCAL;
+}
+
+static struct zb_rrset *
+rrset_cname(const struct zb_name *n)
+{
+	for (struct zb_rrset *r = n->rrsets; r; r = r->next)
+		if (r->type == DNS_TYPE_CNAME)
+			return r;
+	return NULL;
+}
+
+static void
+pack_start(struct pack *p, const struct zb_name *n)
+{
+	if (is_wildcard(n->name))
+		pack_init(p, PACK_WILDCARD, n->name + 2, n->len - 2u);
+	else
+		pack_init(p, PACK_EXACT, n->name, n->len);
+}
+
+/* Copy a finished pack into an answer that lives in the snapshot arena. */
+static bool
+answer_store(struct finish *f, const struct pack *p, uint8_t rcode, uint16_t qtype,
+	size_t rot_off, const size_t *rr_starts, unsigned rot_n, struct answer *out)
+{
+	if (p->overflow)
+		return false;
+	pack_answer(p, rcode, qtype, out);
+	out->block = blob_intern(f, p->buf, p->len);
+	if (!out->block)
+		return false;
+	if (p->n_relocs) {
+		out->relocs = arena_memdup(f->a, p->relocs, p->n_relocs * sizeof(struct reloc));
+		if (!out->relocs)
+			return false;
+	} else {
+		out->relocs = NULL;
+	}
+	/* rotate only a run of records of one size: true of A and AAAA sets
+	 * whose owner is one pointer */
+	if (rot_n > 1) {
+		size_t size = rr_starts[1] - rr_starts[0];
+		bool equal = true;
+		for (unsigned i = 1; i < rot_n; i++) {
+			size_t end = i + 1 < rot_n ? rr_starts[i + 1] : p->len;
+			if (end - rr_starts[i] != size)
+				equal = false;
+		}
+		if (equal && rot_off == rr_starts[0] && size <= UINT16_MAX) {
+			out->rot_n = (uint8_t)(rot_n > 255 ? 255 : rot_n);
+			if (rot_n > 255)
+				return true;	/* larger sets are served in a fixed order */
+			out->rot_off = (uint16_t)rot_off;
+			out->rot_size = (uint16_t)size;
+			out->rot_counter = f->n_rot++;
+		}
+	}
+	return true;
+}
+
+/* Pack the records of one RRset after what the pack already holds. */
+static bool
+pack_rrset(struct pack *p, const uint8_t *owner, size_t owner_len,
+	const struct zb_rrset *r, size_t *rr_starts, unsigned max_starts)
+{
+	unsigned i = 0;
+	for (const struct zb_rdata *d = r->head; d; d = d->next, i++) {
+		if (i < max_starts)
+			rr_starts[i] = p->len;
+		if (!pack_rr(p, PACK_ANSWER, owner, owner_len, r->type, r->ttl, d->data, d->len))
+			return false;
+	}
+	return true;
+}
+
+static bool
+rotates(uint16_t type)
+{
+	return type == DNS_TYPE_A || type == DNS_TYPE_AAAA;
+}
+
+#define MAX_ROT_STARTS 256
+
+static bool
+compile_rrset(struct finish *f, const struct zb_name *n, const struct zb_rrset *r,
+	struct answer *out)
+{
+	struct pack *p = f->b->pack;
+	size_t starts[MAX_ROT_STARTS];
+	pack_start(p, n);
+	if (!pack_rrset(p, NULL, 0, r, starts, MAX_ROT_STARTS))
+		return false;
+	unsigned rot = rotates(r->type) ? r->count : 0;
+	if (rot > MAX_ROT_STARTS)
+		rot = 0;
+	return answer_store(f, p, DNS_RCODE_NOERROR, r->type, 0, starts, rot, out);
+}
+
+static uint32_t
+soa_negative_ttl(const struct zb_zone *z)
+{
+	uint32_t minimum = z->soa_len >= 4 ? wire_get32(z->soa + z->soa_len - 4) : 0;
+	return z->soa_ttl < minimum ? z->soa_ttl : minimum;
+}
+
+/* A CNAME chain as found at build time. */
+struct chain {
+	unsigned n;
+	const uint8_t *owner[ZB_MAX_CHAIN];	/* NULL: the query name */
+	uint8_t owner_len[ZB_MAX_CHAIN];
+	const struct zb_rrset *cname[ZB_MAX_CHAIN];
+	struct resolved end;			/* where the last target leads */
+	const uint8_t *end_name;		/* the last target */
+	uint8_t end_len;
+};
+
+static void
+chain_follow(const struct zb *b, const struct zb_name *n, struct chain *c)
+{
+	const struct zb_rrset *r = rrset_cname(n);
+	c->n = 0;
+	c->owner[0] = NULL;
+	c->owner_len[0] = 0;
+	for (;;) {
+		c->cname[c->n++] = r;
+		const uint8_t *target = r->head->data;
+		size_t tlen = r->head->len;
+		c->end_name = target;
+		c->end_len = (uint8_t)tlen;
+		resolve(b, n->zone->view, target, tlen, &c->end);
+		if (!c->end.name || c->n == ZB_MAX_CHAIN)
+			return;
+		r = rrset_cname(c->end.name);
+		if (!r)
+			return;
+		for (unsigned i = 0; i < c->n; i++)
+			if (c->cname[i] == r)
+				return;	/* a loop: stop where it closes */
+		c->owner[c->n] = target;
+		c->owner_len[c->n] = (uint8_t)tlen;
+	}
+}
+
+static bool
+pack_chain(struct pack *p, const struct chain *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		const struct zb_rrset *r = c->cname[i];
+		if (!pack_rr(p, PACK_ANSWER, c->owner[i], c->owner_len[i], DNS_TYPE_CNAME,
+			    r->ttl, r->head->data, r->head->len))
+			return false;
+	}
+	return true;
+}
+
+/* Answers of a CNAME node: the CNAME itself, one per type the chain ends
+ * in, and one for every other type (NODATA or NXDOMAIN of the end). */
+static bool
+compile_cname(struct finish *f, const struct zb_name *n, struct node *node)
+{
+	struct pack *p = f->b->pack;
+	struct chain c;
+	chain_follow(f->b, n, &c);
+	unsigned n_types = 0;
+	const struct zb_name *end = c.end.name;
+	bool end_is_cname = end && rrset_cname(end);
+	if (end && !end_is_cname)
+		for (const struct zb_rrset *r = end->rrsets; r; r = r->next)
+			n_types++;
+	struct answer *ans = arena_zalloc(f->a, (n_types + 2) * sizeof(*ans));
+	if (!ans)
+		return false;
+	unsigned k = 0;
+	size_t starts[MAX_ROT_STARTS];
+
+	pack_start(p, n);
+	if (!pack_rr(p, PACK_ANSWER, NULL, 0, DNS_TYPE_CNAME, c.cname[0]->ttl,
+		    c.cname[0]->head->data, c.cname[0]->head->len) ||
+	    !answer_store(f, p, DNS_RCODE_NOERROR, DNS_TYPE_CNAME, 0, NULL, 0, &ans[k++]))
+		return false;
+	for (const struct zb_rrset *r = end && !end_is_cname ? end->rrsets : NULL; r; r = r->next) {
+		pack_start(p, n);
+		if (!pack_chain(p, &c))
+			return false;
+		size_t rot_off = p->len;
+		if (!pack_rrset(p, c.end_name, c.end_len, r, starts, MAX_ROT_STARTS))
+			return false;
+		unsigned rot = rotates(r->type) && r->count <= MAX_ROT_STARTS ? r->count : 0;
+		if (!answer_store(f, p, DNS_RCODE_NOERROR, r->type, rot_off, starts, rot, &ans[k++]))
+			return false;
+	}
+	pack_start(p, n);
+	if (!pack_chain(p, &c))
+		return false;
+	struct zb_zone *ez = c.end.zone;
+	uint8_t rcode = c.end.nxdomain ? DNS_RCODE_NXDOMAIN : DNS_RCODE_NOERROR;
+	if (ez && ez->has_soa && (c.end.nxdomain || end) && !end_is_cname)
+		if (!pack_rr(p, PACK_AUTHORITY, ez->apex, ez->apex_len, DNS_TYPE_SOA,
+			    soa_negative_ttl(ez), ez->soa, ez->soa_len))
+			return false;
+	if (!answer_store(f, p, rcode, 0, 0, NULL, 0, &ans[k++]))
+		return false;
+	node->answers = ans;
+	node->n_answers = (uint16_t)k;
+	node->flags |= NODE_CNAME;
+	return true;
+}
+
+static struct zone *zone_final(struct finish *f, struct zb_zone *z);
+
+static struct node *
+node_make(struct finish *f, struct zb_name *n)
+{
+	if (n->node)
+		return n->node;
+	struct node *node = arena_zalloc(f->a, sizeof(*node));
+	if (!node)
+		return NULL;
+	node->name = arena_memdup(f->a, n->name, n->len);
+	node->name_len = n->len;
+	node->zone = zone_final(f, n->zone);
+	if (!node->name || !node->zone)
+		return NULL;
+	n->node = node;
+	if (rrset_cname(n))
+		return compile_cname(f, n, node) ? node : NULL;
+	unsigned count = 0;
+	for (struct zb_rrset *r = n->rrsets; r; r = r->next)
+		count++;
+	if (count == 0)
+		return node;
+	struct answer *ans = arena_zalloc(f->a, count * sizeof(*ans));
+	if (!ans)
+		return NULL;
+	unsigned k = 0;
+	for (struct zb_rrset *r = n->rrsets; r; r = r->next)
+		if (!compile_rrset(f, n, r, &ans[k++]))
+			return NULL;
+	node->answers = ans;
+	node->n_answers = (uint16_t)count;
+	return node;
+}
+
+static bool
+compile_negative(struct finish *f, struct zb_zone *z, struct zone *out)
+{
+	struct pack *p = f->b->pack;
+	pack_init(p, PACK_BELOW, z->apex, z->apex_len);
+	if (z->has_soa && !pack_rr(p, PACK_AUTHORITY, z->apex, z->apex_len,
+		    DNS_TYPE_SOA, soa_negative_ttl(z), z->soa, z->soa_len))
+		return false;
+	return answer_store(f, p, DNS_RCODE_NOERROR, 0, 0, NULL, 0, &out->nodata) &&
+		answer_store(f, p, DNS_RCODE_NXDOMAIN, 0, 0, NULL, 0, &out->nxdomain);
+}
+
+static struct zone *
+zone_final(struct finish *f, struct zb_zone *z)
+{
+	if (!z)
+		return f->recurse;
+	if (z->final)
+		return z->final;
+	struct zone *out = arena_zalloc(f->a, sizeof(*out));
+	if (!out)
+		return NULL;
+	out->apex = arena_memdup(f->a, z->apex, z->apex_len);
+	out->apex_len = z->apex_len;
+	out->kind = (uint8_t)(z->kind == ZB_SYSTEM ? ZONE_RECURSE : z->kind);
+	out->view = (uint16_t)z->view;
+	out->origin = z->origin[0] ? arena_strdup(f->a, z->origin) : "";
+	out->targets = z->targets;
+	if (!out->apex || !out->origin || !compile_negative(f, z, out))
+		return NULL;
+	z->final = out;
+	return out;
+}
+
+static bool
+pair_add(struct finish *f, unsigned view, const struct node *node)
+{
+	if (f->n_pairs == f->cap_pairs) {
+		size_t cap = f->cap_pairs ? f->cap_pairs * 2 : 4096;
+		struct pair *p = realloc(f->pairs, cap * sizeof(*p));
+		if (!p)
+			return false;
+		f->pairs = p;
+		f->cap_pairs = cap;
+	}
+	f->pairs[f->n_pairs++] = (struct pair){ view, node };
+	return true;
+}
+
+/* Empty non-terminals: every name between a record and its LOCAL zone's
+ * apex exists (RFC 8020), and a wildcard's parent exists in any zone. */
+static bool
+add_empty_non_terminals(struct zb *b)
+{
+	for (unsigned v = 0; v < b->n_views; v++) {
+		for (struct zb_zone *z = b->views[v].zones; z; z = z->next) {
+			if (z->kind != ZONE_LOCAL && z->kind != ZONE_PUBLIC)
+				continue;
+			if (z->kind == ZONE_LOCAL && !name_get(b, z, z->apex, z->apex_len, true))
+				return false;
+			/* names appended here are visited too; their parents exist */
+			for (struct zb_name *n = z->names; n; n = n->next) {
+				if (z->kind == ZONE_PUBLIC && !is_wildcard(n->name))
+					continue;
+				const uint8_t *s = n->name;
+				size_t l = n->len;
+				while (l > z->apex_len) {
+					l -= (size_t)s[0] + 1;
+					s += (size_t)s[0] + 1;
+					if (name_get(b, z, s, l, false))
+						break;
+					if (!name_get(b, z, s, l, true))
+						return false;
+					if (z->kind == ZONE_PUBLIC)
+						break;
+				}
+			}
+		}
+	}
+	return true;
+}
+
+/* Enter the names of zone z that view v sees through it. */
+static bool
+enter_zone_names(struct finish *f, unsigned v, struct zb_zone *z)
+{
+	if (z->kind != ZONE_LOCAL && z->kind != ZONE_PUBLIC)
+		return true;
+	for (struct zb_name *n = z->names; n; n = n->next) {
+		if (authority(f->b, v, n->name, n->len) != z)
+			continue;
+		const struct node *node = node_make(f, n);
+		if (!node || !pair_add(f, v, node))
+			return false;
+	}
+	return true;
+}
+
+/* A zone's apex must be findable even when it holds no name of its own
+ * (rules, public zones): a phantom node routes to the deciding zone. */
+static bool
+enter_apex(struct finish *f, unsigned v, struct zb_zone *z)
+{
+	const struct zb *b = f->b;
+	void **e = bmap_find(&b->apexes, z->view, z->apex, z->apex_len);
+	if (!e || ((struct zb_apex *)*e)->zone != z)
+		return true;	/* not the first of its apex: done once per apex */
+	if (z->view == 0 && v != 0 && bmap_find(&b->apexes, v, z->apex, z->apex_len))
+		return true;	/* the view has its own zone there */
+	struct zb_zone *a = authority(b, v, z->apex, z->apex_len);
+	if (a && (a->kind == ZONE_LOCAL || a->kind == ZONE_PUBLIC) &&
+	    bmap_find(&b->names, a->id, z->apex, z->apex_len))
+		return true;	/* a real node is there */
+	struct node *node = arena_zalloc(f->a, sizeof(*node));
+	if (!node)
+		return false;
+	node->name = arena_memdup(f->a, z->apex, z->apex_len);
+	node->name_len = z->apex_len;
+	node->flags = NODE_PHANTOM;
+	node->zone = zone_final(f, a);
+	return node->name && node->zone && pair_add(f, v, node);
+}
+
+static bool
+enter_view(struct finish *f, unsigned v)
+{
+	const struct zb *b = f->b;
+	for (struct zb_zone *z = b->views[v].zones; z; z = z->next)
+		if (!enter_zone_names(f, v, z) || !enter_apex(f, v, z))
+			return false;
+	if (v == 0)
+		return true;
+	for (struct zb_zone *z = b->views[0].zones; z; z = z->next)
+		if (!enter_zone_names(f, v, z) || !enter_apex(f, v, z))
+			return false;
+	return true;
+}
+
+static void
+link_wildcards(struct zb *b)
+{
+	for (unsigned v = 0; v < b->n_views; v++) {
+		for (struct zb_zone *z = b->views[v].zones; z; z = z->next) {
+			for (struct zb_name *n = z->names; n; n = n->next) {
+				if (!n->node || !is_wildcard(n->name))
+					continue;
+				void **e = bmap_find(&b->names, z->id, n->name + 2, n->len - 2u);
+				struct zb_name *parent = e ? *e : NULL;
+				if (parent && parent->node)
+					parent->node->wildcard = n->node;
+			}
+		}
+	}
+}
+
+static bool
+table_fill(struct finish *f)
+{
+	struct zonedb *db = f->db;
+	size_t want = f->n_pairs + f->n_pairs / 2 + 16;
+	size_t size = 16;
+	while (size < want)
+		size *= 2;
+	db->slots = arena_zalloc(f->a, size * sizeof(*db->slots));
+	if (!db->slots)
+		return false;
+	db->mask = (uint32_t)(size - 1);
+	for (size_t i = 0; i < f->n_pairs; i++) {
+		const struct node *n = f->pairs[i].node;
+		uint32_t h = zonedb_mix(dname_hash(n->name), f->pairs[i].view);
+		uint32_t j = h & db->mask;
+		while (db->slots[j].node)
+			j = (j + 1) & db->mask;
+		db->slots[j] = (struct zonedb_slot){ h, f->pairs[i].view, n };
+	}
+	db->count = (uint32_t)f->n_pairs;
+	return true;
+}
+
+static bool
+views_copy(struct finish *f)
+{
+	struct zonedb *db = f->db;
+	db->n_views = (uint16_t)f->b->n_views;
+	db->views = arena_zalloc(f->a, db->n_views * sizeof(*db->views));
+	if (!db->views)
+		return false;
+	for (unsigned v = 0; v < db->n_views; v++) {
+		db->views[v].index = (uint16_t)v;
+		db->views[v].name = arena_strdup(f->a, f->b->views[v].name);
+		if (!db->views[v].name)
+			return false;
+	}
+	return true;
+}
+
+int
+zb_finish(struct zb *b, struct arena *arena, struct zonedb *db)
+{
+	struct finish f = { .b = b, .a = arena, .db = db };
+	bool ok = false;
+	memset(db, 0, sizeof(*db));
+	f.recurse = arena_zalloc(arena, sizeof(*f.recurse));
+	if (!f.recurse || !add_empty_non_terminals(b))
+		goto out;
+	f.recurse->apex = (const uint8_t *)"";
+	f.recurse->apex_len = 1;
+	f.recurse->kind = ZONE_RECURSE;
+	f.recurse->origin = "recursion";
+	for (unsigned v = 0; v < b->n_views; v++) {
+		if (v == 0 && !b->public_view_used)
+			continue;
+		if (!enter_view(&f, v))
+			goto out;
+	}
+	link_wildcards(b);
+	if (!table_fill(&f) || !views_copy(&f))
+		goto out;
+	db->n_rot = f.n_rot;
+	db->rot_counters = arena_zalloc(arena, (f.n_rot ? f.n_rot : 1) * sizeof(uint32_t));
+	ok = db->rot_counters != NULL;
+out:
+	free(f.blobs.slots);
+	free(f.pairs);
+	return ok ? 0 : -1;
+}

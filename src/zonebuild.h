@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/zonebuild.h - assemble views, zones and records, then compile them into a zonedb. */
+#ifndef DNSD_ZONEBUILD_H
+#define DNSD_ZONEBUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zonedb.h"
+
+struct arena;
+struct zb;
+struct zb_zone;
+
+/** Build-only zone kind: a resolver SYSTEM rule (stops FORWARD rules above it). */
+#define ZB_SYSTEM 100
+
+/** Create an empty builder with view 0, "public": what every client sees. */
+struct zb *zb_create(void);
+
+/** Free a builder and its build-time data (not a finished zonedb). */
+void zb_free(struct zb *b);
+
+/** Add a view (a VPC) and return its index (1, 2, ...), or -1 when full. */
+int zb_view_add(struct zb *b, const char *name);
+
+/** Number of views, public included. */
+unsigned zb_view_count(const struct zb *b);
+
+/** Name of a view. */
+const char *zb_view_name(const struct zb *b, unsigned view);
+
+/**
+ * Add a zone (or rule) with its apex to a view. Zones of view 0 are
+ * public: every view sees them unless its own zones or rules say otherwise.
+ * @param kind: enum zone_kind, or ZB_SYSTEM.
+ * @param origin: what made it, for --check and logs (copied).
+ * @return the zone, or NULL when the view already has a zone of that kind
+ *	at that apex.
+ */
+struct zb_zone *zb_zone_add(struct zb *b, unsigned view, const uint8_t *apex,
+	size_t apex_len, int kind, const char *origin);
+
+/** The zone of a view with exactly this apex and kind (-1: any), or NULL. */
+struct zb_zone *zb_zone_find(const struct zb *b, unsigned view,
+	const uint8_t *apex, size_t apex_len, int kind);
+
+/**
+ * Whether clients can land in view 0 (no default VPC). When they cannot,
+ * its names are not entered in the table (they still serve every VPC view).
+ */
+void zb_set_public_view_used(struct zb *b, bool used);
+
+/** What made a zone (as given to zb_zone_add). */
+const char *zb_zone_origin(const struct zb_zone *z);
+
+/**
+ * Set the SOA of a LOCAL or PUBLIC zone. For LOCAL zones it is also a
+ * record at the apex; for both it goes into negative answers with the
+ * TTL min(ttl, MINIMUM) (RFC 2308 §3).
+ */
+int zb_zone_set_soa(struct zb *b, struct zb_zone *z, uint32_t ttl,
+	const uint8_t *rdata, uint16_t rdlen);
+
+/** The SOA set on a zone, if any. */
+bool zb_zone_soa(const struct zb_zone *z, uint32_t *ttl, const uint8_t **rdata,
+	uint16_t *rdlen);
+
+/** Set where a FORWARD zone sends queries (kept by reference). */
+void zb_zone_set_targets(struct zb_zone *z, const struct fwd_targets *t);
+
+/**
+ * Add a record to a zone. The owner must be at or below the apex; types
+ * NS, CNAME and PTR hold one uncompressed wire name as RDATA.
+ * @param why: out, the reason on failure.
+ * @return 0, or -1 (owner outside the zone, CNAME beside other data, a
+ *	different TTL in one RRset is not an error: the first TTL is kept).
+ */
+int zb_rr_add(struct zb *b, struct zb_zone *z, const uint8_t *owner,
+	size_t owner_len, uint16_t type, uint32_t ttl, const uint8_t *rdata,
+	uint16_t rdlen, const char **why);
+
+/** Called for every record of every zone by zb_walk. */
+typedef void (*zb_walk_fn)(void *ctx, const struct zb_zone *z, unsigned view,
+	const uint8_t *apex, int kind, const uint8_t *owner, uint16_t type,
+	uint32_t ttl, const uint8_t *rdata, uint16_t rdlen);
+
+/**
+ * Visit zones view by view: each zone once with owner NULL, then its
+ * records in the order added (SOA first, then NS, then names).
+ */
+void zb_walk(const struct zb *b, zb_walk_fn fn, void *ctx);
+
+/**
+ * Compile everything into db; all of it lives in arena.
+ * @return 0, or -1 when out of memory or an answer does not fit a message.
+ */
+int zb_finish(struct zb *b, struct arena *arena, struct zonedb *db);
+
+#endif /* DNSD_ZONEBUILD_H */
