@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* src/defs.c - read definition documents (AWS CLI output and the hand-written form) into the topology. */
 #include "config.h"
-#include "topology.h"
+#include "defs.h"
 
 #include "arena.h"
 #include "diag.h"
@@ -18,13 +18,6 @@
 #define DEFS_MAX_FILE (1024u * 1024u * 1024u)	/* 1 GiB: beyond that, refuse */
 #define DEFS_MAX_DEPTH 16			/* directory nesting */
 
-/* Context while reading one file. */
-struct reader {
-	struct topology *t;
-	struct diag *d;
-	const char *file;	/* in t->arena: nodes keep pointing to it */
-	unsigned errors_before;
-};
 
 /* Fields dnsd reads or knowingly ignores, per object; anything else gets
  * a warning, since a typo in a hand-written file would otherwise pass. */
@@ -79,8 +72,8 @@ static const char *const health_fields[] = {
 	"AvailabilityZone", "NetworkInterfaceId", "VpcEndpointId", "Healthy", NULL
 };
 
-static void
-check_fields(struct reader *r, const struct doc_node *obj, const char *const *known,
+void
+defs_check_fields(struct reader *r, const struct doc_node *obj, const char *const *known,
 	const char *what)
 {
 	for (size_t i = 0; i < obj->count; i++) {
@@ -94,15 +87,15 @@ check_fields(struct reader *r, const struct doc_node *obj, const char *const *kn
 	}
 }
 
-static const char *
-copy_str(struct reader *r, const char *s)
+const char *
+defs_copy_str(struct reader *r, const char *s)
 {
 	return arena_strdup(r->t->arena, s);
 }
 
 /* A string field: NULL when absent or null; an error when of the wrong kind. */
-static const char *
-str_field(struct reader *r, const struct doc_node *obj, const char *key,
+const char *
+defs_str_field(struct reader *r, const struct doc_node *obj, const char *key,
 	bool required, const char *what)
 {
 	const struct doc_node *v = doc_get(obj, key);
@@ -116,12 +109,12 @@ str_field(struct reader *r, const struct doc_node *obj, const char *key,
 		diag_error(r->d, r->file, v->line, "%s: %s must be a non-empty string", what, key);
 		return NULL;
 	}
-	return copy_str(r, s);
+	return defs_copy_str(r, s);
 }
 
 /* A boolean field, also in describe-vpc-attribute's {"Value": b} shape. */
-static int
-bool_field(struct reader *r, const struct doc_node *obj, const char *key, const char *what)
+int
+defs_bool_field(struct reader *r, const struct doc_node *obj, const char *key, const char *what)
 {
 	const struct doc_node *v = doc_get(obj, key);
 	bool b;
@@ -136,8 +129,8 @@ bool_field(struct reader *r, const struct doc_node *obj, const char *key, const 
 	return b ? TRI_YES : TRI_NO;
 }
 
-static const struct doc_node *
-seq_field(struct reader *r, const struct doc_node *obj, const char *key, const char *what)
+const struct doc_node *
+defs_seq_field(struct reader *r, const struct doc_node *obj, const char *key, const char *what)
 {
 	const struct doc_node *v = doc_get(obj, key);
 	if (!v || doc_is_null(v))
@@ -149,8 +142,8 @@ seq_field(struct reader *r, const struct doc_node *obj, const char *key, const c
 	return v;
 }
 
-static const struct doc_node *
-map_field(struct reader *r, const struct doc_node *obj, const char *key, const char *what)
+const struct doc_node *
+defs_map_field(struct reader *r, const struct doc_node *obj, const char *key, const char *what)
 {
 	const struct doc_node *v = doc_get(obj, key);
 	if (!v || doc_is_null(v))
@@ -163,11 +156,11 @@ map_field(struct reader *r, const struct doc_node *obj, const char *key, const c
 }
 
 /* A list of strings, or of objects whose `member` is the string. */
-static const char **
-str_list(struct reader *r, const struct doc_node *obj, const char *key,
+const char **
+defs_str_list(struct reader *r, const struct doc_node *obj, const char *key,
 	const char *member, unsigned *n, const char *what)
 {
-	const struct doc_node *seq = seq_field(r, obj, key, what);
+	const struct doc_node *seq = defs_seq_field(r, obj, key, what);
 	*n = 0;
 	if (!seq || seq->count == 0)
 		return NULL;
@@ -178,9 +171,9 @@ str_list(struct reader *r, const struct doc_node *obj, const char *key,
 		const struct doc_node *it = seq->items[i];
 		const char *s = NULL;
 		if (member && it->kind == DOC_MAP)
-			s = str_field(r, it, member, true, key);
+			s = defs_str_field(r, it, member, true, key);
 		else if (doc_str(it) && *doc_str(it))
-			s = copy_str(r, doc_str(it));
+			s = defs_copy_str(r, doc_str(it));
 		else
 			diag_error(r->d, r->file, it->line, "%s: %s holds a %s where a string belongs",
 				what, key, doc_kind_name(it->kind));
@@ -190,8 +183,8 @@ str_list(struct reader *r, const struct doc_node *obj, const char *key,
 	return out;
 }
 
-static bool
-parse_prefix(struct reader *r, const struct doc_node *at, const char *text,
+bool
+defs_parse_prefix(struct reader *r, const struct doc_node *at, const char *text,
 	struct netprefix *out, const char *what)
 {
 	if (!netprefix_parse(text, false, out)) {
@@ -202,8 +195,8 @@ parse_prefix(struct reader *r, const struct doc_node *at, const char *text,
 	return true;
 }
 
-static bool
-parse_addr(struct reader *r, unsigned line, const char *text, int family,
+bool
+defs_parse_addr(struct reader *r, unsigned line, const char *text, int family,
 	struct netaddr *out, const char *what)
 {
 	if (!netaddr_parse(text, out) || (family && out->family != family)) {
@@ -214,16 +207,16 @@ parse_addr(struct reader *r, unsigned line, const char *text, int family,
 	return true;
 }
 
-static struct src
-src_at(struct reader *r, const struct doc_node *n)
+struct src
+defs_src_at(struct reader *r, const struct doc_node *n)
 {
 	struct src s = { r->file, n->line };
 	return s;
 }
 
 /* Register an object under its id; a second definition is an error. */
-static bool
-register_id(struct reader *r, struct strmap *map, const char *id, void *obj,
+bool
+defs_register_id(struct reader *r, struct strmap *map, const char *id, void *obj,
 	const struct src *src_of_new, const struct src *(*src_of)(void *), const char *what)
 {
 	void *old = strmap_put(map, id, obj);
@@ -245,8 +238,8 @@ static const struct src *eni_src(void *p) { return &((struct topo_eni *)p)->src;
 static const struct src *endpoint_src(void *p) { return &((struct topo_endpoint *)p)->src; }
 static const struct src *service_src(void *p) { return &((struct topo_service *)p)->src; }
 
-static const struct doc_node *
-expect_map(struct reader *r, const struct doc_node *n, const char *what)
+const struct doc_node *
+defs_expect_map(struct reader *r, const struct doc_node *n, const char *what)
 {
 	if (n->kind != DOC_MAP) {
 		diag_error(r->d, r->file, n->line, "%s must be a mapping, not a %s", what,
@@ -262,27 +255,27 @@ static void
 read_subnet(struct reader *r, const struct doc_node *n, const char *vpc_id)
 {
 	struct topology *t = r->t;
-	if (!expect_map(r, n, "a subnet"))
+	if (!defs_expect_map(r, n, "a subnet"))
 		return;
-	check_fields(r, n, subnet_fields, "a subnet");
+	defs_check_fields(r, n, subnet_fields, "a subnet");
 	struct topo_subnet *s = arena_zalloc(t->arena, sizeof(*s));
 	if (!s)
 		return;
-	s->src = src_at(r, n);
-	s->id = str_field(r, n, "SubnetId", true, "a subnet");
-	s->vpc_id = vpc_id ? vpc_id : str_field(r, n, "VpcId", true, "a subnet");
-	s->az = str_field(r, n, "AvailabilityZone", true, "a subnet");
-	s->az_id = str_field(r, n, "AvailabilityZoneId", false, "a subnet");
-	const char *cidr = str_field(r, n, "CidrBlock", false, "a subnet");
+	s->src = defs_src_at(r, n);
+	s->id = defs_str_field(r, n, "SubnetId", true, "a subnet");
+	s->vpc_id = vpc_id ? vpc_id : defs_str_field(r, n, "VpcId", true, "a subnet");
+	s->az = defs_str_field(r, n, "AvailabilityZone", true, "a subnet");
+	s->az_id = defs_str_field(r, n, "AvailabilityZoneId", false, "a subnet");
+	const char *cidr = defs_str_field(r, n, "CidrBlock", false, "a subnet");
 	if (cidr)
-		s->has_v4 = parse_prefix(r, doc_get(n, "CidrBlock"), cidr, &s->v4, "a subnet");
+		s->has_v4 = defs_parse_prefix(r, doc_get(n, "CidrBlock"), cidr, &s->v4, "a subnet");
 	unsigned n6 = 0;
-	const char **v6 = str_list(r, n, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock", &n6,
+	const char **v6 = defs_str_list(r, n, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock", &n6,
 		"a subnet");
 	if (n6) {
 		s->v6 = arena_zalloc(t->arena, n6 * sizeof(*s->v6));
 		for (unsigned i = 0; s->v6 && i < n6; i++)
-			if (parse_prefix(r, n, v6[i], &s->v6[s->n_v6], "a subnet"))
+			if (defs_parse_prefix(r, n, v6[i], &s->v6[s->n_v6], "a subnet"))
 				s->n_v6++;
 	}
 	if (!cidr && !n6)
@@ -290,7 +283,7 @@ read_subnet(struct reader *r, const struct doc_node *n, const char *vpc_id)
 			s->id ? s->id : "?");
 	if (!s->id || !s->vpc_id || !s->az)
 		return;
-	if (!register_id(r, &t->subnet_by_id, s->id, s, &s->src, subnet_src, "subnet"))
+	if (!defs_register_id(r, &t->subnet_by_id, s->id, s, &s->src, subnet_src, "subnet"))
 		return;
 	*t->subnets_tail = s;
 	t->subnets_tail = &s->next;
@@ -306,30 +299,30 @@ endpoint_from_description(struct reader *r, const char *desc)
 	static const char prefix[] = "VPC Endpoint Interface ";
 	if (!desc || strncmp(desc, prefix, sizeof(prefix) - 1) != 0)
 		return NULL;
-	return copy_str(r, desc + sizeof(prefix) - 1);
+	return defs_copy_str(r, desc + sizeof(prefix) - 1);
 }
 
 static void
 read_eni_addresses(struct reader *r, const struct doc_node *n, struct topo_eni *e)
 {
 	struct topology *t = r->t;
-	const struct doc_node *list4 = seq_field(r, n, "PrivateIpAddresses", "a network interface");
-	const struct doc_node *list6 = seq_field(r, n, "Ipv6Addresses", "a network interface");
+	const struct doc_node *list4 = defs_seq_field(r, n, "PrivateIpAddresses", "a network interface");
+	const struct doc_node *list6 = defs_seq_field(r, n, "Ipv6Addresses", "a network interface");
 	size_t cap4 = 1 + (list4 ? list4->count : 0), cap6 = 1 + (list6 ? list6->count : 0);
 	e->v4 = arena_zalloc(t->arena, cap4 * sizeof(*e->v4));
 	e->v6 = arena_zalloc(t->arena, cap6 * sizeof(*e->v6));
 	if (!e->v4 || !e->v6)
 		return;
-	const char *primary = str_field(r, n, "PrivateIpAddress", false, "a network interface");
-	if (primary && parse_addr(r, n->line, primary, AF_INET, &e->v4[0], "a network interface"))
+	const char *primary = defs_str_field(r, n, "PrivateIpAddress", false, "a network interface");
+	if (primary && defs_parse_addr(r, n->line, primary, AF_INET, &e->v4[0], "a network interface"))
 		e->n_v4 = 1;
 	for (size_t i = 0; list4 && i < list4->count; i++) {
 		const struct doc_node *it = list4->items[i];
 		const char *a = it->kind == DOC_MAP ?
-			str_field(r, it, "PrivateIpAddress", true, "PrivateIpAddresses") :
+			defs_str_field(r, it, "PrivateIpAddress", true, "PrivateIpAddresses") :
 			doc_str(it);
 		struct netaddr addr;
-		if (!a || !parse_addr(r, it->line, a, AF_INET, &addr, "a network interface"))
+		if (!a || !defs_parse_addr(r, it->line, a, AF_INET, &addr, "a network interface"))
 			continue;
 		bool dup = false;
 		for (unsigned j = 0; j < e->n_v4; j++)
@@ -337,15 +330,15 @@ read_eni_addresses(struct reader *r, const struct doc_node *n, struct topo_eni *
 		if (!dup)
 			e->v4[e->n_v4++] = addr;
 	}
-	const char *v6 = str_field(r, n, "Ipv6Address", false, "a network interface");
-	if (v6 && parse_addr(r, n->line, v6, AF_INET6, &e->v6[0], "a network interface"))
+	const char *v6 = defs_str_field(r, n, "Ipv6Address", false, "a network interface");
+	if (v6 && defs_parse_addr(r, n->line, v6, AF_INET6, &e->v6[0], "a network interface"))
 		e->n_v6 = 1;
 	for (size_t i = 0; list6 && i < list6->count; i++) {
 		const struct doc_node *it = list6->items[i];
 		const char *a = it->kind == DOC_MAP ?
-			str_field(r, it, "Ipv6Address", true, "Ipv6Addresses") : doc_str(it);
+			defs_str_field(r, it, "Ipv6Address", true, "Ipv6Addresses") : doc_str(it);
 		struct netaddr addr;
-		if (!a || !parse_addr(r, it->line, a, AF_INET6, &addr, "a network interface"))
+		if (!a || !defs_parse_addr(r, it->line, a, AF_INET6, &addr, "a network interface"))
 			continue;
 		bool dup = false;
 		for (unsigned j = 0; j < e->n_v6; j++)
@@ -361,27 +354,27 @@ static struct topo_eni *
 read_eni(struct reader *r, const struct doc_node *n, const char *vpc_id, bool inline_eni)
 {
 	struct topology *t = r->t;
-	if (!expect_map(r, n, "a network interface"))
+	if (!defs_expect_map(r, n, "a network interface"))
 		return NULL;
-	check_fields(r, n, eni_fields, "a network interface");
+	defs_check_fields(r, n, eni_fields, "a network interface");
 	struct topo_eni *e = arena_zalloc(t->arena, sizeof(*e));
 	if (!e)
 		return NULL;
-	e->src = src_at(r, n);
-	e->id = str_field(r, n, "NetworkInterfaceId", !inline_eni, "a network interface");
-	e->subnet_id = str_field(r, n, "SubnetId", !inline_eni, "a network interface");
-	e->vpc_id = str_field(r, n, "VpcId", false, "a network interface");
+	e->src = defs_src_at(r, n);
+	e->id = defs_str_field(r, n, "NetworkInterfaceId", !inline_eni, "a network interface");
+	e->subnet_id = defs_str_field(r, n, "SubnetId", !inline_eni, "a network interface");
+	e->vpc_id = defs_str_field(r, n, "VpcId", false, "a network interface");
 	if (!e->vpc_id)
 		e->vpc_id = vpc_id;
-	e->az = str_field(r, n, "AvailabilityZone", false, "a network interface");
-	e->status = str_field(r, n, "Status", false, "a network interface");
+	e->az = defs_str_field(r, n, "AvailabilityZone", false, "a network interface");
+	e->status = defs_str_field(r, n, "Status", false, "a network interface");
 	e->endpoint_id = endpoint_from_description(r,
-		str_field(r, n, "Description", false, "a network interface"));
-	e->healthy = bool_field(r, n, "Healthy", "a network interface");
+		defs_str_field(r, n, "Description", false, "a network interface"));
+	e->healthy = defs_bool_field(r, n, "Healthy", "a network interface");
 	read_eni_addresses(r, n, e);
 	if (!inline_eni && !e->id)
 		return NULL;
-	if (e->id && !register_id(r, &t->eni_by_id, e->id, e, &e->src, eni_src,
+	if (e->id && !defs_register_id(r, &t->eni_by_id, e->id, e, &e->src, eni_src,
 		    "network interface"))
 		return NULL;
 	*t->enis_tail = e;
@@ -403,7 +396,7 @@ parse_ep_type(struct reader *r, const struct doc_node *n, bool *ok)
 		{ "GatewayLoadBalancer", EP_GATEWAY_LOAD_BALANCER },
 		{ "Resource", EP_RESOURCE }, { "ServiceNetwork", EP_SERVICE_NETWORK },
 	};
-	const char *s = str_field(r, n, "VpcEndpointType", false, "an endpoint");
+	const char *s = defs_str_field(r, n, "VpcEndpointType", false, "an endpoint");
 	*ok = true;
 	if (!s)
 		return EP_INTERFACE;
@@ -420,7 +413,7 @@ parse_ep_type(struct reader *r, const struct doc_node *n, bool *ok)
 static unsigned
 parse_ip_address_type(struct reader *r, const struct doc_node *n)
 {
-	const char *s = str_field(r, n, "IpAddressType", false, "an endpoint");
+	const char *s = defs_str_field(r, n, "IpAddressType", false, "an endpoint");
 	if (!s)
 		return 0;
 	if (strcmp(s, "ipv4") == 0)
@@ -437,13 +430,13 @@ parse_ip_address_type(struct reader *r, const struct doc_node *n)
 static void
 read_dns_options(struct reader *r, const struct doc_node *n, struct topo_endpoint *ep)
 {
-	const struct doc_node *o = map_field(r, n, "DnsOptions", "an endpoint");
+	const struct doc_node *o = defs_map_field(r, n, "DnsOptions", "an endpoint");
 	ep->dns_record_ip_type = DRT_UNSET;
 	ep->inbound_only = TRI_UNSET;
 	if (!o)
 		return;
-	check_fields(r, o, dns_options_fields, "DnsOptions");
-	const char *s = str_field(r, o, "DnsRecordIpType", false, "DnsOptions");
+	defs_check_fields(r, o, dns_options_fields, "DnsOptions");
+	const char *s = defs_str_field(r, o, "DnsRecordIpType", false, "DnsOptions");
 	if (s) {
 		if (strcmp(s, "ipv4") == 0)
 			ep->dns_record_ip_type = DRT_IPV4;
@@ -458,14 +451,14 @@ read_dns_options(struct reader *r, const struct doc_node *n, struct topo_endpoin
 				"DnsOptions: DnsRecordIpType '%s' is not ipv4, ipv6, dualstack "
 				"or service-defined", s);
 	}
-	ep->inbound_only = bool_field(r, o, "PrivateDnsOnlyForInboundResolverEndpoint",
+	ep->inbound_only = defs_bool_field(r, o, "PrivateDnsOnlyForInboundResolverEndpoint",
 		"DnsOptions");
 }
 
 static void
 read_inline_enis(struct reader *r, const struct doc_node *n, struct topo_endpoint *ep)
 {
-	const struct doc_node *list = seq_field(r, n, "NetworkInterfaces", "an endpoint");
+	const struct doc_node *list = defs_seq_field(r, n, "NetworkInterfaces", "an endpoint");
 	if (!list || list->count == 0)
 		return;
 	ep->enis = arena_zalloc(r->t->arena, list->count * sizeof(*ep->enis));
@@ -487,30 +480,30 @@ read_endpoint(struct reader *r, const struct doc_node *n, const char *vpc_id)
 {
 	struct topology *t = r->t;
 	bool ok;
-	if (!expect_map(r, n, "an endpoint"))
+	if (!defs_expect_map(r, n, "an endpoint"))
 		return;
-	check_fields(r, n, endpoint_fields, "an endpoint");
+	defs_check_fields(r, n, endpoint_fields, "an endpoint");
 	struct topo_endpoint *ep = arena_zalloc(t->arena, sizeof(*ep));
 	if (!ep)
 		return;
-	ep->src = src_at(r, n);
-	ep->id = str_field(r, n, "VpcEndpointId", false, "an endpoint");
+	ep->src = defs_src_at(r, n);
+	ep->id = defs_str_field(r, n, "VpcEndpointId", false, "an endpoint");
 	ep->type = parse_ep_type(r, n, &ok);
-	ep->vpc_id = vpc_id ? vpc_id : str_field(r, n, "VpcId", true, "an endpoint");
-	ep->service_name = str_field(r, n, "ServiceName", true, "an endpoint");
-	ep->state = str_field(r, n, "State", false, "an endpoint");
+	ep->vpc_id = vpc_id ? vpc_id : defs_str_field(r, n, "VpcId", true, "an endpoint");
+	ep->service_name = defs_str_field(r, n, "ServiceName", true, "an endpoint");
+	ep->state = defs_str_field(r, n, "State", false, "an endpoint");
 	ep->ip_address_type = parse_ip_address_type(r, n);
 	read_dns_options(r, n, ep);
-	int pdns = bool_field(r, n, "PrivateDnsEnabled", "an endpoint");
+	int pdns = defs_bool_field(r, n, "PrivateDnsEnabled", "an endpoint");
 	/* the API's default for interface endpoints is true */
 	ep->private_dns = pdns == TRI_UNSET ? ep->type == EP_INTERFACE : pdns == TRI_YES;
-	ep->subnet_ids = str_list(r, n, "SubnetIds", NULL, &ep->n_subnet_ids, "an endpoint");
-	ep->eni_ids = str_list(r, n, "NetworkInterfaceIds", NULL, &ep->n_eni_ids, "an endpoint");
-	ep->dns_names = str_list(r, n, "DnsEntries", "DnsName", &ep->n_dns_names, "an endpoint");
+	ep->subnet_ids = defs_str_list(r, n, "SubnetIds", NULL, &ep->n_subnet_ids, "an endpoint");
+	ep->eni_ids = defs_str_list(r, n, "NetworkInterfaceIds", NULL, &ep->n_eni_ids, "an endpoint");
+	ep->dns_names = defs_str_list(r, n, "DnsEntries", "DnsName", &ep->n_dns_names, "an endpoint");
 	read_inline_enis(r, n, ep);
 	if (!ep->vpc_id || !ep->service_name || !ok)
 		return;
-	if (ep->id && !register_id(r, &t->endpoint_by_id, ep->id, ep, &ep->src, endpoint_src,
+	if (ep->id && !defs_register_id(r, &t->endpoint_by_id, ep->id, ep, &ep->src, endpoint_src,
 		    "endpoint"))
 		return;
 	*t->endpoints_tail = ep;
@@ -524,16 +517,16 @@ static void
 read_service(struct reader *r, const struct doc_node *n)
 {
 	struct topology *t = r->t;
-	if (!expect_map(r, n, "a service"))
+	if (!defs_expect_map(r, n, "a service"))
 		return;
-	check_fields(r, n, service_fields, "a service");
+	defs_check_fields(r, n, service_fields, "a service");
 	struct topo_service *s = arena_zalloc(t->arena, sizeof(*s));
 	if (!s)
 		return;
-	s->src = src_at(r, n);
-	s->name = str_field(r, n, "ServiceName", true, "a service");
+	s->src = defs_src_at(r, n);
+	s->name = defs_str_field(r, n, "ServiceName", true, "a service");
 	unsigned n_types = 0, n_base = 0, n_priv = 0, n_ip = 0;
-	const char **types = str_list(r, n, "ServiceType", "ServiceType", &n_types, "a service");
+	const char **types = defs_str_list(r, n, "ServiceType", "ServiceType", &n_types, "a service");
 	for (unsigned i = 0; i < n_types; i++) {
 		if (strcmp(types[i], "Interface") == 0)
 			s->types |= 1;
@@ -542,11 +535,11 @@ read_service(struct reader *r, const struct doc_node *n)
 	}
 	if (!s->types)
 		s->types = 1;
-	const char **base = str_list(r, n, "BaseEndpointDnsNames", NULL, &n_base, "a service");
+	const char **base = defs_str_list(r, n, "BaseEndpointDnsNames", NULL, &n_base, "a service");
 	if (n_base)
-		s->label = base[0];	/* trimmed to the label in topology_resolve */
-	const char **priv = str_list(r, n, "PrivateDnsNames", "PrivateDnsName", &n_priv, "a service");
-	const char *one = str_field(r, n, "PrivateDnsName", false, "a service");
+		s->base_domain = base[0];
+	const char **priv = defs_str_list(r, n, "PrivateDnsNames", "PrivateDnsName", &n_priv, "a service");
+	const char *one = defs_str_field(r, n, "PrivateDnsName", false, "a service");
 	if (!n_priv && one) {
 		priv = arena_alloc(t->arena, sizeof(*priv));
 		if (priv) {
@@ -556,7 +549,7 @@ read_service(struct reader *r, const struct doc_node *n)
 	}
 	s->private_names = priv;
 	s->n_private = n_priv;
-	const char **ips = str_list(r, n, "SupportedIpAddressTypes", NULL, &n_ip, "a service");
+	const char **ips = defs_str_list(r, n, "SupportedIpAddressTypes", NULL, &n_ip, "a service");
 	for (unsigned i = 0; i < n_ip; i++) {
 		if (strcmp(ips[i], "ipv4") == 0)
 			s->ip_types |= IPF_V4;
@@ -565,12 +558,12 @@ read_service(struct reader *r, const struct doc_node *n)
 	}
 	if (!s->ip_types)
 		s->ip_types = IPF_V4;
-	const char *state = str_field(r, n, "PrivateDnsNameVerificationState", false, "a service");
+	const char *state = defs_str_field(r, n, "PrivateDnsNameVerificationState", false, "a service");
 	s->verified = !state || strcmp(state, "verified") == 0;
-	s->region = str_field(r, n, "ServiceRegion", false, "a service");
+	s->region = defs_str_field(r, n, "ServiceRegion", false, "a service");
 	if (!s->name)
 		return;
-	if (!register_id(r, &t->service_by_name, s->name, s, &s->src, service_src, "service"))
+	if (!defs_register_id(r, &t->service_by_name, s->name, s, &s->src, service_src, "service"))
 		return;
 	*t->services_tail = s;
 	t->services_tail = &s->next;
@@ -583,9 +576,9 @@ static void
 read_vpc_cidrs(struct reader *r, const struct doc_node *n, struct topo_vpc *v)
 {
 	unsigned n4 = 0, n6 = 0;
-	const char *primary = str_field(r, n, "CidrBlock", false, "a VPC");
-	const char **more4 = str_list(r, n, "CidrBlockAssociationSet", "CidrBlock", &n4, "a VPC");
-	const char **more6 = str_list(r, n, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock", &n6,
+	const char *primary = defs_str_field(r, n, "CidrBlock", false, "a VPC");
+	const char **more4 = defs_str_list(r, n, "CidrBlockAssociationSet", "CidrBlock", &n4, "a VPC");
+	const char **more6 = defs_str_list(r, n, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock", &n6,
 		"a VPC");
 	v->cidrs = arena_zalloc(r->t->arena, (1 + n4 + n6) * sizeof(*v->cidrs));
 	if (!v->cidrs)
@@ -600,7 +593,7 @@ read_vpc_cidrs(struct reader *r, const struct doc_node *n, struct topo_vpc *v)
 		all[k++] = more6[i];
 	for (unsigned i = 0; i < k; i++) {
 		struct netprefix p;
-		if (!parse_prefix(r, n, all[i], &p, "a VPC"))
+		if (!defs_parse_prefix(r, n, all[i], &p, "a VPC"))
 			continue;
 		bool dup = false;
 		for (unsigned j = 0; j < v->n_cidrs; j++)
@@ -614,7 +607,7 @@ static void
 read_children(struct reader *r, const struct doc_node *n, const char *key, const char *vpc_id,
 	void (*fn)(struct reader *, const struct doc_node *, const char *))
 {
-	const struct doc_node *list = seq_field(r, n, key, "a VPC");
+	const struct doc_node *list = defs_seq_field(r, n, key, "a VPC");
 	for (size_t i = 0; list && i < list->count; i++)
 		fn(r, list->items[i], vpc_id);
 }
@@ -630,26 +623,26 @@ read_vpc(struct reader *r, const struct doc_node *n, const char *unused)
 {
 	struct topology *t = r->t;
 	(void)unused;
-	if (!expect_map(r, n, "a VPC"))
+	if (!defs_expect_map(r, n, "a VPC"))
 		return;
-	check_fields(r, n, vpc_fields, "a VPC");
+	defs_check_fields(r, n, vpc_fields, "a VPC");
 	struct topo_vpc *v = arena_zalloc(t->arena, sizeof(*v));
 	if (!v)
 		return;
-	v->src = src_at(r, n);
-	v->id = str_field(r, n, "VpcId", true, "a VPC");
-	v->region = str_field(r, n, "Region", false, "a VPC");
+	v->src = defs_src_at(r, n);
+	v->id = defs_str_field(r, n, "VpcId", true, "a VPC");
+	v->region = defs_str_field(r, n, "Region", false, "a VPC");
 	if (v->region)
-		v->region_src = src_at(r, doc_get(n, "Region"));
-	v->dns_support = bool_field(r, n, "EnableDnsSupport", "a VPC");
-	v->dns_hostnames = bool_field(r, n, "EnableDnsHostnames", "a VPC");
-	int def = bool_field(r, n, "IsDefault", "a VPC");
+		v->region_src = defs_src_at(r, doc_get(n, "Region"));
+	v->dns_support = defs_bool_field(r, n, "EnableDnsSupport", "a VPC");
+	v->dns_hostnames = defs_bool_field(r, n, "EnableDnsHostnames", "a VPC");
+	int def = defs_bool_field(r, n, "IsDefault", "a VPC");
 	v->is_default = def == TRI_YES;
 	v->view = -1;
 	read_vpc_cidrs(r, n, v);
 	if (!v->id)
 		return;
-	if (!register_id(r, &t->vpc_by_id, v->id, v, &v->src, vpc_src, "VPC"))
+	if (!defs_register_id(r, &t->vpc_by_id, v->id, v, &v->src, vpc_src, "VPC"))
 		return;
 	*t->vpcs_tail = v;
 	t->vpcs_tail = &v->next;
@@ -667,10 +660,10 @@ read_vpc_attribute(struct reader *r, const struct doc_node *n)
 	struct topo_attr *a = arena_zalloc(t->arena, sizeof(*a));
 	if (!a)
 		return;
-	a->src = src_at(r, n);
-	a->vpc_id = str_field(r, n, "VpcId", true, "a VPC attribute");
-	a->dns_support = bool_field(r, n, "EnableDnsSupport", "a VPC attribute");
-	a->dns_hostnames = bool_field(r, n, "EnableDnsHostnames", "a VPC attribute");
+	a->src = defs_src_at(r, n);
+	a->vpc_id = defs_str_field(r, n, "VpcId", true, "a VPC attribute");
+	a->dns_support = defs_bool_field(r, n, "EnableDnsSupport", "a VPC attribute");
+	a->dns_hostnames = defs_bool_field(r, n, "EnableDnsHostnames", "a VPC attribute");
 	for (size_t i = 0; i < n->count; i++) {
 		const char *k = n->pairs[i].key->str;
 		if (strcmp(k, "VpcId") && strcmp(k, "EnableDnsSupport") &&
@@ -690,17 +683,17 @@ static void
 read_health(struct reader *r, const struct doc_node *n)
 {
 	struct topology *t = r->t;
-	if (!expect_map(r, n, "a Health entry"))
+	if (!defs_expect_map(r, n, "a Health entry"))
 		return;
-	check_fields(r, n, health_fields, "a Health entry");
+	defs_check_fields(r, n, health_fields, "a Health entry");
 	struct topo_health *h = arena_zalloc(t->arena, sizeof(*h));
 	if (!h)
 		return;
-	h->src = src_at(r, n);
-	h->az = str_field(r, n, "AvailabilityZone", false, "a Health entry");
-	h->eni_id = str_field(r, n, "NetworkInterfaceId", false, "a Health entry");
-	h->endpoint_id = str_field(r, n, "VpcEndpointId", false, "a Health entry");
-	int healthy = bool_field(r, n, "Healthy", "a Health entry");
+	h->src = defs_src_at(r, n);
+	h->az = defs_str_field(r, n, "AvailabilityZone", false, "a Health entry");
+	h->eni_id = defs_str_field(r, n, "NetworkInterfaceId", false, "a Health entry");
+	h->endpoint_id = defs_str_field(r, n, "VpcEndpointId", false, "a Health entry");
+	int healthy = defs_bool_field(r, n, "Healthy", "a Health entry");
 	if (healthy == TRI_UNSET) {
 		diag_error(r->d, r->file, n->line, "a Health entry needs Healthy: true or false");
 		return;
@@ -719,10 +712,10 @@ static void
 read_dnsd(struct reader *r, const struct doc_node *n)
 {
 	struct topology *t = r->t;
-	if (!expect_map(r, n, "Dnsd"))
+	if (!defs_expect_map(r, n, "Dnsd"))
 		return;
-	check_fields(r, n, dnsd_fields, "Dnsd");
-	const char *def = str_field(r, n, "DefaultVpc", false, "Dnsd");
+	defs_check_fields(r, n, dnsd_fields, "Dnsd");
+	const char *def = defs_str_field(r, n, "DefaultVpc", false, "Dnsd");
 	if (def) {
 		if (t->default_vpc)
 			diag_error(r->d, r->file, doc_get(n, "DefaultVpc")->line,
@@ -730,10 +723,10 @@ read_dnsd(struct reader *r, const struct doc_node *n)
 				t->default_vpc_src.file, t->default_vpc_src.line);
 		else {
 			t->default_vpc = def;
-			t->default_vpc_src = src_at(r, doc_get(n, "DefaultVpc"));
+			t->default_vpc_src = defs_src_at(r, doc_get(n, "DefaultVpc"));
 		}
 	}
-	const struct doc_node *list = seq_field(r, n, "Health", "Dnsd");
+	const struct doc_node *list = defs_seq_field(r, n, "Health", "Dnsd");
 	for (size_t i = 0; list && i < list->count; i++)
 		read_health(r, list->items[i]);
 }
@@ -790,6 +783,8 @@ read_document(struct reader *r, const struct doc_node *doc)
 		read_vpc_attribute(r, doc);
 		return;
 	}
+	if (defs_r53_document(r, doc))
+		return;
 	for (size_t i = 0; i < doc->count; i++) {
 		const char *k = doc->pairs[i].key->str;
 		const struct doc_node *v = doc->pairs[i].value;
@@ -805,6 +800,8 @@ read_document(struct reader *r, const struct doc_node *doc)
 			read_list(r, v, k, read_service_top);
 		else if (!strcmp(k, "Dnsd"))
 			read_dnsd(r, v);
+		else if (defs_r53_member(r, doc, k, v))
+			continue;
 		else if (!strcmp(k, "NextToken") || !strcmp(k, "ServiceNames") ||
 			 !strcmp(k, "ClientToken"))
 			continue;	/* paging and echo fields of the AWS CLI */
@@ -812,7 +809,9 @@ read_document(struct reader *r, const struct doc_node *doc)
 			diag_error(r->d, r->file, doc->pairs[i].key->line,
 				"unknown document key '%s' (dnsd reads Vpcs, Subnets, "
 				"VpcEndpoints, NetworkInterfaces, ServiceDetails, "
-				"describe-vpc-attribute output and Dnsd)", k);
+				"describe-vpc-attribute output, HostedZones, "
+				"ResourceRecordSets, ResolverRules, ResolverRuleAssociations, "
+				"ResolverEndpoints, IpAddresses and Dnsd)", k);
 	}
 }
 
@@ -886,6 +885,12 @@ is_definitions_file(const char *name)
 	return has_suffix(name, ".json") || has_suffix(name, ".yaml") || has_suffix(name, ".yml");
 }
 
+static bool
+is_zone_file(const char *name)
+{
+	return has_suffix(name, ".zone");
+}
+
 static int
 name_cmp(const void *a, const void *b)
 {
@@ -925,6 +930,7 @@ load_dir(struct topology *t, const char *dir, struct diag *d, int depth)
 		struct stat st;
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		bool wanted = is_definitions_file(names[i]);
+		bool zone = is_zone_file(names[i]);
 		free(names[i]);
 		if (stat(path, &st) < 0)
 			continue;
@@ -936,6 +942,11 @@ load_dir(struct topology *t, const char *dir, struct diag *d, int depth)
 		} else if (S_ISREG(st.st_mode) && wanted) {
 			if (topology_load_file(t, path, d) < 0)
 				rc = -1;
+		} else if (S_ISREG(st.st_mode) && zone) {
+			/* zone files wait until every document is read: their
+			 * hosted zone may be declared in a later file */
+			if (topology_defer_zone_file(t, path) < 0)
+				rc = -1;
 		}
 	}
 	free(names);
@@ -943,7 +954,22 @@ load_dir(struct topology *t, const char *dir, struct diag *d, int depth)
 }
 
 int
+topology_defer_zone_file(struct topology *t, const char *path)
+{
+	struct topo_zone_file *f = arena_zalloc(t->arena, sizeof(*f));
+	if (!f || !(f->path = arena_strdup(t->arena, path)))
+		return -1;
+	*t->zone_files_tail = f;
+	t->zone_files_tail = &f->next;
+	return 0;
+}
+
+int
 topology_load_dir(struct topology *t, const char *dir, struct diag *d)
 {
-	return load_dir(t, dir, d, 0);
+	int rc = load_dir(t, dir, d, 0);
+	for (struct topo_zone_file *f = t->zone_files; f; f = f->next)
+		if (defs_load_zone_file(t, f->path, d) < 0)
+			rc = -1;
+	return rc;
 }

@@ -53,9 +53,11 @@ struct hz {
 	struct diag *d;
 };
 
+/* A zone with Route 53's SOA; `records` adds SOA and NS at the apex (not
+ * for public zones, and not where the apex is a CNAME). */
 static struct zb_zone *
 zone_get(struct hz *h, unsigned view, const uint8_t *apex, size_t apex_len, int kind,
-	const char *origin)
+	const char *origin, bool records)
 {
 	struct zb_zone *z = zb_zone_find(h->b, view, apex, apex_len, kind);
 	if (z)
@@ -66,9 +68,9 @@ zone_get(struct hz *h, unsigned view, const uint8_t *apex, size_t apex_len, int 
 	uint8_t soa[2 * DNAME_MAX + 20];
 	uint32_t ttl;
 	unsigned len = hiddenzone_soa(soa, sizeof(soa), &ttl, kind == ZONE_PUBLIC);
-	if (zb_zone_set_soa(h->b, z, ttl, soa, (uint16_t)len) < 0)
+	if (zb_zone_set_soa(h->b, z, ttl, soa, (uint16_t)len, records) < 0)
 		return NULL;
-	if (kind != ZONE_LOCAL)
+	if (!records)
 		return z;
 	for (size_t i = 0; i < sizeof(r53_ns) / sizeof(r53_ns[0]); i++) {
 		uint8_t ns[DNAME_MAX];
@@ -166,7 +168,7 @@ public_zone(struct hz *h, const struct topo_endpoint *ep)
 	int len = name_wire(h, ep, apex_text, apex);
 	if (len < 0)
 		return NULL;
-	return zone_get(h, 0, apex, (size_t)len, ZONE_PUBLIC, "public endpoint names");
+	return zone_get(h, 0, apex, (size_t)len, ZONE_PUBLIC, "public endpoint names", false);
 }
 
 static int
@@ -242,7 +244,10 @@ add_private_name(struct hz *h, const struct topo_endpoint *ep, const char *name)
 			zb_zone_origin(z));
 		return -1;
 	}
-	z = zone_get(h, (unsigned)ep->vpc->view, apex, apex_len, ZONE_LOCAL, origin);
+	/* an endpoint service's name is a CNAME: the hidden zone keeps its
+	 * SOA for negative answers only */
+	bool cname_apex = ep->service->endpoint_service && apex_len == (size_t)len;
+	z = zone_get(h, (unsigned)ep->vpc->view, apex, apex_len, ZONE_LOCAL, origin, !cname_apex);
 	if (!z)
 		return -1;
 	if (!ep->service->endpoint_service)

@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "catalog.h"
 #include "diag.h"
+#include "defs.h"
 #include "dname.h"
 
 #include <stdio.h>
@@ -30,6 +31,11 @@ topology_create(void)
 	t->services_tail = &t->services;
 	t->health_tail = &t->health;
 	t->attrs_tail = &t->attrs;
+	t->zones_tail = &t->zones;
+	t->resolver_endpoints_tail = &t->resolver_endpoints;
+	t->rules_tail = &t->rules;
+	t->rule_assocs_tail = &t->rule_assocs;
+	t->zone_files_tail = &t->zone_files;
 	return t;
 }
 
@@ -43,6 +49,9 @@ topology_free(struct topology *t)
 	strmap_clear(&t->eni_by_id);
 	strmap_clear(&t->endpoint_by_id);
 	strmap_clear(&t->service_by_name);
+	strmap_clear(&t->zone_by_id);
+	strmap_clear(&t->resolver_endpoint_by_id);
+	strmap_clear(&t->rule_by_id);
 	arena_free(t->arena);
 	free(t);
 }
@@ -302,7 +311,8 @@ link_eni(struct topology *t, struct topo_eni *e, struct diag *d)
 
 /* ---- services ---- */
 
-/* BaseEndpointDnsNames[0] is "<label>.<region>.vpce.amazonaws.com". */
+/* Services from describe-vpc-endpoint-services: their BaseEndpointDnsNames[0]
+ * is what endpoint names end in; else the catalog's label says it. */
 static void
 finish_user_services(struct topology *t, struct diag *d)
 {
@@ -310,7 +320,16 @@ finish_user_services(struct topology *t, struct diag *d)
 		if (!s->region)
 			s->region = region_of_service(t, s->name);
 		s->endpoint_service = strstr(s->name, ".vpce-svc-") != NULL;
-		if (!s->label) {
+		if (s->base_domain) {
+			char canon[1024];
+			if (!dname_canonical_text(s->base_domain, canon, sizeof(canon)))
+				diag_error(d, s->src.file, s->src.line,
+					"service %s: BaseEndpointDnsNames '%s' is not a valid name",
+					s->name, s->base_domain);
+			const char *dot = strchr(s->base_domain, '.');
+			s->label = dot ? arena_strndup(t->arena, s->base_domain,
+				(size_t)(dot - s->base_domain)) : s->base_domain;
+		} else {
 			char region[64];
 			const struct catalog_entry *c = catalog_find(s->name, region, sizeof(region));
 			if (c)
@@ -321,6 +340,9 @@ finish_user_services(struct topology *t, struct diag *d)
 				diag_error(d, s->src.file, s->src.line,
 					"service %s has no BaseEndpointDnsNames and is not in "
 					"dnsd's catalog", s->name);
+			if (s->label && s->region)
+				s->base_domain = arena_printf(t->arena, "%s.%s.vpce.amazonaws.com",
+					s->label, s->region);
 		}
 		for (unsigned i = 0; i < s->n_private; i++) {
 			char canon[DNAME_MAX * 4];
@@ -348,6 +370,7 @@ service_from_catalog(struct topology *t, const char *name)
 	if (catalog_expand(c->label, region, buf, sizeof(buf)) < 0)
 		return NULL;
 	s->label = arena_strdup(t->arena, buf);
+	s->base_domain = arena_printf(t->arena, "%s.%s.vpce.amazonaws.com", s->label, region);
 	s->types = c->types;
 	s->ip_types = c->ip_types;
 	s->flags = c->flags;
@@ -382,6 +405,9 @@ service_derived(struct topology *t, struct topo_endpoint *ep, struct diag *d)
 	if (vs) {
 		s->endpoint_service = true;
 		s->label = arena_strdup(t->arena, vs + 1);
+		if (s->region)
+			s->base_domain = arena_printf(t->arena, "%s.%s.vpce.amazonaws.com",
+				s->label, s->region);
 	} else if (s->region && strncmp(ep->service_name, "com.amazonaws.", 14) == 0) {
 		const char *svc = ep->service_name + 14 + strlen(s->region) + 1;
 		char label[256] = "";
@@ -398,6 +424,7 @@ service_derived(struct topology *t, struct topo_endpoint *ep, struct diag *d)
 			end = dot > svc ? dot - 1 : svc;
 		}
 		s->label = arena_strdup(t->arena, label);
+		s->base_domain = arena_printf(t->arena, "%s.%s.vpce.amazonaws.com", label, s->region);
 		s->private_names = arena_alloc(t->arena, sizeof(char *));
 		if (s->private_names) {
 			s->private_names[0] = arena_printf(t->arena, "%s.%s.amazonaws.com", label,
@@ -702,9 +729,8 @@ resolve_names(struct topology *t, struct topo_endpoint *ep)
 	}
 	if (!ep->suffix)
 		ep->suffix = stable_suffix(t, ep->id);
-	if (!ep->base_domain && ep->service && ep->service->label)
-		ep->base_domain = arena_printf(t->arena, "%s.%s.vpce.amazonaws.com",
-			ep->service->label, ep->service->region ? ep->service->region : ep->region);
+	if (!ep->base_domain && ep->service)
+		ep->base_domain = ep->service->base_domain;
 }
 
 static bool
@@ -939,6 +965,7 @@ topology_resolve(struct topology *t, struct diag *d)
 	for (struct topo_endpoint *ep = t->endpoints; ep; ep = ep->next)
 		resolve_endpoint(t, &ix, ep, ordinal++, d);
 	check_private_conflicts(t, d);
+	defs_r53_resolve(t, d);
 	check_health(t, d);
 	check_default_vpc(t, d);
 	strmap_clear(&ix.map);

@@ -99,6 +99,7 @@ struct topo_service {
 	const char *name;		/**< ServiceName */
 	const char *region;
 	const char *label;		/**< service_id in endpoint names */
+	const char *base_domain;	/**< BaseEndpointDnsNames[0]: endpoint names end so */
 	const char **private_names;	/**< PrivateDnsNames, may start "*." */
 	unsigned n_private;
 	unsigned types;			/**< enum catalog_type bits */
@@ -151,6 +152,83 @@ struct topo_health {
 	struct src src;
 };
 
+/** A record of a private hosted zone, RDATA in uncompressed wire form
+ * (names in NS, CNAME, PTR, MX, SRV, SOA RDATA lowercase), or an alias. */
+struct topo_rr {
+	struct topo_rr *next;
+	const char *name;		/**< owner, absolute, as text */
+	uint16_t type;
+	uint32_t ttl;
+	const uint8_t *rdata;		/**< NULL for an alias */
+	uint16_t rdlen;
+	const char *alias_target;	/**< AliasTarget.DNSName */
+	const char *alias_zone_id;	/**< AliasTarget.HostedZoneId */
+	struct src src;
+};
+
+/** A Route 53 hosted zone (private ones answer their VPCs). */
+struct topo_hosted_zone {
+	struct topo_hosted_zone *next;
+	const char *id;			/**< "Z…", without "/hostedzone/" */
+	const char *name;		/**< apex, as text */
+	bool private_zone;
+	const char **vpc_ids;		/**< VPC associations */
+	unsigned n_vpcs;
+	struct topo_rr *rrs, **rrs_tail;
+	unsigned n_rrs;
+	struct src src;
+};
+
+enum resolver_direction { RESOLVER_INBOUND, RESOLVER_OUTBOUND };
+
+/** A Route 53 Resolver endpoint and its addresses. */
+struct topo_resolver_endpoint {
+	struct topo_resolver_endpoint *next;
+	const char *id;			/**< "rslvr-in-…" / "rslvr-out-…" */
+	const char *name;
+	enum resolver_direction direction;
+	const char *vpc_id;		/**< HostVPCId */
+	struct netaddr *ips;		/**< IpAddresses[].Ip and .Ipv6 */
+	unsigned n_ips;
+	struct src src;
+};
+
+enum rule_type { RULE_FORWARD, RULE_SYSTEM, RULE_RECURSIVE, RULE_DELEGATE };
+
+/** A target of a FORWARD rule. */
+struct topo_target {
+	struct netaddr addr;
+	uint16_t port;			/**< 53 when left out */
+};
+
+/** A Route 53 Resolver rule. */
+struct topo_rule {
+	struct topo_rule *next;
+	const char *id;			/**< "rslvr-rr-…", or "rslvr-autodefined-rr-…" */
+	const char *name;
+	const char *domain;		/**< DomainName, as text */
+	enum rule_type type;
+	struct topo_target *targets;
+	unsigned n_targets;
+	const char *endpoint_id;	/**< ResolverEndpointId (outbound) */
+	struct src src;
+};
+
+/** A rule associated with a VPC. */
+struct topo_rule_assoc {
+	struct topo_rule_assoc *next;
+	const char *rule_id;
+	const char *vpc_id;
+	const char *status;		/**< COMPLETE unless given */
+	struct src src;
+};
+
+/** A zone file found in the definitions directory, read after the documents. */
+struct topo_zone_file {
+	struct topo_zone_file *next;
+	const char *path;
+};
+
 /** A describe-vpc-attribute result, applied once every file is read. */
 struct topo_attr {
 	struct topo_attr *next;
@@ -170,6 +248,13 @@ struct topology {
 	struct topo_service *services, **services_tail;
 	struct topo_health *health, **health_tail;
 	struct topo_attr *attrs, **attrs_tail;
+	struct topo_hosted_zone *zones, **zones_tail;
+	struct topo_resolver_endpoint *resolver_endpoints, **resolver_endpoints_tail;
+	struct topo_rule *rules, **rules_tail;
+	struct topo_rule_assoc *rule_assocs, **rule_assocs_tail;
+	unsigned n_zones, n_resolver_endpoints, n_rules;
+	struct strmap zone_by_id, resolver_endpoint_by_id, rule_by_id;
+	struct topo_zone_file *zone_files, **zone_files_tail;
 	unsigned n_vpcs, n_subnets, n_enis, n_endpoints, n_services;
 	struct strmap vpc_by_id, subnet_by_id, eni_by_id, endpoint_by_id, service_by_name;
 	const char *default_vpc;
@@ -185,10 +270,14 @@ void topology_free(struct topology *t);
 
 /**
  * Read every definitions file (*.json, *.yaml, *.yml) under dir, in
- * name order, descending into subdirectories (hidden ones skipped).
+ * name order, descending into subdirectories (hidden ones skipped), then
+ * the zone files (*.zone) found there.
  * @return 0, or -1 when errors were reported (all of them are).
  */
 int topology_load_dir(struct topology *t, const char *dir, struct diag *d);
+
+/** Note a zone file to read once every document has been read. */
+int topology_defer_zone_file(struct topology *t, const char *path);
 
 /** Read one definitions file. @return 0, or -1 when errors were reported. */
 int topology_load_file(struct topology *t, const char *path, struct diag *d);

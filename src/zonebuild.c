@@ -382,7 +382,7 @@ zb_rr_add(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t owner_le
 
 int
 zb_zone_set_soa(struct zb *b, struct zb_zone *z, uint32_t ttl,
-	const uint8_t *rdata, uint16_t rdlen)
+	const uint8_t *rdata, uint16_t rdlen, bool as_record)
 {
 	z->soa = arena_memdup(b->arena, rdata, rdlen);
 	if (!z->soa)
@@ -390,7 +390,7 @@ zb_zone_set_soa(struct zb *b, struct zb_zone *z, uint32_t ttl,
 	z->soa_len = rdlen;
 	z->soa_ttl = ttl;
 	z->has_soa = true;
-	if (z->kind == ZONE_LOCAL)
+	if (as_record)
 		return zb_rr_add(b, z, z->apex, z->apex_len, DNS_TYPE_SOA, ttl,
 			rdata, rdlen, NULL);
 	return 0;

@@ -56,12 +56,13 @@ void zb_set_public_view_used(struct zb *b, bool used);
 const char *zb_zone_origin(const struct zb_zone *z);
 
 /**
- * Set the SOA of a LOCAL or PUBLIC zone. For LOCAL zones it is also a
- * record at the apex; for both it goes into negative answers with the
- * TTL min(ttl, MINIMUM) (RFC 2308 §3).
+ * Set the SOA of a LOCAL or PUBLIC zone. It goes into negative answers
+ * with the TTL min(ttl, MINIMUM) (RFC 2308 §3).
+ * @param as_record: also a record at the apex (LOCAL zones whose apex
+ *	holds no CNAME).
  */
 int zb_zone_set_soa(struct zb *b, struct zb_zone *z, uint32_t ttl,
-	const uint8_t *rdata, uint16_t rdlen);
+	const uint8_t *rdata, uint16_t rdlen, bool as_record);
 
 /** The SOA set on a zone, if any. */
 bool zb_zone_soa(const struct zb_zone *z, uint32_t *ttl, const uint8_t **rdata,

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/defs.h - shared helpers of the definition readers (defs.c, defs_r53.c). */
+#ifndef DNSD_DEFS_H
+#define DNSD_DEFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "netaddr.h"
+#include "topology.h"
+
+struct diag;
+struct doc_node;
+struct strmap;
+
+/** Context while reading one file. */
+struct reader {
+	struct topology *t;
+	struct diag *d;
+	const char *file;	/**< in t->arena: nodes keep pointing to it */
+	unsigned errors_before;
+};
+
+/** Warn about fields of obj not in the NULL-terminated list known. */
+void defs_check_fields(struct reader *r, const struct doc_node *obj,
+	const char *const *known, const char *what);
+
+/** Copy a string into the topology arena. */
+const char *defs_copy_str(struct reader *r, const char *s);
+
+/**
+ * A string field, copied: NULL when absent or null (an error when
+ * required), an error when not a non-empty scalar.
+ */
+const char *defs_str_field(struct reader *r, const struct doc_node *obj, const char *key,
+	bool required, const char *what);
+
+/** A boolean field (also {"Value": b}): enum tristate. */
+int defs_bool_field(struct reader *r, const struct doc_node *obj, const char *key,
+	const char *what);
+
+/** A sequence field, or NULL when absent; an error when of another kind. */
+const struct doc_node *defs_seq_field(struct reader *r, const struct doc_node *obj,
+	const char *key, const char *what);
+
+/** A mapping field, or NULL when absent; an error when of another kind. */
+const struct doc_node *defs_map_field(struct reader *r, const struct doc_node *obj,
+	const char *key, const char *what);
+
+/**
+ * A list of strings, or of mappings whose `member` is the string.
+ * @return the strings (in the arena), *n of them.
+ */
+const char **defs_str_list(struct reader *r, const struct doc_node *obj, const char *key,
+	const char *member, unsigned *n, const char *what);
+
+/** Parse "addr/len" with an error at the node's line. */
+bool defs_parse_prefix(struct reader *r, const struct doc_node *at, const char *text,
+	struct netprefix *out, const char *what);
+
+/** Parse an address of a family (0: either) with an error at line. */
+bool defs_parse_addr(struct reader *r, unsigned line, const char *text, int family,
+	struct netaddr *out, const char *what);
+
+/** Where a node was written. */
+struct src defs_src_at(struct reader *r, const struct doc_node *n);
+
+/** The node must be a mapping; else an error and NULL. */
+const struct doc_node *defs_expect_map(struct reader *r, const struct doc_node *n,
+	const char *what);
+
+/**
+ * Register obj under id in map; a second definition of the same id is
+ * an error naming where the first one was (src_of gives it).
+ */
+bool defs_register_id(struct reader *r, struct strmap *map, const char *id, void *obj,
+	const struct src *src_of_new, const struct src *(*src_of)(void *), const char *what);
+
+/**
+ * Read a Route 53 or Route 53 Resolver document member (HostedZones,
+ * ResourceRecordSets, ResolverRules, ...), implemented in defs_r53.c.
+ * @param doc: the whole document, for keys that qualify key (HostedZoneId,
+ *	ResolverEndpointId).
+ * @return true when key is one of them (handled, errors reported).
+ */
+bool defs_r53_member(struct reader *r, const struct doc_node *doc, const char *key,
+	const struct doc_node *value);
+
+/** True when a whole document is Route 53 / Resolver output read as one (get-hosted-zone). */
+bool defs_r53_document(struct reader *r, const struct doc_node *doc);
+
+/** Read a zone file (RFC 1035) into the hosted zone of its apex. */
+int defs_load_zone_file(struct topology *t, const char *path, struct diag *d);
+
+/** Link and check hosted zones, rules and resolver endpoints (from topology_resolve). */
+void defs_r53_resolve(struct topology *t, struct diag *d);
+
+#endif /* DNSD_DEFS_H */
