@@ -639,6 +639,7 @@ read_vpc(struct reader *r, const struct doc_node *n, const char *unused)
 	int def = defs_bool_field(r, n, "IsDefault", "a VPC");
 	v->is_default = def == TRI_YES;
 	v->view = -1;
+	v->inbound_view = -1;
 	read_vpc_cidrs(r, n, v);
 	if (!v->id)
 		return;

@@ -26,6 +26,8 @@ kind_name(int kind)
 	case ZONE_FORWARD: return "forward";
 	case ZONE_RECURSE: return "recursive";
 	case ZB_SYSTEM: return "system";
+	case ZONE_EC2: return "ec2-names";
+	case ZONE_EC2_REVERSE: return "ec2-reverse";
 	default: return "?";
 	}
 }

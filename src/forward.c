@@ -118,6 +118,19 @@ done:
 }
 
 size_t
+forward_strip_opt(const uint8_t *up, size_t uplen, uint8_t *out)
+{
+	size_t counts[3];
+	size_t len = copy_sections(up, uplen, out, counts);
+	if (!len)
+		return 0;
+	wire_put16(out + 6, (uint16_t)counts[0]);
+	wire_put16(out + 8, (uint16_t)counts[1]);
+	wire_put16(out + 10, (uint16_t)counts[2]);
+	return len;
+}
+
+size_t
 forward_make_reply(const struct query_env *env, const struct fwd_question *fq,
 	const uint8_t *up, size_t uplen, bool tcp, uint8_t *out, size_t cap)
 {

@@ -64,6 +64,13 @@ enum fwd_verdict forward_check_reply(const struct fwd_question *fq, uint16_t id,
 size_t forward_make_reply(const struct query_env *env, const struct fwd_question *fq,
 	const uint8_t *up, size_t uplen, bool tcp, uint8_t *out, size_t cap);
 
+/**
+ * Copy an accepted reply without its OPT record (dropped only when it is
+ * the last record; what follows it in additional goes too).
+ * @return the length, or 0 when the reply does not parse.
+ */
+size_t forward_strip_opt(const uint8_t *up, size_t uplen, uint8_t *out);
+
 /** Random bits from the kernel's CSPRNG (getrandom), buffered. */
 uint32_t forward_random32(void);
 

@@ -47,6 +47,24 @@ hiddenzone_soa(uint8_t *rdata, unsigned size, uint32_t *ttl, bool public_zone)
 	return len;
 }
 
+int
+hiddenzone_add_ns(struct zb *b, struct zb_zone *z)
+{
+	uint8_t apex[DNAME_MAX];
+	const uint8_t *a;
+	size_t alen;
+	zb_zone_apex(z, &a, &alen);
+	memcpy(apex, a, alen);
+	for (size_t i = 0; i < sizeof(r53_ns) / sizeof(r53_ns[0]); i++) {
+		uint8_t ns[DNAME_MAX];
+		int nl = dname_from_text(r53_ns[i], ns, NULL);
+		if (nl < 0 || zb_rr_add(b, z, apex, alen, DNS_TYPE_NS, R53_NS_TTL, ns,
+			    (uint16_t)nl, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 struct hz {
 	struct topology *t;
 	struct zb *b;
@@ -70,15 +88,8 @@ zone_get(struct hz *h, unsigned view, const uint8_t *apex, size_t apex_len, int 
 	unsigned len = hiddenzone_soa(soa, sizeof(soa), &ttl, kind == ZONE_PUBLIC);
 	if (zb_zone_set_soa(h->b, z, ttl, soa, (uint16_t)len, records) < 0)
 		return NULL;
-	if (!records)
-		return z;
-	for (size_t i = 0; i < sizeof(r53_ns) / sizeof(r53_ns[0]); i++) {
-		uint8_t ns[DNAME_MAX];
-		int nl = dname_from_text(r53_ns[i], ns, NULL);
-		if (nl < 0 || zb_rr_add(h->b, z, apex, apex_len, DNS_TYPE_NS, R53_NS_TTL, ns,
-			    (uint16_t)nl, NULL) < 0)
-			return NULL;
-	}
+	if (records && hiddenzone_add_ns(h->b, z) < 0)
+		return NULL;
 	return z;
 }
 
@@ -222,7 +233,7 @@ add_public_names(struct hz *h, const struct topo_endpoint *ep)
 /* Endpoint services get a CNAME to the endpoint's regional name (PL
  * "Manage DNS names"); AWS services get the addresses themselves. */
 static int
-add_private_name(struct hz *h, const struct topo_endpoint *ep, const char *name)
+add_private_name(struct hz *h, const struct topo_endpoint *ep, const char *name, int view)
 {
 	uint8_t owner[DNAME_MAX];
 	int len = name_wire(h, ep, name, owner);
@@ -236,7 +247,7 @@ add_private_name(struct hz *h, const struct topo_endpoint *ep, const char *name)
 	}
 	char origin[300];
 	snprintf(origin, sizeof(origin), "%s (%s) private DNS", ep->id, ep->service_name);
-	struct zb_zone *z = zb_zone_find(h->b, (unsigned)ep->vpc->view, apex, apex_len, ZONE_LOCAL);
+	struct zb_zone *z = zb_zone_find(h->b, (unsigned)view, apex, apex_len, ZONE_LOCAL);
 	if (z && strcmp(zb_zone_origin(z), origin) != 0) {
 		diag_error(h->d, ep->src.file, ep->src.line,
 			"private-dns-enabled cannot be set because there is already a "
@@ -247,7 +258,7 @@ add_private_name(struct hz *h, const struct topo_endpoint *ep, const char *name)
 	/* an endpoint service's name is a CNAME: the hidden zone keeps its
 	 * SOA for negative answers only */
 	bool cname_apex = ep->service->endpoint_service && apex_len == (size_t)len;
-	z = zone_get(h, (unsigned)ep->vpc->view, apex, apex_len, ZONE_LOCAL, origin, !cname_apex);
+	z = zone_get(h, (unsigned)view, apex, apex_len, ZONE_LOCAL, origin, !cname_apex);
 	if (!z)
 		return -1;
 	if (!ep->service->endpoint_service)
@@ -275,12 +286,11 @@ endpoint_serves(const struct topo_endpoint *ep)
 		(!strcmp(ep->state, "available") || !strcmp(ep->state, "Available"));
 }
 
-/* Private DNS needs both VPC attributes (PL "Private DNS", VPCDNS). S3's
- * inbound-only option keeps the names off in-VPC queries (facts §3). */
+/* Private DNS needs both VPC attributes (PL "Private DNS", VPCDNS). */
 static bool
 private_dns_on(struct hz *h, const struct topo_endpoint *ep)
 {
-	if (!ep->private_dns || !ep->n_private || ep->inbound_only == TRI_YES)
+	if (!ep->private_dns || !ep->n_private)
 		return false;
 	if (ep->vpc->dns_support != TRI_YES || ep->vpc->dns_hostnames != TRI_YES) {
 		diag_warn(h->d, ep->src.file, ep->src.line,
@@ -292,19 +302,42 @@ private_dns_on(struct hz *h, const struct topo_endpoint *ep)
 	return true;
 }
 
-int
-hiddenzone_build(struct topology *t, struct zb *b, struct diag *d)
+static bool
+vpc_has_inbound(const struct topology *t, const struct topo_vpc *v)
 {
-	struct hz h = { t, b, d };
-	unsigned before = d->errors;
+	for (const struct topo_resolver_endpoint *e = t->resolver_endpoints; e; e = e->next)
+		if (e->direction == RESOLVER_INBOUND && e->vpc_id && !strcmp(e->vpc_id, v->id))
+			return true;
+	return false;
+}
+
+int
+hiddenzone_views(struct topology *t, struct zb *b, struct diag *d)
+{
 	for (struct topo_vpc *v = t->vpcs; v; v = v->next) {
+		char name[128];
 		v->view = zb_view_add(b, v->id);
-		if (v->view < 0) {
+		v->inbound_view = -1;
+		if (v->view >= 0 && vpc_has_inbound(t, v)) {
+			snprintf(name, sizeof(name), "%s (inbound)", v->id);
+			v->inbound_view = zb_view_add(b, name);
+		}
+		if (v->view < 0 || (vpc_has_inbound(t, v) && v->inbound_view < 0)) {
 			diag_error(d, v->src.file, v->src.line, "too many VPCs");
 			return -1;
 		}
 	}
 	zb_set_public_view_used(b, topology_default_vpc(t) == NULL);
+	return 0;
+}
+
+int
+hiddenzone_build(struct topology *t, struct zb *b, struct diag *d)
+{
+	struct hz h = { t, b, d };
+	unsigned before = d->errors;
+	if (hiddenzone_views(t, b, d) < 0)
+		return -1;
 	for (struct topo_endpoint *ep = t->endpoints; ep; ep = ep->next) {
 		if (!endpoint_serves(ep))
 			continue;
@@ -312,8 +345,13 @@ hiddenzone_build(struct topology *t, struct zb *b, struct diag *d)
 			continue;
 		if (!private_dns_on(&h, ep))
 			continue;
-		for (unsigned i = 0; i < ep->n_private; i++)
-			add_private_name(&h, ep, ep->private_names[i]);
+		/* S3's PrivateDnsOnlyForInboundResolverEndpoint: queries from the
+		 * VPC get the public answer, queries through an inbound resolver
+		 * endpoint the interface endpoint's addresses (facts §3) */
+		int views[2] = { ep->vpc->view, ep->vpc->inbound_view };
+		for (int k = ep->inbound_only == TRI_YES ? 1 : 0; k < 2; k++)
+			for (unsigned i = 0; views[k] >= 0 && i < ep->n_private; i++)
+				add_private_name(&h, ep, ep->private_names[i], views[k]);
 	}
 	return d->errors > before ? -1 : 0;
 }

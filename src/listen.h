@@ -15,6 +15,8 @@ struct listener {
 	socklen_t addr_len;
 	bool wildcard;			/**< 0.0.0.0 or ::: replies need the destination address */
 	bool optional;			/**< a default one: skipped when its address is missing */
+	bool inbound;			/**< an inbound resolver endpoint's address */
+	char text[128];			/**< the spec, when dnsd made it up */
 };
 
 /**

@@ -155,13 +155,53 @@ setup_upstreams(const struct options *o, struct fwd_targets *t)
 	return 0;
 }
 
+static void
+bindings_of(const struct listener *ls, unsigned n, struct snapshot_listener *out)
+{
+	for (unsigned i = 0; i < n; i++) {
+		out[i].vpc = ls[i].vpc;
+		out[i].inbound = ls[i].inbound;
+	}
+}
+
+/* Inbound resolver endpoints whose addresses this host has become
+ * listeners in their VPC (R53: how on-premises resolvers reach it). */
+static void
+add_inbound_listeners(const struct options *o, const struct snapshot *s,
+	struct listener *ls, unsigned *n)
+{
+	for (unsigned i = 0; i < s->n_inbound && o->inbound_port; i++) {
+		const struct snapshot_inbound *in = &s->inbound[i];
+		char addr[64];
+		if (*n >= DNSD_MAX_LIST) {
+			log_warn("too many listeners: inbound endpoint %s is left out", in->endpoint_id);
+			return;
+		}
+		struct listener *l = &ls[*n];
+		memset(l, 0, sizeof(*l));
+		netaddr_str(&in->addr, addr, sizeof(addr));
+		snprintf(l->text, sizeof(l->text), in->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+			addr, o->inbound_port);
+		if (!netaddr_parse_sockaddr(l->text, o->inbound_port, &l->addr, &l->addr_len))
+			continue;
+		if (!address_usable(&l->addr, l->addr_len)) {
+			log_info("inbound endpoint %s: %s is not an address of this host; not "
+				"listening there", in->endpoint_id, addr);
+			continue;
+		}
+		l->spec = l->text;
+		l->vpc = in->vpc_id;
+		l->inbound = true;
+		(*n)++;
+	}
+}
+
 static int
 run_check(const struct options *o, const struct listener *ls, unsigned n_listeners)
 {
-	const char *vpcs[DNSD_MAX_LIST];
-	for (unsigned i = 0; i < n_listeners; i++)
-		vpcs[i] = ls[i].vpc;
-	struct snapshot_config cfg = { o->zones, vpcs, n_listeners };
+	struct snapshot_listener bindings[DNSD_MAX_LIST];
+	bindings_of(ls, n_listeners, bindings);
+	struct snapshot_config cfg = { o->zones, bindings, n_listeners };
 	struct diag d;
 	diag_init(&d, stderr);
 	struct snapshot *s = snapshot_load(&cfg, &d, stdout);
@@ -181,11 +221,12 @@ static void
 log_started(const struct snapshot *s, const struct options *o, const struct listener *ls,
 	unsigned n, const struct fwd_targets *up)
 {
-	char listen[1024] = "", ups[1024] = "", buf[96];
+	char listen[4096] = "", ups[1024] = "", buf[96];
 	for (unsigned i = 0; i < n; i++) {
 		netaddr_sockaddr_str((const struct sockaddr *)&ls[i].addr, buf, sizeof(buf));
-		snprintf(listen + strlen(listen), sizeof(listen) - strlen(listen), "%s%s%s%s",
-			i ? " " : "", buf, ls[i].vpc ? "=" : "", ls[i].vpc ? ls[i].vpc : "");
+		snprintf(listen + strlen(listen), sizeof(listen) - strlen(listen), "%s%s%s%s%s",
+			i ? " " : "", buf, ls[i].vpc ? "=" : "", ls[i].vpc ? ls[i].vpc : "",
+			ls[i].inbound ? "(inbound)" : "");
 	}
 	for (unsigned i = 0; i < up->n; i++) {
 		netaddr_sockaddr_str((const struct sockaddr *)&up->addr[i], buf, sizeof(buf));
@@ -237,10 +278,9 @@ main(int argc, char **argv)
 	}
 	drop_self_upstreams(&upstreams, listeners, n_listeners);
 
-	const char *vpcs[DNSD_MAX_LIST];
-	for (unsigned i = 0; i < n_listeners; i++)
-		vpcs[i] = listeners[i].vpc;
-	struct snapshot_config cfg = { o.zones, vpcs, n_listeners };
+	struct snapshot_listener bindings[DNSD_MAX_LIST];
+	bindings_of(listeners, n_listeners, bindings);
+	struct snapshot_config cfg = { o.zones, bindings, n_listeners };
 	struct diag d;
 	diag_init(&d, stderr);
 	struct snapshot *snap = snapshot_load(&cfg, &d, NULL);
@@ -249,6 +289,12 @@ main(int argc, char **argv)
 			d.errors == 1 ? "" : "s");
 		rc = EXIT_DEFINITIONS;
 		goto out;
+	}
+	unsigned before = n_listeners;
+	add_inbound_listeners(&o, snap, listeners, &n_listeners);
+	if (n_listeners != before) {
+		bindings_of(listeners, n_listeners, bindings);
+		snapshot_bind_listeners(snap, bindings, n_listeners, &d);
 	}
 	struct server *s = server_create(&o, listeners, n_listeners, &upstreams, snap, err,
 		sizeof(err));

@@ -54,6 +54,8 @@ static const struct option_def option_table[] = {
 	  "largest UDP answer sent to EDNS clients" },
 	{ "forward-timeout", 0, OPT_UINT, "MS", 10, 30000, "1500", OFF(forward_timeout), 0,
 	  "wait this long for each upstream before trying the next" },
+	{ "cache-size", 0, OPT_UINT, "MIB", 0, 4096, "16", OFF(cache_size), 0,
+	  "keep forwarded answers, up to this much per worker (0: no cache)" },
 	{ "tcp-idle-timeout", 0, OPT_UINT, "SECONDS", 1, 3600, "10", OFF(tcp_idle_timeout), 0,
 	  "close TCP connections idle this long" },
 	{ "tcp-max-connections", 0, OPT_UINT, "N", 1, 100000, "1000", OFF(tcp_max_conns), 0,
@@ -62,6 +64,9 @@ static const struct option_def option_table[] = {
 	  "most FORMERR/NOTIMP/REFUSED replies per second per worker (0: no limit)" },
 	{ "workers", 'w', OPT_UINT, "N", 1, 64, "1", OFF(workers), 0,
 	  "threads answering queries, each with its own sockets" },
+	{ "inbound-port", 0, OPT_UINT, "PORT", 0, 65535, "53", OFF(inbound_port), 0,
+	  "listen on the addresses of inbound resolver endpoints that exist on this "
+	  "host, at PORT (0: not at all)" },
 	{ "resolv-conf", 0, OPT_STRING, "FILE", 0, 0, "/etc/resolv.conf", OFF(resolv_conf), 0,
 	  "where the default upstreams come from" },
 	{ "help", 'h', OPT_FLAG, NULL, 0, 0, NULL, OFF(help), 0,
@@ -84,6 +89,8 @@ options_defaults(struct options *o)
 	o->error_rate = 1000;
 	o->workers = 1;
 	o->resolv_conf = "/etc/resolv.conf";
+	o->inbound_port = 53;
+	o->cache_size = 16;
 }
 
 static const struct option_def *

@@ -30,6 +30,8 @@ struct options {
 	unsigned error_rate;		/**< error replies per second per worker */
 	unsigned workers;
 	const char *resolv_conf;
+	unsigned inbound_port;		/**< port of inbound endpoint listeners */
+	unsigned cache_size;		/**< MiB of forwarded answers per worker */
 };
 
 /** Fill in every default. */

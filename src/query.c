@@ -7,6 +7,7 @@
 #include "wire.h"
 #include "zonedb.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define OPT_RR_SIZE 11
@@ -327,14 +328,21 @@ node_answer_for(const struct node *n, uint16_t qtype)
 	return node_answer(n, qtype);
 }
 
+/* What a lookup found. */
+struct found {
+	const struct answer *answer;	/* a prepared answer, or */
+	const struct zone *synth;	/* an EC2 zone that makes one up, or */
+	const struct zone *forward;	/* a FORWARD rule (NULL: the upstreams) */
+};
+
 /*
  * Find what answers the name in a view. An exact node answers; else the
  * closest existing ancestor decides: its zone's rule, its wildcard, or
  * NXDOMAIN. Phantom nodes only say which zone decides.
  */
-static const struct answer *
+static void
 lookup(const struct zonedb *db, struct query_info *qi, const uint8_t *label_off,
-	unsigned n_labels, const struct zone **forward)
+	unsigned n_labels, struct found *f)
 {
 	uint32_t hashes[DNAME_MAX_LABELS + 1];
 	uint32_t h = DNAME_HASH_ROOT;
@@ -343,6 +351,9 @@ lookup(const struct zonedb *db, struct query_info *qi, const uint8_t *label_off,
 		h = dname_hash_label(h, qi->lname + label_off[i]);
 		hashes[i] = h;
 	}
+	f->answer = NULL;
+	f->synth = NULL;
+	f->forward = NULL;
 	const struct zone *auth = NULL;
 	const struct node *ce = NULL;
 	for (unsigned i = 0; i <= n_labels; i++) {
@@ -355,21 +366,184 @@ lookup(const struct zonedb *db, struct query_info *qi, const uint8_t *label_off,
 			auth = n->zone;
 		if (n->flags & NODE_PHANTOM || n->zone != auth)
 			continue;
-		if (i == 0 && (auth->kind == ZONE_LOCAL || auth->kind == ZONE_PUBLIC))
-			return node_answer_for(n, qi->qtype);
+		if (i == 0 && (zone_kind_local(auth->kind) || auth->kind == ZONE_PUBLIC)) {
+			f->answer = node_answer_for(n, qi->qtype);
+			return;
+		}
 		ce = n;
 		break;
 	}
 	if (!auth || auth->kind == ZONE_RECURSE || auth->kind == ZONE_FORWARD) {
-		*forward = auth && auth->kind == ZONE_FORWARD ? auth : NULL;
-		return NULL;
+		f->forward = auth && auth->kind == ZONE_FORWARD ? auth : NULL;
+		return;
 	}
 	if (ce && ce->wildcard)
-		return node_answer_for(ce->wildcard, qi->qtype);
-	if (auth->kind == ZONE_LOCAL)
-		return &auth->nxdomain;
-	*forward = NULL;	/* a public zone holds only the names it has */
-	return NULL;
+		f->answer = node_answer_for(ce->wildcard, qi->qtype);
+	else if (auth->kind == ZONE_EC2 || auth->kind == ZONE_EC2_REVERSE)
+		f->synth = auth;
+	else if (auth->kind == ZONE_LOCAL)
+		f->answer = &auth->nxdomain;
+	/* else a public zone: it holds only the names it has; forward */
+}
+
+/* ---- EC2 hostnames, made up per query (a /16 holds 65,536 of them) ---- */
+
+static bool
+in_cidrs(const struct zone *z, const struct netaddr *a)
+{
+	for (unsigned i = 0; i < z->n_cidrs; i++)
+		if (netprefix_contains(&z->cidrs[i], a))
+			return true;
+	return false;
+}
+
+/* A prefix of `octets` leading bytes overlaps one of the blocks. */
+static bool
+overlaps_cidrs(const struct zone *z, const struct netaddr *a, unsigned octets)
+{
+	for (unsigned i = 0; i < z->n_cidrs; i++) {
+		const struct netprefix *p = &z->cidrs[i];
+		if (p->addr.family != AF_INET)
+			continue;
+		if (p->len <= octets * 8) {
+			if (netprefix_contains(p, a))
+				return true;
+		} else if (memcmp(p->addr.bytes, a->bytes, octets) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A decimal octet label: "0".."255", no leading zeros. */
+static bool
+octet_label(const uint8_t *label, uint8_t *out)
+{
+	unsigned n = label[0], v = 0;
+	if (n == 0 || n > 3 || (n > 1 && label[1] == '0'))
+		return false;
+	for (unsigned i = 1; i <= n; i++) {
+		if (label[i] < '0' || label[i] > '9')
+			return false;
+		v = v * 10 + (unsigned)(label[i] - '0');
+	}
+	if (v > 255)
+		return false;
+	*out = (uint8_t)v;
+	return true;
+}
+
+/* "ip-10-0-1-5" to 10.0.1.5 (the form EC2 IP names take). */
+static bool
+ip_label(const uint8_t *label, struct netaddr *a)
+{
+	unsigned n = label[0], octet = 0, v = 0, digits = 0;
+	if (n < 10 || n > 18 || memcmp(label + 1, "ip-", 3) != 0)
+		return false;
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET;
+	for (unsigned i = 4; i <= n + 1; i++) {
+		uint8_t c = i <= n ? label[i] : '-';
+		if (c >= '0' && c <= '9') {
+			if ((digits > 0 && v == 0) || ++digits > 3)
+				return false;
+			v = v * 10 + (unsigned)(c - '0');
+			continue;
+		}
+		if (c != '-' || digits == 0 || v > 255 || octet == 4)
+			return false;
+		a->bytes[octet++] = (uint8_t)v;
+		v = digits = 0;
+	}
+	return octet == 4;
+}
+
+static size_t
+put_ec2_label(uint8_t *p, const struct netaddr *a)
+{
+	char text[24];
+	int n = snprintf(text, sizeof(text), "ip-%u-%u-%u-%u", a->bytes[0], a->bytes[1],
+		a->bytes[2], a->bytes[3]);
+	p[0] = (uint8_t)n;
+	memcpy(p + 1, text, (size_t)n);
+	return (size_t)n + 1;
+}
+
+/* One record owned by the query name, after the question. */
+static enum query_action
+reply_synth(struct query_env *env, const struct query_info *qi, uint16_t type,
+	const uint8_t *rdata, size_t rdlen, bool tcp, uint8_t *out, size_t out_cap,
+	size_t *out_len)
+{
+	size_t need = DNS_HEADER_SIZE + qi->question_len + 12 + rdlen + (qi->edns ? OPT_RR_SIZE : 0);
+	if (need > query_reply_limit(env, qi, tcp) || need > out_cap) {
+		*out_len = query_reply_empty(env, qi, DNS_RCODE_NOERROR, true, out, out_cap);
+		return *out_len ? QUERY_SEND : QUERY_DROP;
+	}
+	put_header(out, qi, DNS_RCODE_NOERROR, false);
+	wire_put16(out + 6, 1);
+	memcpy(out + DNS_HEADER_SIZE, qi->question, qi->question_len);
+	uint8_t *p = out + DNS_HEADER_SIZE + qi->question_len;
+	wire_put16(p, 0xc000 | DNS_HEADER_SIZE);
+	wire_put16(p + 2, type);
+	wire_put16(p + 4, DNS_CLASS_IN);
+	wire_put32(p + 6, EC2_NAME_TTL);
+	wire_put16(p + 10, (uint16_t)rdlen);
+	memcpy(p + 12, rdata, rdlen);
+	p += 12 + rdlen;
+	if (qi->edns) {
+		wire_put16(out + 10, 1);
+		p += query_put_opt(env, qi, p, 0);
+	}
+	*out_len = (size_t)(p - out);
+	return QUERY_SEND;
+}
+
+/*
+ * ip-a-b-c-d.<region>.compute.internal answers A for any address of the
+ * VPC's blocks, never AAAA (EC2 user guide, "IP name"); d.c.b.a.in-addr.arpa
+ * answers PTR to that name. Other names of the zones do not exist.
+ */
+static enum query_action
+answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
+	const uint8_t *label_off, unsigned n_labels, bool tcp, uint8_t *out, size_t out_cap,
+	size_t *out_len)
+{
+	struct netaddr a;
+	unsigned rel = n_labels - dname_label_count(z->apex);
+	bool exists = false, data = false;
+	memset(&a, 0, sizeof(a));
+	a.family = AF_INET;
+	if (z->kind == ZONE_EC2) {
+		exists = rel == 1 && ip_label(qi->lname, &a) && in_cidrs(z, &a);
+		data = exists && (qi->qtype == DNS_TYPE_A || qi->qtype == DNS_TYPE_ANY);
+		if (data)
+			return reply_synth(env, qi, DNS_TYPE_A, a.bytes, 4, tcp, out, out_cap, out_len);
+	} else {
+		/* labels before "in-addr.arpa" are the octets, last first */
+		unsigned octets = n_labels >= 2 ? n_labels - 2 : 0;
+		bool ok = octets >= 1 && octets <= 4;
+		for (unsigned i = 0; ok && i < octets; i++)
+			ok = octet_label(qi->lname + label_off[i], &a.bytes[octets - 1 - i]);
+		if (ok && octets == 4)
+			exists = in_cidrs(z, &a);
+		else if (ok)
+			exists = overlaps_cidrs(z, &a, octets);
+		data = exists && octets == 4 &&
+			(qi->qtype == DNS_TYPE_PTR || qi->qtype == DNS_TYPE_ANY);
+		if (data) {
+			uint8_t rdata[DNAME_MAX + 20];
+			size_t l = put_ec2_label(rdata, &a);
+			if (l + z->ec2_domain_len <= DNAME_MAX) {
+				memcpy(rdata + l, z->ec2_domain, z->ec2_domain_len);
+				return reply_synth(env, qi, DNS_TYPE_PTR, rdata, l + z->ec2_domain_len,
+					tcp, out, out_cap, out_len);
+			}
+		}
+	}
+	const struct answer *neg = exists ? &z->nodata : &z->nxdomain;
+	qi->rcode = neg->rcode;
+	return reply_answer(env, qi, neg, tcp, out, out_cap, out_len);
 }
 
 static uint16_t
@@ -459,12 +633,14 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 			out_len);
 
 	qi->view = pick_view(env, c);
-	const struct zone *fwd = NULL;
-	const struct answer *a = lookup(&env->snap->db, qi, label_off, n_labels, &fwd);
-	if (!a) {
-		qi->forward_zone = fwd;
+	struct found f;
+	lookup(&env->snap->db, qi, label_off, n_labels, &f);
+	if (f.synth)
+		return answer_ec2(env, qi, f.synth, label_off, n_labels, c->tcp, out, out_cap, out_len);
+	if (!f.answer) {
+		qi->forward_zone = f.forward;
 		return QUERY_FORWARD;
 	}
-	qi->rcode = a->rcode;
-	return reply_answer(env, qi, a, c->tcp, out, out_cap, out_len);
+	qi->rcode = f.answer->rcode;
+	return reply_answer(env, qi, f.answer, c->tcp, out, out_cap, out_len);
 }

@@ -121,7 +121,7 @@ struct server {
 	bool reloading, reload_again;
 	struct snapshot *reload_result;
 	unsigned reload_errors;
-	const char **listener_vpcs;
+	struct snapshot_listener *bindings;
 };
 
 /* ---- snapshots ---- */
@@ -703,7 +703,7 @@ worker_init(struct server *s, struct worker *w, unsigned index, char *err, size_
 	w->env.errors.per_second = o->error_rate;
 	w->env.threads = s->n_workers > 1;
 	struct upstream_config ucfg = { &s->upstreams, o->forward_timeout, 1024,
-		(uint16_t)o->edns_size };
+		(uint16_t)o->edns_size, (size_t)o->cache_size << 20 };
 	w->up = upstream_create(w->base, &ucfg, &w->env, deliver_tcp, w);
 	if (!w->up) {
 		snprintf(err, errsz, "out of memory");
@@ -751,7 +751,7 @@ reload_main(void *arg)
 {
 	struct server *s = arg;
 	struct diag d;
-	struct snapshot_config cfg = { s->opt->zones, s->listener_vpcs, s->n_listeners };
+	struct snapshot_config cfg = { s->opt->zones, s->bindings, s->n_listeners };
 	diag_init(&d, stderr);
 	s->reload_result = snapshot_load(&cfg, &d, NULL);
 	s->reload_errors = d.errors;
@@ -839,16 +839,16 @@ server_create(const struct options *opt, struct listener *listeners, unsigned n_
 	s->current = snap;
 	s->n_workers = opt->workers;
 	pthread_mutex_init(&s->lock, NULL);
-	s->listener_vpcs = calloc(n_listeners + 1, sizeof(char *));
+	s->bindings = calloc(n_listeners + 1, sizeof(*s->bindings));
 	s->workers = calloc(s->n_workers, sizeof(*s->workers));
 	s->base = event_base_new();
-	if (!s->listener_vpcs || !s->workers || !s->base) {
+	if (!s->bindings || !s->workers || !s->base) {
 		snprintf(err, errsz, "out of memory");
 		server_free(s);
 		return NULL;
 	}
 	for (unsigned i = 0; i < n_listeners; i++)
-		s->listener_vpcs[i] = listeners[i].vpc;
+		s->bindings[i] = (struct snapshot_listener){ listeners[i].vpc, listeners[i].inbound };
 	for (unsigned i = 0; i < s->n_workers; i++) {
 		if (worker_init(s, &s->workers[i], i, err, errsz) < 0) {
 			server_free(s);
@@ -927,6 +927,6 @@ server_free(struct server *s)
 	snapshot_unref(s->current);
 	pthread_mutex_destroy(&s->lock);
 	free(s->workers);
-	free(s->listener_vpcs);
+	free(s->bindings);
 	free(s);
 }

@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "export.h"
 #include "hiddenzone.h"
+#include "r53zones.h"
 #include "topology.h"
 #include "zonebuild.h"
 
@@ -46,30 +47,68 @@ build_cidrs(struct snapshot *s, const struct topology *t)
 	return true;
 }
 
-static bool
-bind_listeners(struct snapshot *s, const struct topology *t,
-	const struct snapshot_config *cfg, struct diag *d)
+bool
+snapshot_bind_listeners(struct snapshot *s, const struct snapshot_listener *l, unsigned n,
+	struct diag *d)
 {
-	s->n_listeners = cfg->n_listeners;
-	s->listener_views = arena_zalloc(s->arena, (cfg->n_listeners + 1) * sizeof(int));
-	if (!s->listener_views)
+	int *views = arena_zalloc(s->arena, (n + 1) * sizeof(int));
+	if (!views)
 		return false;
 	bool ok = true;
-	for (unsigned i = 0; i < cfg->n_listeners; i++) {
-		s->listener_views[i] = -1;
-		const char *id = cfg->listener_vpcs ? cfg->listener_vpcs[i] : NULL;
-		if (!id)
+	for (unsigned i = 0; i < n; i++) {
+		views[i] = -1;
+		if (!l[i].vpc)
 			continue;
-		const struct topo_vpc *v = strmap_get(&t->vpc_by_id, id);
+		const struct snapshot_vpc *v = NULL;
+		for (unsigned k = 0; k < s->n_vpc_views && !v; k++)
+			if (!strcmp(s->vpcs[k].id, l[i].vpc))
+				v = &s->vpcs[k];
 		if (!v) {
 			diag_error(d, "--listen", 0, "listener bound to VPC %s, which no "
-				"definition describes", id);
+				"definition describes", l[i].vpc);
 			ok = false;
 			continue;
 		}
-		s->listener_views[i] = v->view;
+		views[i] = l[i].inbound && v->inbound_view >= 0 ? v->inbound_view : v->view;
 	}
+	s->listener_views = views;
+	s->n_listeners = n;
 	return ok;
+}
+
+/* What listeners and reloads need of the topology, kept past it. */
+static bool
+keep_vpcs(struct snapshot *s, const struct topology *t)
+{
+	s->vpcs = arena_zalloc(s->arena, (t->n_vpcs + 1) * sizeof(*s->vpcs));
+	if (!s->vpcs)
+		return false;
+	for (const struct topo_vpc *v = t->vpcs; v; v = v->next) {
+		struct snapshot_vpc *sv = &s->vpcs[s->n_vpc_views++];
+		sv->id = arena_strdup(s->arena, v->id);
+		sv->view = v->view;
+		sv->inbound_view = v->inbound_view;
+		if (!sv->id)
+			return false;
+	}
+	unsigned n = 0;
+	for (const struct topo_resolver_endpoint *e = t->resolver_endpoints; e; e = e->next)
+		if (e->direction == RESOLVER_INBOUND)
+			n += e->n_ips;
+	s->inbound = arena_zalloc(s->arena, (n + 1) * sizeof(*s->inbound));
+	if (!s->inbound)
+		return false;
+	for (const struct topo_resolver_endpoint *e = t->resolver_endpoints; e; e = e->next) {
+		if (e->direction != RESOLVER_INBOUND || !e->vpc_id)
+			continue;
+		for (unsigned i = 0; i < e->n_ips; i++) {
+			struct snapshot_inbound *in = &s->inbound[s->n_inbound++];
+			in->addr = e->ips[i];
+			in->vpc_id = arena_strdup(s->arena, e->vpc_id);
+			in->endpoint_id = arena_strdup(s->arena, e->id ? e->id : "-");
+		}
+	}
+	return true;
 }
 
 struct snapshot *
@@ -92,7 +131,7 @@ snapshot_load(const struct snapshot_config *cfg, struct diag *d, FILE *export_to
 	topology_resolve(t, d);
 	if (d->errors > errors)
 		goto fail;
-	if (hiddenzone_build(t, b, d) < 0)
+	if (hiddenzone_build(t, b, d) < 0 || r53zones_build(t, b, s->arena, d) < 0)
 		goto fail;
 	if (export_to)
 		export_zones(b, export_to);
@@ -103,7 +142,8 @@ snapshot_load(const struct snapshot_config *cfg, struct diag *d, FILE *export_to
 	}
 	struct topo_vpc *def = topology_default_vpc(t);
 	s->default_view = def ? (uint16_t)def->view : 0;
-	if (!build_cidrs(s, t) || !bind_listeners(s, t, cfg, d))
+	if (!build_cidrs(s, t) || !keep_vpcs(s, t) ||
+	    !snapshot_bind_listeners(s, cfg->listeners, cfg->n_listeners, d))
 		goto fail;
 	s->n_vpcs = t->n_vpcs;
 	s->n_endpoints = t->n_endpoints;

@@ -20,6 +20,26 @@ struct view_cidr {
 	uint16_t view;
 };
 
+/** A VPC's views, for binding listeners by VPC id. */
+struct snapshot_vpc {
+	const char *id;
+	int view;
+	int inbound_view;	/**< -1 when the VPC has no inbound endpoint */
+};
+
+/** An address of an inbound resolver endpoint: dnsd listens there. */
+struct snapshot_inbound {
+	struct netaddr addr;
+	const char *vpc_id;
+	const char *endpoint_id;
+};
+
+/** What a listener is bound to. */
+struct snapshot_listener {
+	const char *vpc;	/**< VPC id, or NULL */
+	bool inbound;		/**< an inbound endpoint's address: the inbound view */
+};
+
 /** Everything the answer path reads; never changed once built. */
 struct snapshot {
 	struct arena *arena;
@@ -29,6 +49,10 @@ struct snapshot {
 	uint16_t default_view;		/**< 0 (public) when there is no default VPC */
 	int *listener_views;		/**< per listener: view, or -1 when unbound */
 	unsigned n_listeners;
+	struct snapshot_vpc *vpcs;
+	unsigned n_vpc_views;
+	struct snapshot_inbound *inbound;
+	unsigned n_inbound;
 	int refs;			/**< holders: the server, workers (atomic) */
 	/* figures for logs */
 	unsigned n_vpcs, n_endpoints, n_files;
@@ -38,7 +62,7 @@ struct snapshot {
 /** What to build a snapshot from. */
 struct snapshot_config {
 	const char *zones_dir;
-	const char *const *listener_vpcs;	/**< per listener: VPC id or NULL */
+	const struct snapshot_listener *listeners;
 	unsigned n_listeners;
 };
 
@@ -51,6 +75,14 @@ struct snapshot_config {
  */
 struct snapshot *snapshot_load(const struct snapshot_config *cfg, struct diag *d,
 	FILE *export_to);
+
+/**
+ * Map listeners to views (again, once inbound endpoint listeners are
+ * known). A listener bound to an unknown VPC is an error.
+ * @return true when every binding is known.
+ */
+bool snapshot_bind_listeners(struct snapshot *s, const struct snapshot_listener *l,
+	unsigned n, struct diag *d);
 
 /** Free a snapshot. NULL is allowed. */
 void snapshot_free(struct snapshot *s);

@@ -56,6 +56,7 @@ struct topo_vpc {
 	int dns_hostnames;		/**< enum tristate; AWS default no */
 	bool is_default;		/**< IsDefault: the account's default VPC */
 	int view;			/**< assigned when the snapshot is built */
+	int inbound_view;		/**< for queries through its inbound endpoints, or -1 */
 };
 
 struct topo_subnet {

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "upstream.h"
 
+#include "cache.h"
 #include "log.h"
 #include "wire.h"
 
@@ -13,16 +14,32 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
+
+#define MAX_WAITERS 1024	/* clients waiting on another's identical query */
+#define PENDING_BUCKETS 1024
+
+/* A client whose query is already out for another client: it gets the
+ * same answer (RFC 5452 §5: one upstream query, not one per client). */
+struct waiter {
+	struct waiter *next;
+	struct fwd_question fq;
+	struct fwd_dest dest;
+};
 
 /* One query out to an upstream, from a fixed pool: nothing is allocated
  * per forward, and the pool bounds what dnsd keeps in flight. */
 struct pending {
 	struct upstream *u;
 	struct pending *next_free;
+	struct pending *hnext;		/* in-flight queries by key */
+	uint32_t key_hash;
+	uint32_t targets_hash;
 	bool in_use;
 	struct fwd_question fq;
 	struct fwd_dest dest;
+	struct waiter *waiters;
 	struct fwd_targets targets;
 	unsigned target;
 	uint16_t id;
@@ -47,9 +64,14 @@ struct upstream {
 	void *ctx;
 	struct pending *pool;
 	struct pending *free_list;
+	struct pending *by_key[PENDING_BUCKETS];
+	struct waiter waiter_pool[MAX_WAITERS];
+	struct waiter *free_waiters;
+	struct cache *cache;
 	struct upstream_stats stats;
 	uint8_t rx[DNS_MAX_MESSAGE];
 	uint8_t tx[DNS_MAX_MESSAGE];
+	uint8_t stripped[DNS_MAX_MESSAGE];
 };
 
 static void attempt(struct pending *p);
@@ -69,9 +91,16 @@ upstream_create(struct event_base *base, const struct upstream_config *cfg,
 	u->deliver = deliver;
 	u->ctx = ctx;
 	u->pool = calloc(cfg->max_pending, sizeof(*u->pool));
-	if (!u->pool) {
+	u->cache = cache_create(cfg->cache_bytes);
+	if (!u->pool || !u->cache) {
+		cache_free(u->cache);
+		free(u->pool);
 		free(u);
 		return NULL;
+	}
+	for (unsigned i = 0; i < MAX_WAITERS; i++) {
+		u->waiter_pool[i].next = u->free_waiters;
+		u->free_waiters = &u->waiter_pool[i];
 	}
 	for (unsigned i = cfg->max_pending; i-- > 0;) {
 		u->pool[i].u = u;
@@ -96,12 +125,24 @@ release_socket(struct pending *p)
 static void
 finish(struct pending *p)
 {
+	struct upstream *u = p->u;
 	release_socket(p);
 	free(p->tcp_buf);
 	p->tcp_buf = NULL;
 	p->in_use = false;
-	p->next_free = p->u->free_list;
-	p->u->free_list = p;
+	struct pending **pp = &u->by_key[p->key_hash % PENDING_BUCKETS];
+	while (*pp && *pp != p)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = p->hnext;
+	while (p->waiters) {
+		struct waiter *w = p->waiters;
+		p->waiters = w->next;
+		w->next = u->free_waiters;
+		u->free_waiters = w;
+	}
+	p->next_free = u->free_list;
+	u->free_list = p;
 }
 
 void
@@ -113,6 +154,7 @@ upstream_free(struct upstream *u)
 		if (u->pool[i].in_use)
 			finish(&u->pool[i]);
 	free(u->pool);
+	cache_free(u->cache);
 	free(u);
 }
 
@@ -164,25 +206,50 @@ upstream_send_udp(const struct fwd_dest *d, const uint8_t *msg, size_t len)
 }
 
 static void
-deliver(struct pending *p, const uint8_t *msg, size_t len)
+deliver_to(struct upstream *u, const struct fwd_dest *d, const uint8_t *msg, size_t len)
 {
 	if (!len)
 		return;
-	if (p->dest.tcp)
-		p->u->deliver(p->u->ctx, &p->dest, msg, len);
-	else if (!upstream_send_udp(&p->dest, msg, len))
+	if (d->tcp)
+		u->deliver(u->ctx, d, msg, len);
+	else if (!upstream_send_udp(d, msg, len))
 		verbose(VERB_DETAIL, "cannot send a forwarded answer: %s", strerror(errno));
+}
+
+/* The answer (NULL: SERVFAIL) for one client, in its own terms: its ID,
+ * question case, EDNS and size limit; cached TTLs counted down. */
+static void
+answer_client(struct upstream *u, const struct fwd_question *fq, const struct fwd_dest *d,
+	const uint8_t *msg, size_t len, const void *cached, uint64_t now)
+{
+	size_t out;
+	if (msg) {
+		out = forward_make_reply(u->env, fq, msg, len, d->tcp, u->tx, sizeof(u->tx));
+		if (out && cached)
+			cache_age_ttls(cached, u->tx, out, now);
+	} else {
+		out = query_reply_empty(u->env, &fq->qi, DNS_RCODE_SERVFAIL, false, u->tx,
+			sizeof(u->tx));
+	}
+	deliver_to(u, d, u->tx, out);
+}
+
+/* Answer the client and everyone who waits on the same query. */
+static void
+complete(struct pending *p, const uint8_t *msg, size_t len)
+{
+	struct upstream *u = p->u;
+	answer_client(u, &p->fq, &p->dest, msg, len, NULL, 0);
+	for (struct waiter *w = p->waiters; w; w = w->next)
+		answer_client(u, &w->fq, &w->dest, msg, len, NULL, 0);
+	finish(p);
 }
 
 static void
 fail_servfail(struct pending *p)
 {
-	struct upstream *u = p->u;
-	u->stats.servfail++;
-	size_t len = query_reply_empty(u->env, &p->fq.qi, DNS_RCODE_SERVFAIL, false, u->tx,
-		sizeof(u->tx));
-	deliver(p, u->tx, len);
-	finish(p);
+	p->u->stats.servfail++;
+	complete(p, NULL, 0);
 }
 
 static void
@@ -194,19 +261,41 @@ next_target(struct pending *p)
 	attempt(p);
 }
 
-/* A usable answer: rewrite it for the client and send it. */
+static uint64_t
+now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+static void
+key_of(const struct fwd_question *fq, uint32_t targets, struct cache_key *k)
+{
+	k->targets = targets;
+	k->qtype = fq->qi.qtype;
+	k->qclass = fq->qi.qclass;
+	k->do_bit = fq->qi.do_bit;
+	k->cd_bit = (fq->qi.flags & DNS_FLAG_CD) != 0;
+	k->qname_len = (uint8_t)fq->qi.qname_len;
+	k->qname = fq->qi.lname;
+}
+
+/* A usable answer: keep it, rewrite it for each client and send it. */
 static void
 accept_reply(struct pending *p, const uint8_t *msg, size_t len)
 {
 	struct upstream *u = p->u;
-	size_t out = forward_make_reply(u->env, &p->fq, msg, len, p->dest.tcp, u->tx, sizeof(u->tx));
-	if (!out) {
+	size_t slen = forward_strip_opt(msg, len, u->stripped);
+	if (!slen) {
 		next_target(p);
 		return;
 	}
 	u->stats.answered++;
-	deliver(p, u->tx, out);
-	finish(p);
+	struct cache_key k;
+	key_of(&p->fq, p->targets_hash, &k);
+	cache_store(u->cache, &k, u->stripped, slen, now_seconds());
+	complete(p, u->stripped, slen);
 }
 
 static void
@@ -381,30 +470,93 @@ attempt(struct pending *p)
 	fail_servfail(p);
 }
 
+static uint32_t
+targets_hash(const struct fwd_targets *t)
+{
+	uint32_t h = 2166136261u;
+	for (unsigned i = 0; i < t->n; i++) {
+		const uint8_t *b = (const uint8_t *)&t->addr[i];
+		for (socklen_t k = 0; k < t->len[i]; k++)
+			h = (h ^ b[k]) * 16777619u;
+	}
+	return h;
+}
+
+static uint32_t
+pending_hash(const struct cache_key *k)
+{
+	return dname_hash(k->qname) ^ k->targets ^ ((uint32_t)k->qtype << 8) ^ k->qclass ^
+		(k->do_bit ? 0x100000u : 0) ^ (k->cd_bit ? 0x200000u : 0);
+}
+
+/* An identical query already out: wait for its answer instead. */
+static bool
+join_pending(struct upstream *u, const struct query_info *qi, const struct cache_key *k,
+	uint32_t h, const struct fwd_dest *dest)
+{
+	for (struct pending *p = u->by_key[h % PENDING_BUCKETS]; p; p = p->hnext) {
+		struct cache_key pk;
+		key_of(&p->fq, p->targets_hash, &pk);
+		if (p->key_hash != h || pk.targets != k->targets || pk.qtype != k->qtype ||
+		    pk.qclass != k->qclass || pk.do_bit != k->do_bit || pk.cd_bit != k->cd_bit ||
+		    !dname_equal(pk.qname, pk.qname_len, k->qname, k->qname_len))
+			continue;
+		struct waiter *w = u->free_waiters;
+		if (!w)
+			return false;
+		u->free_waiters = w->next;
+		forward_keep(&w->fq, qi);
+		w->dest = *dest;
+		w->next = p->waiters;
+		p->waiters = w;
+		u->stats.joined++;
+		return true;
+	}
+	return false;
+}
+
 void
 upstream_start(struct upstream *u, const struct query_info *qi,
 	const struct fwd_targets *targets, const struct fwd_dest *dest)
 {
-	struct pending *p = u->free_list;
+	const struct fwd_targets *t = targets ? targets : &u->defaults;
+	struct fwd_question fq;
+	struct cache_key k;
+	const uint8_t *msg;
+	size_t len;
+	uint64_t now = now_seconds();
+
 	u->stats.started++;
+	forward_keep(&fq, qi);
+	uint32_t th = targets_hash(t);
+	key_of(&fq, th, &k);
+	const void *hit = cache_lookup(u->cache, &k, now, &msg, &len);
+	if (hit) {
+		u->stats.cache_hits++;
+		answer_client(u, &fq, dest, msg, len, hit, now);
+		return;
+	}
+	uint32_t h = pending_hash(&k);
+	if (join_pending(u, qi, &k, h, dest))
+		return;
+	struct pending *p = u->free_list;
 	if (!p) {
 		/* too much in flight: answer at once rather than queue */
-		struct pending tmp;
-		memset(&tmp, 0, sizeof(tmp));
-		tmp.u = u;
-		forward_keep(&tmp.fq, qi);
-		tmp.dest = *dest;
 		u->stats.servfail++;
-		size_t len = query_reply_empty(u->env, &tmp.fq.qi, DNS_RCODE_SERVFAIL, false, u->tx,
-			sizeof(u->tx));
-		deliver(&tmp, u->tx, len);
+		answer_client(u, &fq, dest, NULL, 0, NULL, 0);
 		return;
 	}
 	u->free_list = p->next_free;
 	p->in_use = true;
-	forward_keep(&p->fq, qi);
+	p->fq = fq;
+	p->fq.qi.question = p->fq.buf;
 	p->dest = *dest;
-	p->targets = targets ? *targets : u->defaults;
+	p->targets = *t;
+	p->targets_hash = th;
+	p->key_hash = h;
+	p->hnext = u->by_key[h % PENDING_BUCKETS];
+	u->by_key[h % PENDING_BUCKETS] = p;
+	p->waiters = NULL;
 	p->target = 0;
 	p->tcp = false;
 	p->fd = -1;

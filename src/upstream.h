@@ -36,11 +36,13 @@ struct upstream_config {
 	unsigned timeout_ms;			/**< per target */
 	unsigned max_pending;			/**< queries out at once */
 	uint16_t edns_size;
+	size_t cache_bytes;			/**< 0: no cache */
 };
 
 /** Counters of one worker's forwarding. */
 struct upstream_stats {
 	uint64_t started, answered, servfail, unwanted, tcp_retries, timeouts;
+	uint64_t cache_hits, joined;
 };
 
 /**

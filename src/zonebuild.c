@@ -49,6 +49,10 @@ struct zb_zone {
 	const uint8_t *soa;
 	uint16_t soa_len;
 	const struct fwd_targets *targets;
+	const struct netprefix *cidrs;
+	unsigned n_cidrs;
+	const uint8_t *ec2_domain;
+	uint8_t ec2_domain_len;
 	struct zb_name *names, **names_tail;
 	unsigned n_names;
 	struct zone *final;
@@ -273,6 +277,13 @@ zb_zone_add(struct zb *b, unsigned view, const uint8_t *apex, size_t apex_len,
 	return z;
 }
 
+void
+zb_zone_apex(const struct zb_zone *z, const uint8_t **apex, size_t *len)
+{
+	*apex = z->apex;
+	*len = z->apex_len;
+}
+
 const char *
 zb_zone_origin(const struct zb_zone *z)
 {
@@ -283,6 +294,16 @@ void
 zb_zone_set_targets(struct zb_zone *z, const struct fwd_targets *t)
 {
 	z->targets = t;
+}
+
+void
+zb_zone_set_ec2(struct zb_zone *z, const struct netprefix *cidrs, unsigned n,
+	const uint8_t *domain, size_t domain_len)
+{
+	z->cidrs = cidrs;
+	z->n_cidrs = n;
+	z->ec2_domain = domain;
+	z->ec2_domain_len = (uint8_t)domain_len;
 }
 
 static struct zb_name *
@@ -529,7 +550,7 @@ authority(const struct zb *b, unsigned view, const uint8_t *name, size_t len)
 					fwd = z;
 				else if (z->kind == ZB_SYSTEM)
 					system = true;
-				else if (z->kind == ZONE_LOCAL && !local)
+				else if (zone_kind_local(z->kind) && !local)
 					local = z;
 				else if ((z->kind == ZONE_PUBLIC || z->kind == ZONE_RECURSE) && !pub)
 					pub = z;
@@ -564,7 +585,7 @@ resolve(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
 	out->name = NULL;
 	out->nxdomain = false;
 	struct zb_zone *z = out->zone;
-	if (!z || (z->kind != ZONE_LOCAL && z->kind != ZONE_PUBLIC))
+	if (!z || (!zone_kind_local(z->kind) && z->kind != ZONE_PUBLIC))
 		return;
 	void **e = bmap_find(&b->names, z->id, name, len);
 	if (e) {
@@ -592,7 +613,25 @@ resolve(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
 		}
 		break;
 	}
-	out->nxdomain = z->kind == ZONE_LOCAL;
+	out->nxdomain = zone_kind_local(z->kind);
+}
+
+int
+zb_rrset_each(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
+	uint16_t type, zb_rdata_fn fn, void *ctx)
+{
+	struct resolved r;
+	resolve(b, view, name, len, &r);
+	if (!r.name)
+		return -1;
+	int n = 0;
+	for (struct zb_rrset *rs = r.name->rrsets; rs; rs = rs->next) {
+		if (rs->type != type)
+			continue;
+		for (struct zb_rdata *d = rs->head; d; d = d->next, n++)
+			fn(ctx, rs->type, rs->ttl, d->data, d->len);
+	}
+	return n;
 }
 
 static struct zb_rrset *
@@ -864,6 +903,14 @@ zone_final(struct finish *f, struct zb_zone *z)
 	out->view = (uint16_t)z->view;
 	out->origin = z->origin[0] ? arena_strdup(f->a, z->origin) : "";
 	out->targets = z->targets;
+	if (z->n_cidrs) {
+		out->cidrs = arena_memdup(f->a, z->cidrs, z->n_cidrs * sizeof(*z->cidrs));
+		out->n_cidrs = (uint16_t)z->n_cidrs;
+		out->ec2_domain = arena_memdup(f->a, z->ec2_domain, z->ec2_domain_len);
+		out->ec2_domain_len = z->ec2_domain_len;
+		if (!out->cidrs || !out->ec2_domain)
+			return NULL;
+	}
 	if (!out->apex || !out->origin || !compile_negative(f, z, out))
 		return NULL;
 	z->final = out;
@@ -892,9 +939,9 @@ add_empty_non_terminals(struct zb *b)
 {
 	for (unsigned v = 0; v < b->n_views; v++) {
 		for (struct zb_zone *z = b->views[v].zones; z; z = z->next) {
-			if (z->kind != ZONE_LOCAL && z->kind != ZONE_PUBLIC)
+			if (!zone_kind_local(z->kind) && z->kind != ZONE_PUBLIC)
 				continue;
-			if (z->kind == ZONE_LOCAL && !name_get(b, z, z->apex, z->apex_len, true))
+			if (zone_kind_local(z->kind) && !name_get(b, z, z->apex, z->apex_len, true))
 				return false;
 			/* names appended here are visited too; their parents exist */
 			for (struct zb_name *n = z->names; n; n = n->next) {
@@ -922,7 +969,7 @@ add_empty_non_terminals(struct zb *b)
 static bool
 enter_zone_names(struct finish *f, unsigned v, struct zb_zone *z)
 {
-	if (z->kind != ZONE_LOCAL && z->kind != ZONE_PUBLIC)
+	if (!zone_kind_local(z->kind) && z->kind != ZONE_PUBLIC)
 		return true;
 	for (struct zb_name *n = z->names; n; n = n->next) {
 		if (authority(f->b, v, n->name, n->len) != z)
@@ -946,7 +993,7 @@ enter_apex(struct finish *f, unsigned v, struct zb_zone *z)
 	if (z->view == 0 && v != 0 && bmap_find(&b->apexes, v, z->apex, z->apex_len))
 		return true;	/* the view has its own zone there */
 	struct zb_zone *a = authority(b, v, z->apex, z->apex_len);
-	if (a && (a->kind == ZONE_LOCAL || a->kind == ZONE_PUBLIC) &&
+	if (a && (zone_kind_local(a->kind) || a->kind == ZONE_PUBLIC) &&
 	    bmap_find(&b->names, a->id, z->apex, z->apex_len))
 		return true;	/* a real node is there */
 	struct node *node = arena_zalloc(f->a, sizeof(*node));

@@ -52,6 +52,9 @@ struct zb_zone *zb_zone_find(const struct zb *b, unsigned view,
  */
 void zb_set_public_view_used(struct zb *b, bool used);
 
+/** A zone's apex in wire form. */
+void zb_zone_apex(const struct zb_zone *z, const uint8_t **apex, size_t *len);
+
 /** What made a zone (as given to zb_zone_add). */
 const char *zb_zone_origin(const struct zb_zone *z);
 
@@ -68,8 +71,16 @@ int zb_zone_set_soa(struct zb *b, struct zb_zone *z, uint32_t ttl,
 bool zb_zone_soa(const struct zb_zone *z, uint32_t *ttl, const uint8_t **rdata,
 	uint16_t *rdlen);
 
-/** Set where a FORWARD zone sends queries (kept by reference). */
+/** Set where a FORWARD zone sends queries (kept by reference: it must
+ * live as long as the zonedb, e.g. in its arena). */
 void zb_zone_set_targets(struct zb_zone *z, const struct fwd_targets *t);
+
+/**
+ * Give an EC2 or EC2_REVERSE zone the VPC's IPv4 blocks and the domain
+ * of its hostnames (copied when the zonedb is made; kept until then).
+ */
+void zb_zone_set_ec2(struct zb_zone *z, const struct netprefix *cidrs, unsigned n,
+	const uint8_t *domain, size_t domain_len);
 
 /**
  * Add a record to a zone. The owner must be at or below the apex; types
@@ -81,6 +92,18 @@ void zb_zone_set_targets(struct zb_zone *z, const struct fwd_targets *t);
 int zb_rr_add(struct zb *b, struct zb_zone *z, const uint8_t *owner,
 	size_t owner_len, uint16_t type, uint32_t ttl, const uint8_t *rdata,
 	uint16_t rdlen, const char **why);
+
+/** Called for each record of an RRset by zb_rrset_each. */
+typedef void (*zb_rdata_fn)(void *ctx, uint16_t type, uint32_t ttl, const uint8_t *rdata,
+	uint16_t rdlen);
+
+/**
+ * The records of one type at a name as a view resolves it (most specific
+ * zone, then wildcards), for alias records. CNAMEs are not followed.
+ * @return the number of records visited; -1 when dnsd holds no such name.
+ */
+int zb_rrset_each(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
+	uint16_t type, zb_rdata_fn fn, void *ctx);
 
 /** Called for every record of every zone by zb_walk. */
 typedef void (*zb_walk_fn)(void *ctx, const struct zb_zone *z, unsigned view,

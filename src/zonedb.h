@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "dname.h"
+#include "netaddr.h"
 
 /**
  * A pointer inside a prepared block whose value depends on the length of
@@ -46,8 +47,20 @@ enum zone_kind {
 	ZONE_LOCAL,	/**< private/hidden zone: answer, NXDOMAIN when absent */
 	ZONE_PUBLIC,	/**< public names dnsd holds: answer them, forward the rest */
 	ZONE_FORWARD,	/**< resolver FORWARD rule: send to its targets */
-	ZONE_RECURSE	/**< resolve through the upstream resolvers */
+	ZONE_RECURSE,	/**< resolve through the upstream resolvers */
+	ZONE_EC2,	/**< autodefined ip-a-b-c-d.<region>.compute.internal names */
+	ZONE_EC2_REVERSE /**< autodefined in-addr.arpa zone: PTR to those names */
 };
+
+/** Zones that answer from dnsd's data, NXDOMAIN for what they lack. */
+static inline bool
+zone_kind_local(int kind)
+{
+	return kind == ZONE_LOCAL || kind == ZONE_EC2 || kind == ZONE_EC2_REVERSE;
+}
+
+/** TTL of synthesized EC2 hostname answers (not documented; dnsd's choice). */
+#define EC2_NAME_TTL 60
 
 struct fwd_targets;
 
@@ -62,6 +75,11 @@ struct zone {
 	struct answer nxdomain;		/**< LOCAL: NXDOMAIN with the SOA */
 	struct answer nodata;		/**< LOCAL/PUBLIC: NOERROR, no data, the SOA */
 	const struct fwd_targets *targets; /**< FORWARD: where to send */
+	/* EC2 and EC2_REVERSE: the VPC's IPv4 blocks and the EC2 domain */
+	const struct netprefix *cidrs;
+	uint16_t n_cidrs;
+	uint8_t ec2_domain_len;
+	const uint8_t *ec2_domain;	/**< "us-east-2.compute.internal" in wire form */
 };
 
 /** Node flags. */

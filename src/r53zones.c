@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* src/r53zones.c - private hosted zones, Resolver rules and autodefined zones, placed in the VPC views. */
+#include "config.h"
+#include "r53zones.h"
+
+#include "arena.h"
+#include "diag.h"
+#include "dname.h"
+#include "forward.h"
+#include "hiddenzone.h"
+#include "topology.h"
+#include "wire.h"
+#include "zonebuild.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_REVERSE_ZONES 256	/* per VPC block: a /8 split into /16s */
+
+struct r53 {
+	struct topology *t;
+	struct zb *b;
+	struct arena *arena;
+	struct diag *d;
+};
+
+/* The views a VPC's zones and rules go into: its own, and the one for
+ * queries through its inbound endpoints. */
+static unsigned
+vpc_views(const struct topo_vpc *v, unsigned views[2])
+{
+	unsigned n = 0;
+	if (v->view >= 0)
+		views[n++] = (unsigned)v->view;
+	if (v->inbound_view >= 0)
+		views[n++] = (unsigned)v->inbound_view;
+	return n;
+}
+
+/* A zone with Route 53's default SOA and name servers. */
+static struct zb_zone *
+default_zone(struct r53 *r, unsigned view, const uint8_t *apex, size_t len, int kind,
+	const char *origin, bool with_records)
+{
+	struct zb_zone *z = zb_zone_add(r->b, view, apex, len, kind, origin);
+	if (!z)
+		return NULL;
+	uint8_t soa[2 * DNAME_MAX + 20];
+	uint32_t ttl;
+	unsigned soa_len = hiddenzone_soa(soa, sizeof(soa), &ttl, false);
+	if (zb_zone_set_soa(r->b, z, ttl, soa, (uint16_t)soa_len, with_records) < 0)
+		return NULL;
+	if (with_records && hiddenzone_add_ns(r->b, z) < 0)
+		return NULL;
+	return z;
+}
+
+static int
+text_to_wire(struct r53 *r, const char *text, uint8_t *wire, const struct src *src,
+	const char *what)
+{
+	const char *why;
+	int len = dname_from_text(text, wire, &why);
+	if (len < 0)
+		diag_error(r->d, src->file, src->line, "%s '%s': %s", what, text, why);
+	return len;
+}
+
+/* ---- private hosted zones ---- */
+
+static bool
+zone_has_type(const struct topo_hosted_zone *hz, uint16_t type, const uint8_t *apex, size_t len)
+{
+	uint8_t owner[DNAME_MAX];
+	for (const struct topo_rr *rr = hz->rrs; rr; rr = rr->next) {
+		if (rr->type != type || !rr->rdata)
+			continue;
+		int ol = dname_from_text(rr->name, owner, NULL);
+		if (ol > 0 && dname_equal(owner, (size_t)ol, apex, len))
+			return true;
+	}
+	return false;
+}
+
+/* The zone's SOA first (its own, else Route 53's default), then the rest. */
+static int
+add_zone_records(struct r53 *r, struct zb_zone *z, const struct topo_hosted_zone *hz)
+{
+	const struct topo_rr *soa = NULL;
+	for (const struct topo_rr *rr = hz->rrs; rr && !soa; rr = rr->next)
+		if (rr->type == DNS_TYPE_SOA && rr->rdata)
+			soa = rr;
+	if (soa) {
+		zb_zone_set_soa(r->b, z, soa->ttl, soa->rdata, soa->rdlen, true);
+	} else {
+		uint8_t def[2 * DNAME_MAX + 20];
+		uint32_t ttl;
+		unsigned sl = hiddenzone_soa(def, sizeof(def), &ttl, false);
+		zb_zone_set_soa(r->b, z, ttl, def, (uint16_t)sl, true);
+	}
+	for (const struct topo_rr *rr = hz->rrs; rr; rr = rr->next) {
+		uint8_t owner[DNAME_MAX];
+		const char *why;
+		if (!rr->rdata || rr->type == DNS_TYPE_SOA)
+			continue;	/* aliases come once every zone is in */
+		int ol = text_to_wire(r, rr->name, owner, &rr->src, "record name");
+		if (ol < 0)
+			continue;
+		if (zb_rr_add(r->b, z, owner, (size_t)ol, rr->type, rr->ttl, rr->rdata, rr->rdlen,
+			    &why) < 0)
+			diag_error(r->d, rr->src.file, rr->src.line, "record %s: %s", rr->name, why);
+	}
+	return 0;
+}
+
+static void
+add_hosted_zone(struct r53 *r, const struct topo_hosted_zone *hz, const struct topo_vpc *v)
+{
+	uint8_t apex[DNAME_MAX];
+	int len = text_to_wire(r, hz->name, apex, &hz->src, "hosted zone");
+	if (len < 0)
+		return;
+	unsigned views[2], nv = vpc_views(v, views);
+	for (unsigned i = 0; i < nv; i++) {
+		struct zb_zone *hidden = zb_zone_find(r->b, views[i], apex, (size_t)len, ZONE_LOCAL);
+		if (hidden) {
+			/* the error AWS gives (terraform-provider-aws#37783) */
+			diag_error(r->d, hz->src.file, hz->src.line,
+				"ConflictingDomainExists: The VPC %s in region %s has already been "
+				"associated with the hosted zone %s with the same domain name. (%s)",
+				v->id, v->region ? v->region : "?", hz->id ? hz->id : hz->name,
+				zb_zone_origin(hidden));
+			continue;
+		}
+		char origin[300];
+		snprintf(origin, sizeof(origin), "hosted zone %s (%s:%u)", hz->id ? hz->id : "-",
+			hz->src.file, hz->src.line);
+		struct zb_zone *z = zb_zone_add(r->b, views[i], apex, (size_t)len, ZONE_LOCAL, origin);
+		if (!z)
+			continue;
+		add_zone_records(r, z, hz);
+		if (!zone_has_type(hz, DNS_TYPE_NS, apex, (size_t)len))
+			hiddenzone_add_ns(r->b, z);
+	}
+}
+
+/* Copies an alias target's records under the alias name. */
+struct alias_ctx {
+	struct r53 *r;
+	struct zb_zone *z;
+	const uint8_t *owner;
+	size_t owner_len;
+	const struct topo_rr *rr;
+};
+
+static void
+alias_copy(void *ctx, uint16_t type, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen)
+{
+	struct alias_ctx *a = ctx;
+	const char *why;
+	/* an alias takes the target's TTL (Route 53: "the default TTL for the resource") */
+	if (zb_rr_add(a->r->b, a->z, a->owner, a->owner_len, type, ttl, rdata, rdlen, &why) < 0)
+		diag_error(a->r->d, a->rr->src.file, a->rr->src.line, "alias %s: %s", a->rr->name, why);
+}
+
+static void
+resolve_alias(struct r53 *r, const struct topo_hosted_zone *hz, const struct topo_rr *rr,
+	unsigned view)
+{
+	uint8_t apex[DNAME_MAX], owner[DNAME_MAX], target[DNAME_MAX];
+	int al = dname_from_text(hz->name, apex, NULL);
+	int ol = text_to_wire(r, rr->name, owner, &rr->src, "alias name");
+	int tl = text_to_wire(r, rr->alias_target, target, &rr->src, "alias target");
+	if (al < 0 || ol < 0 || tl < 0)
+		return;
+	struct zb_zone *z = zb_zone_find(r->b, view, apex, (size_t)al, ZONE_LOCAL);
+	if (!z)
+		return;
+	struct alias_ctx ctx = { r, z, owner, (size_t)ol, rr };
+	int n = zb_rrset_each(r->b, view, target, (size_t)tl, rr->type, alias_copy, &ctx);
+	if (n < 0)
+		diag_warn(r->d, rr->src.file, rr->src.line,
+			"alias %s -> %s: dnsd does not hold the target (an AWS resource it does "
+			"not model); the record is left out", rr->name, rr->alias_target);
+}
+
+static void
+build_hosted_zones(struct r53 *r)
+{
+	for (const struct topo_hosted_zone *hz = r->t->zones; hz; hz = hz->next) {
+		if (!hz->private_zone)
+			continue;
+		for (unsigned i = 0; i < hz->n_vpcs; i++) {
+			const struct topo_vpc *v = strmap_get(&r->t->vpc_by_id, hz->vpc_ids[i]);
+			if (v)
+				add_hosted_zone(r, hz, v);
+		}
+	}
+	/* aliases last: their targets may be in any zone */
+	for (const struct topo_hosted_zone *hz = r->t->zones; hz; hz = hz->next) {
+		if (!hz->private_zone)
+			continue;
+		for (const struct topo_rr *rr = hz->rrs; rr; rr = rr->next) {
+			if (rr->rdata || !rr->alias_target)
+				continue;
+			for (unsigned i = 0; i < hz->n_vpcs; i++) {
+				const struct topo_vpc *v = strmap_get(&r->t->vpc_by_id, hz->vpc_ids[i]);
+				unsigned views[2], nv = v ? vpc_views(v, views) : 0;
+				for (unsigned k = 0; k < nv; k++)
+					resolve_alias(r, hz, rr, views[k]);
+			}
+		}
+	}
+}
+
+/* ---- Resolver rules ---- */
+
+/* Whether an address belongs to this host: an outbound endpoint's
+ * address is used as the source only where it exists. */
+static bool
+address_on_host(const struct netaddr *a)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char text[64], spec[80];
+	netaddr_str(a, text, sizeof(text));
+	snprintf(spec, sizeof(spec), a->family == AF_INET6 ? "[%s]:0" : "%s:0", text);
+	if (!netaddr_parse_sockaddr(spec, 0, &ss, &len))
+		return false;
+	int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	bool ok = bind(fd, (struct sockaddr *)&ss, len) == 0;
+	close(fd);
+	return ok;
+}
+
+static struct fwd_targets *
+rule_targets(struct r53 *r, const struct topo_rule *rule)
+{
+	struct fwd_targets *ft = arena_zalloc(r->arena, sizeof(*ft));
+	if (!ft)
+		return NULL;
+	for (unsigned i = 0; i < rule->n_targets && ft->n < FWD_MAX_TARGETS; i++) {
+		char text[64], spec[80];
+		const struct topo_target *tg = &rule->targets[i];
+		netaddr_str(&tg->addr, text, sizeof(text));
+		snprintf(spec, sizeof(spec), tg->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", text,
+			tg->port ? tg->port : 53);
+		if (netaddr_parse_sockaddr(spec, 53, &ft->addr[ft->n], &ft->len[ft->n]))
+			ft->n++;
+	}
+	const struct topo_resolver_endpoint *out = rule->endpoint_id ?
+		strmap_get(&r->t->resolver_endpoint_by_id, rule->endpoint_id) : NULL;
+	for (unsigned i = 0; out && i < out->n_ips && !ft->has_source; i++) {
+		char text[64], spec[80];
+		if (!address_on_host(&out->ips[i]))
+			continue;
+		netaddr_str(&out->ips[i], text, sizeof(text));
+		snprintf(spec, sizeof(spec), out->ips[i].family == AF_INET6 ? "[%s]:0" : "%s:0", text);
+		ft->has_source = netaddr_parse_sockaddr(spec, 0, &ft->source, &ft->source_len);
+	}
+	return ft;
+}
+
+static void
+add_rule(struct r53 *r, const struct topo_rule *rule, const struct topo_vpc *v,
+	const struct topo_rule_assoc *as)
+{
+	uint8_t apex[DNAME_MAX];
+	int len = text_to_wire(r, rule->domain, apex, &rule->src, "rule domain");
+	if (len < 0)
+		return;
+	int kind;
+	if (rule->type == RULE_FORWARD)
+		kind = ZONE_FORWARD;
+	else if (rule->type == RULE_SYSTEM)
+		kind = ZB_SYSTEM;
+	else if (rule->type == RULE_RECURSIVE)
+		return;		/* "." is what dnsd does without rules */
+	else {
+		diag_warn(r->d, rule->src.file, rule->src.line,
+			"rule %s: DELEGATE rules are not modelled; ignored", rule->id);
+		return;
+	}
+	char origin[300];
+	snprintf(origin, sizeof(origin), "rule %s%s%s", rule->id, rule->name ? " " : "",
+		rule->name ? rule->name : "");
+	struct fwd_targets *ft = kind == ZONE_FORWARD ? rule_targets(r, rule) : NULL;
+	unsigned views[2], nv = vpc_views(v, views);
+	for (unsigned i = 0; i < nv; i++) {
+		if (zb_zone_find(r->b, views[i], apex, (size_t)len, ZONE_FORWARD) ||
+		    zb_zone_find(r->b, views[i], apex, (size_t)len, ZB_SYSTEM)) {
+			diag_error(r->d, as->src.file, as->src.line,
+				"InvalidRequestException: Cannot associate rules with same domain "
+				"name with same VPC. (%s, %s)", rule->domain, v->id);
+			return;
+		}
+		struct zb_zone *z = zb_zone_add(r->b, views[i], apex, (size_t)len, kind, origin);
+		if (z && ft)
+			zb_zone_set_targets(z, ft);
+	}
+}
+
+static void
+build_rules(struct r53 *r)
+{
+	for (const struct topo_rule_assoc *as = r->t->rule_assocs; as; as = as->next) {
+		if (as->status && strcmp(as->status, "COMPLETE") != 0 &&
+		    strcmp(as->status, "CREATING") != 0)
+			continue;	/* DELETING, FAILED, OVERRIDDEN: not in effect */
+		const struct topo_rule *rule = strmap_get(&r->t->rule_by_id, as->rule_id);
+		const struct topo_vpc *v = strmap_get(&r->t->vpc_by_id, as->vpc_id);
+		if (rule && v)
+			add_rule(r, rule, v, as);
+	}
+}
+
+/* ---- autodefined zones ---- */
+
+static int
+wire_of(const char *text, uint8_t *wire)
+{
+	return dname_from_text(text, wire, NULL);
+}
+
+/* The reverse zones of an IPv4 block: /16 -> "0.10.in-addr.arpa", a /23 ->
+ * two /24 zones (R53 "autodefined rules"). */
+static void
+reverse_zone_names(const struct netprefix *p, void (*fn)(void *, const char *), void *ctx)
+{
+	unsigned octets = (p->len + 7) / 8;
+	if (octets == 0 || octets > 3)
+		octets = octets == 0 ? 1 : 3;
+	unsigned extra = octets * 8 - p->len;
+	unsigned count = extra >= 8 ? MAX_REVERSE_ZONES : 1u << extra;
+	for (unsigned k = 0; k < count && k < MAX_REVERSE_ZONES; k++) {
+		uint8_t b[4];
+		memcpy(b, p->addr.bytes, 4);
+		b[octets - 1] = (uint8_t)(b[octets - 1] + k);
+		char text[64] = "";
+		for (unsigned i = octets; i-- > 0;)
+			snprintf(text + strlen(text), sizeof(text) - strlen(text), "%u.", b[i]);
+		strncat(text, "in-addr.arpa", sizeof(text) - strlen(text) - 1);
+		fn(ctx, text);
+	}
+}
+
+struct ec2_ctx {
+	struct r53 *r;
+	const struct topo_vpc *v;
+	unsigned view;
+	const struct netprefix *v4;
+	unsigned n_v4;
+	const uint8_t *domain;
+	size_t domain_len;
+};
+
+static void
+add_reverse_zone(void *arg, const char *text)
+{
+	struct ec2_ctx *c = arg;
+	uint8_t apex[DNAME_MAX];
+	int len = wire_of(text, apex);
+	if (len < 0 || zb_zone_find(c->r->b, c->view, apex, (size_t)len, -1))
+		return;
+	struct zb_zone *z = default_zone(c->r, c->view, apex, (size_t)len, ZONE_EC2_REVERSE,
+		"autodefined reverse zone", true);
+	if (z)
+		zb_zone_set_ec2(z, c->v4, c->n_v4, c->domain, c->domain_len);
+}
+
+/* localhost zones, autodefined in every VPC (R53 "autodefined rules") */
+static void
+add_localhost(struct r53 *r, unsigned view)
+{
+	static const uint8_t lo4[4] = { 127, 0, 0, 1 };
+	static const uint8_t lo6[16] = { [15] = 1 };
+	uint8_t name[DNAME_MAX], target[DNAME_MAX];
+	int tl = wire_of("localhost", target);
+	int nl = wire_of("localhost", name);
+	struct zb_zone *z = default_zone(r, view, name, (size_t)nl, ZONE_LOCAL, "autodefined", true);
+	if (z) {
+		zb_rr_add(r->b, z, name, (size_t)nl, DNS_TYPE_A, 86400, lo4, 4, NULL);
+		zb_rr_add(r->b, z, name, (size_t)nl, DNS_TYPE_AAAA, 86400, lo6, 16, NULL);
+	}
+	nl = wire_of("localdomain", name);
+	default_zone(r, view, name, (size_t)nl, ZONE_LOCAL, "autodefined", true);
+	nl = wire_of("127.in-addr.arpa", name);
+	z = default_zone(r, view, name, (size_t)nl, ZONE_LOCAL, "autodefined", true);
+	uint8_t owner[DNAME_MAX];
+	int ol = wire_of("1.0.0.127.in-addr.arpa", owner);
+	if (z)
+		zb_rr_add(r->b, z, owner, (size_t)ol, DNS_TYPE_PTR, 86400, target, (uint16_t)tl, NULL);
+	char six[80] = "";
+	for (int i = 0; i < 31; i++)
+		strcat(six, "0.");
+	strcat(six, "ip6.arpa");
+	nl = wire_of(six, name);
+	default_zone(r, view, name, (size_t)nl, ZONE_LOCAL, "autodefined", true);
+	ol = wire_of("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa", owner);
+	z = default_zone(r, view, owner, (size_t)ol, ZONE_LOCAL, "autodefined", true);
+	if (z)
+		zb_rr_add(r->b, z, owner, (size_t)ol, DNS_TYPE_PTR, 86400, target, (uint16_t)tl, NULL);
+}
+
+/* EC2 hostnames and reverse zones exist when both DNS attributes are on
+ * (R53 autodefined rules; VPCDNS). us-east-1 uses ec2.internal. */
+static void
+build_autodefined(struct r53 *r, struct topo_vpc *v)
+{
+	if (v->dns_support != TRI_YES)
+		return;
+	unsigned views[2], nv = vpc_views(v, views);
+	for (unsigned i = 0; i < nv; i++)
+		add_localhost(r, views[i]);
+	if (v->dns_hostnames != TRI_YES || !v->region)
+		return;
+	struct netprefix *v4 = arena_zalloc(r->t->arena, (v->n_cidrs + 1) * sizeof(*v4));
+	unsigned n_v4 = 0;
+	for (unsigned i = 0; v4 && i < v->n_cidrs; i++)
+		if (v->cidrs[i].addr.family == AF_INET)
+			v4[n_v4++] = v->cidrs[i];
+	char domain[128];
+	if (!strcmp(v->region, "us-east-1"))
+		snprintf(domain, sizeof(domain), "ec2.internal");
+	else
+		snprintf(domain, sizeof(domain), "%s.compute.internal", v->region);
+	uint8_t *dwire = arena_alloc(r->t->arena, DNAME_MAX);
+	int dlen = dwire ? wire_of(domain, dwire) : -1;
+	if (!v4 || dlen < 0)
+		return;
+	static const char *const private_ranges[] = {
+		"10.in-addr.arpa", "168.192.in-addr.arpa", "254.169.254.169.in-addr.arpa",
+	};
+	for (unsigned i = 0; i < nv; i++) {
+		struct ec2_ctx c = { r, v, views[i], v4, n_v4, dwire, (size_t)dlen };
+		struct zb_zone *z = default_zone(r, views[i], dwire, (size_t)dlen, ZONE_EC2,
+			"autodefined EC2 hostnames", true);
+		if (z)
+			zb_zone_set_ec2(z, v4, n_v4, dwire, (size_t)dlen);
+		for (unsigned k = 0; k < n_v4; k++)
+			reverse_zone_names(&v4[k], add_reverse_zone, &c);
+		for (size_t k = 0; k < sizeof(private_ranges) / sizeof(private_ranges[0]); k++)
+			add_reverse_zone(&c, private_ranges[k]);
+		for (unsigned k = 16; k < 32; k++) {
+			char text[32];
+			snprintf(text, sizeof(text), "%u.172.in-addr.arpa", k);
+			add_reverse_zone(&c, text);
+		}
+	}
+}
+
+int
+r53zones_build(struct topology *t, struct zb *b, struct arena *arena, struct diag *d)
+{
+	struct r53 r = { t, b, arena, d };
+	unsigned before = d->errors;
+	build_hosted_zones(&r);
+	build_rules(&r);
+	for (struct topo_vpc *v = t->vpcs; v; v = v->next)
+		build_autodefined(&r, v);
+	return d->errors > before ? -1 : 0;
+}
