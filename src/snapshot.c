@@ -111,8 +111,17 @@ keep_vpcs(struct snapshot *s, const struct topology *t)
 	return true;
 }
 
-struct snapshot *
-snapshot_load(const struct snapshot_config *cfg, struct diag *d, FILE *export_to)
+/* Where the definitions come from: a directory, or one buffer. */
+struct source {
+	const char *dir;
+	const char *name;
+	const char *buf;
+	size_t len;
+};
+
+static struct snapshot *
+load(const struct source *src, const struct snapshot_config *cfg, struct diag *d,
+	FILE *export_to)
 {
 	double start = now_seconds();
 	unsigned errors = d->errors;
@@ -122,10 +131,13 @@ snapshot_load(const struct snapshot_config *cfg, struct diag *d, FILE *export_to
 	if (s)
 		s->arena = arena_create(1 << 20);
 	if (!s || !t || !b || !s->arena) {
-		diag_error(d, cfg->zones_dir, 0, "out of memory");
+		diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory");
 		goto fail;
 	}
-	topology_load_dir(t, cfg->zones_dir, d);
+	if (src->dir)
+		topology_load_dir(t, src->dir, d);
+	else
+		topology_load_buffer(t, src->name, src->buf, src->len, d);
 	if (d->errors > errors)
 		goto fail;
 	topology_resolve(t, d);
@@ -136,14 +148,14 @@ snapshot_load(const struct snapshot_config *cfg, struct diag *d, FILE *export_to
 	if (export_to)
 		export_zones(b, export_to);
 	if (zb_finish(b, s->arena, &s->db) < 0) {
-		diag_error(d, cfg->zones_dir, 0, "out of memory, or an answer too large for "
-			"a DNS message");
+		diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory, or an answer "
+			"too large for a DNS message");
 		goto fail;
 	}
 	struct topo_vpc *def = topology_default_vpc(t);
 	s->default_view = def ? (uint16_t)def->view : 0;
 	if (!build_cidrs(s, t) || !keep_vpcs(s, t) ||
-	    !snapshot_bind_listeners(s, cfg->listeners, cfg->n_listeners, d))
+	    !snapshot_bind_listeners(s, cfg ? cfg->listeners : NULL, cfg ? cfg->n_listeners : 0, d))
 		goto fail;
 	s->n_vpcs = t->n_vpcs;
 	s->n_endpoints = t->n_endpoints;
@@ -158,6 +170,20 @@ fail:
 	topology_free(t);
 	snapshot_free(s);
 	return NULL;
+}
+
+struct snapshot *
+snapshot_load(const struct snapshot_config *cfg, struct diag *d, FILE *export_to)
+{
+	struct source src = { cfg->zones_dir, NULL, NULL, 0 };
+	return load(&src, cfg, d, export_to);
+}
+
+struct snapshot *
+snapshot_load_buffer(const char *name, const char *buf, size_t len, struct diag *d)
+{
+	struct source src = { NULL, name, buf, len };
+	return load(&src, NULL, d, NULL);
 }
 
 void

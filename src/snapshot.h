@@ -77,6 +77,13 @@ struct snapshot *snapshot_load(const struct snapshot_config *cfg, struct diag *d
 	FILE *export_to);
 
 /**
+ * As snapshot_load, from definitions in memory (one file's contents):
+ * for tests and fuzzing.
+ */
+struct snapshot *snapshot_load_buffer(const char *name, const char *buf, size_t len,
+	struct diag *d);
+
+/**
  * Map listeners to views (again, once inbound endpoint listeners are
  * known). A listener bound to an unknown VPC is an error.
  * @return true when every binding is known.
