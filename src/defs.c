@@ -188,11 +188,44 @@ defs_parse_prefix(struct reader *r, const struct doc_node *at, const char *text,
 	struct netprefix *out, const char *what)
 {
 	if (!netprefix_parse(text, false, out)) {
-		diag_error(r->d, r->file, at->line, "%s: '%s' is not an address block (like 10.0.0.0/16)",
-			what, text);
+		diag_error(r->d, r->file, at->line, "%s: '%s' is not an address block (like %s)",
+			what, text, strchr(text, ':') ? "2600:1f16:1234:5600::/56" : "10.0.0.0/16");
 		return false;
 	}
 	return true;
+}
+
+/* Address blocks from a list of {member: "a/n"} (AWS association sets),
+ * each error at its own line; appended to out (room for the list's size). */
+static void
+prefix_list(struct reader *r, const struct doc_node *obj, const char *key, const char *member,
+	struct netprefix *out, unsigned *n, const char *what)
+{
+	const struct doc_node *seq = defs_seq_field(r, obj, key, what);
+	for (size_t i = 0; seq && i < seq->count; i++) {
+		const struct doc_node *it = seq->items[i];
+		const struct doc_node *v = it->kind == DOC_MAP ? doc_get(it, member) : it;
+		const char *text = v ? doc_str(v) : NULL;
+		if (!text) {
+			diag_error(r->d, r->file, it->line, "%s: %s entry has no %s", what, key, member);
+			continue;
+		}
+		struct netprefix p;
+		if (!defs_parse_prefix(r, v, text, &p, what))
+			continue;
+		bool dup = false;
+		for (unsigned j = 0; j < *n; j++)
+			dup |= out[j].len == p.len && netaddr_cmp(&out[j].addr, &p.addr) == 0;
+		if (!dup)
+			out[(*n)++] = p;
+	}
+}
+
+static size_t
+list_size(const struct doc_node *obj, const char *key)
+{
+	const struct doc_node *v = doc_get(obj, key);
+	return v && v->kind == DOC_SEQ ? v->count : 0;
 }
 
 bool
@@ -269,14 +302,12 @@ read_subnet(struct reader *r, const struct doc_node *n, const char *vpc_id)
 	const char *cidr = defs_str_field(r, n, "CidrBlock", false, "a subnet");
 	if (cidr)
 		s->has_v4 = defs_parse_prefix(r, doc_get(n, "CidrBlock"), cidr, &s->v4, "a subnet");
-	unsigned n6 = 0;
-	const char **v6 = defs_str_list(r, n, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock", &n6,
-		"a subnet");
+	size_t n6 = list_size(n, "Ipv6CidrBlockAssociationSet");
 	if (n6) {
 		s->v6 = arena_zalloc(t->arena, n6 * sizeof(*s->v6));
-		for (unsigned i = 0; s->v6 && i < n6; i++)
-			if (defs_parse_prefix(r, n, v6[i], &s->v6[s->n_v6], "a subnet"))
-				s->n_v6++;
+		if (s->v6)
+			prefix_list(r, n, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock", s->v6,
+				&s->n_v6, "a subnet");
 	}
 	if (!cidr && !n6)
 		diag_error(r->d, r->file, n->line, "subnet %s has no CidrBlock or IPv6 block",
@@ -435,6 +466,7 @@ read_dns_options(struct reader *r, const struct doc_node *n, struct topo_endpoin
 	ep->inbound_only = TRI_UNSET;
 	if (!o)
 		return;
+	ep->dns_options_line = o->line;
 	defs_check_fields(r, o, dns_options_fields, "DnsOptions");
 	const char *s = defs_str_field(r, o, "DnsRecordIpType", false, "DnsOptions");
 	if (s) {
@@ -492,6 +524,7 @@ read_endpoint(struct reader *r, const struct doc_node *n, const char *vpc_id)
 	ep->vpc_id = vpc_id ? vpc_id : defs_str_field(r, n, "VpcId", true, "an endpoint");
 	ep->service_name = defs_str_field(r, n, "ServiceName", true, "an endpoint");
 	ep->state = defs_str_field(r, n, "State", false, "an endpoint");
+	ep->service_region = defs_str_field(r, n, "ServiceRegion", false, "an endpoint");
 	ep->ip_address_type = parse_ip_address_type(r, n);
 	read_dns_options(r, n, ep);
 	int pdns = defs_bool_field(r, n, "PrivateDnsEnabled", "an endpoint");
@@ -575,32 +608,17 @@ read_service(struct reader *r, const struct doc_node *n)
 static void
 read_vpc_cidrs(struct reader *r, const struct doc_node *n, struct topo_vpc *v)
 {
-	unsigned n4 = 0, n6 = 0;
-	const char *primary = defs_str_field(r, n, "CidrBlock", false, "a VPC");
-	const char **more4 = defs_str_list(r, n, "CidrBlockAssociationSet", "CidrBlock", &n4, "a VPC");
-	const char **more6 = defs_str_list(r, n, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock", &n6,
-		"a VPC");
-	v->cidrs = arena_zalloc(r->t->arena, (1 + n4 + n6) * sizeof(*v->cidrs));
+	size_t room = 1 + list_size(n, "CidrBlockAssociationSet") +
+		list_size(n, "Ipv6CidrBlockAssociationSet");
+	v->cidrs = arena_zalloc(r->t->arena, room * sizeof(*v->cidrs));
 	if (!v->cidrs)
 		return;
-	const char *all[1 + n4 + n6];
-	unsigned k = 0;
-	if (primary)
-		all[k++] = primary;
-	for (unsigned i = 0; i < n4; i++)
-		all[k++] = more4[i];
-	for (unsigned i = 0; i < n6; i++)
-		all[k++] = more6[i];
-	for (unsigned i = 0; i < k; i++) {
-		struct netprefix p;
-		if (!defs_parse_prefix(r, n, all[i], &p, "a VPC"))
-			continue;
-		bool dup = false;
-		for (unsigned j = 0; j < v->n_cidrs; j++)
-			dup |= v->cidrs[j].len == p.len && netaddr_cmp(&v->cidrs[j].addr, &p.addr) == 0;
-		if (!dup)
-			v->cidrs[v->n_cidrs++] = p;
-	}
+	const char *primary = defs_str_field(r, n, "CidrBlock", false, "a VPC");
+	if (primary && defs_parse_prefix(r, doc_get(n, "CidrBlock"), primary, &v->cidrs[0], "a VPC"))
+		v->n_cidrs = 1;
+	prefix_list(r, n, "CidrBlockAssociationSet", "CidrBlock", v->cidrs, &v->n_cidrs, "a VPC");
+	prefix_list(r, n, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock", v->cidrs, &v->n_cidrs,
+		"a VPC");
 }
 
 static void
@@ -968,7 +986,13 @@ topology_defer_zone_file(struct topology *t, const char *path)
 int
 topology_load_dir(struct topology *t, const char *dir, struct diag *d)
 {
+	unsigned errors = d->errors;
 	int rc = load_dir(t, dir, d, 0);
+	if (t->n_files == 0 && !t->zone_files && d->errors == errors) {
+		/* most likely a wrong --zones, or files being rewritten */
+		diag_error(d, dir, 0, "no definitions (*.json, *.yaml, *.yml) found");
+		return -1;
+	}
 	for (struct topo_zone_file *f = t->zone_files; f; f = f->next)
 		if (defs_load_zone_file(t, f->path, d) < 0)
 			rc = -1;

@@ -38,13 +38,13 @@ listener_parse(struct listener *l, char *spec, char *err, size_t errsz)
 	return 0;
 }
 
-static void
-set_port(struct sockaddr_storage *ss, uint16_t port)
+void
+listener_set_port(struct listener *l, uint16_t port)
 {
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	if (l->addr.ss_family == AF_INET)
+		((struct sockaddr_in *)&l->addr)->sin_port = htons(port);
 	else
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+		((struct sockaddr_in6 *)&l->addr)->sin6_port = htons(port);
 }
 
 static int
@@ -96,6 +96,6 @@ listener_open(struct listener *l, int type, bool reuseport, char *err, size_t er
 	struct sockaddr_storage bound;
 	socklen_t blen = sizeof(bound);
 	if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0)
-		set_port(&l->addr, netaddr_sockaddr_port((struct sockaddr *)&bound));
+		listener_set_port(l, netaddr_sockaddr_port((struct sockaddr *)&bound));
 	return fd;
 }

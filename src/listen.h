@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 /** One --listen address: a UDP and a TCP socket per worker. */
@@ -33,5 +34,8 @@ int listener_parse(struct listener *l, char *spec, char *err, size_t errsz);
  * @return the socket, or -1 with err set ("address in use" and the like).
  */
 int listener_open(struct listener *l, int type, bool reuseport, char *err, size_t errsz);
+
+/** Set the listener's port (0: let the kernel pick at the next open). */
+void listener_set_port(struct listener *l, uint16_t port);
 
 #endif /* DNSD_LISTEN_H */

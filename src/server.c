@@ -654,12 +654,24 @@ worker_open_sockets(struct worker *w, char *err, size_t errsz)
 	}
 	for (unsigned i = 0; i < s->n_listeners; i++) {
 		struct listener *l = &s->listeners[i];
-		int ufd = listener_open(l, SOCK_DGRAM, reuse, err, errsz);
-		if (ufd < 0)
-			return -1;
-		int tfd = listener_open(l, SOCK_STREAM, reuse, err, errsz);
-		if (tfd < 0) {
+		/* port 0: the kernel picks a free UDP port, which TCP may have in
+		 * use; pick again (the first worker fixes the port for the rest) */
+		bool auto_port = w->index == 0 && netaddr_sockaddr_port((struct sockaddr *)&l->addr) == 0;
+		int ufd = -1, tfd = -1;
+		for (int tries = 0; tries < 64; tries++) {
+			ufd = listener_open(l, SOCK_DGRAM, reuse, err, errsz);
+			if (ufd < 0)
+				return -1;
+			tfd = listener_open(l, SOCK_STREAM, reuse, err, errsz);
+			if (tfd >= 0 || !auto_port || errno != EADDRINUSE)
+				break;
 			close(ufd);
+			ufd = -1;
+			listener_set_port(l, 0);
+		}
+		if (tfd < 0) {
+			if (ufd >= 0)
+				close(ufd);
 			return -1;
 		}
 		w->udp[i].w = w;

@@ -265,12 +265,12 @@ check_eni_addresses(struct topo_eni *e, struct diag *d)
 	for (unsigned i = 0; i < e->n_v4; i++)
 		if (!subnet_has_addr(e->subnet, &e->v4[i]))
 			diag_error(d, e->src.file, e->src.line,
-				"network interface %s: %s is outside subnet %s", e->id ? e->id : "(inline)",
+				"network interface %s: %s is outside subnet %s", e->id ? e->id : "(without an id)",
 				netaddr_str(&e->v4[i], buf, sizeof(buf)), e->subnet->id);
 	for (unsigned i = 0; i < e->n_v6; i++)
 		if (!subnet_has_addr(e->subnet, &e->v6[i]))
 			diag_error(d, e->src.file, e->src.line,
-				"network interface %s: %s is outside subnet %s", e->id ? e->id : "(inline)",
+				"network interface %s: %s is outside subnet %s", e->id ? e->id : "(without an id)",
 				netaddr_str(&e->v6[i], buf, sizeof(buf)), e->subnet->id);
 }
 
@@ -283,7 +283,7 @@ link_eni(struct topology *t, struct topo_eni *e, struct diag *d)
 		if (!e->subnet && !e->az)
 			diag_error(d, e->src.file, e->src.line,
 				"network interface %s: subnet %s is not defined and no "
-				"AvailabilityZone is given", e->id ? e->id : "(inline)", e->subnet_id);
+				"AvailabilityZone is given", e->id ? e->id : "(without an id)", e->subnet_id);
 	} else if (e->az && e->vpc_id) {
 		unsigned n;
 		e->subnet = subnet_in_az(t, e->vpc_id, e->az, &n);
@@ -298,12 +298,12 @@ link_eni(struct topology *t, struct topo_eni *e, struct diag *d)
 		if (e->az && strcmp(e->az, e->subnet->az) != 0)
 			diag_error(d, e->src.file, e->src.line,
 				"network interface %s is in %s, but subnet %s is in %s",
-				e->id ? e->id : "(inline)", e->az, e->subnet->id, e->subnet->az);
+				e->id ? e->id : "(without an id)", e->az, e->subnet->id, e->subnet->az);
 		e->az = e->subnet->az;
 		if (e->vpc_id && strcmp(e->vpc_id, e->subnet->vpc_id) != 0)
 			diag_error(d, e->src.file, e->src.line,
 				"network interface %s is in VPC %s, but subnet %s is in %s",
-				e->id ? e->id : "(inline)", e->vpc_id, e->subnet->id, e->subnet->vpc_id);
+				e->id ? e->id : "(without an id)", e->vpc_id, e->subnet->id, e->subnet->vpc_id);
 		e->vpc_id = e->subnet->vpc_id;
 	}
 	check_eni_addresses(e, d);
@@ -529,6 +529,11 @@ fill_eni_addresses(struct topology *t, struct addr_index *ix, struct topo_eni *e
 		if (e->v4 && derive_address(ix, e, &e->subnet->v4, &e->v4[0])) {
 			e->n_v4 = 1;
 			addr_claim(ix, e, &e->v4[0], d);
+		} else {
+			e->address_failed = true;
+			diag_error(d, e->src.file, e->src.line, "subnet %s has no free IPv4 address "
+				"left for a network interface of %s", e->subnet->id,
+				e->endpoint ? e->endpoint->id : "an endpoint");
 		}
 	}
 	if ((families & IPF_V6) && e->n_v6 == 0 && e->subnet && e->subnet->n_v6) {
@@ -683,10 +688,10 @@ resolve_address_types(struct topology *t, struct addr_index *ix, struct topo_end
 	for (unsigned i = 0; i < ep->n_enis; i++) {
 		struct topo_eni *e = ep->enis[i];
 		fill_eni_addresses(t, ix, e, ep->ip_address_type, d);
-		if (((ep->ip_address_type & IPF_V4) && !e->n_v4) ||
-		    ((ep->ip_address_type & IPF_V6) && !e->n_v6))
+		if (!e->address_failed && (((ep->ip_address_type & IPF_V4) && !e->n_v4) ||
+		    ((ep->ip_address_type & IPF_V6) && !e->n_v6)))
 			diag_error(d, e->src.file, e->src.line,
-				"endpoint %s is %s, but network interface %s has no %s address%s",
+				"endpoint %s is %s, but its network interface %s has no %s address%s",
 				ep->id, family_name(ep->ip_address_type), e->id,
 				(ep->ip_address_type & IPF_V4) && !e->n_v4 ? "IPv4" : "IPv6",
 				e->subnet ? "" : " and no known subnet to derive one from");
@@ -698,7 +703,7 @@ resolve_address_types(struct topology *t, struct addr_index *ix, struct topo_end
 		(ep->ip_address_type == IPF_V4 && ep->dns_record_ip_type == DRT_IPV4) ||
 		(ep->ip_address_type == IPF_V6 && ep->dns_record_ip_type == DRT_IPV6);
 	if (!ok)
-		diag_error(d, ep->src.file, ep->src.line,
+		diag_error(d, ep->src.file, ep->dns_options_line ? ep->dns_options_line : ep->src.line,
 			"endpoint %s: DnsRecordIpType %s is not allowed with IpAddressType %s "
 			"(ipv4 allows ipv4, ipv6 allows ipv6, dualstack allows all)",
 			ep->id, record_type_name(ep->dns_record_ip_type),
@@ -856,8 +861,14 @@ resolve_endpoint(struct topology *t, struct addr_index *ix, struct topo_endpoint
 	ep->service = service_for(t, ep, d);
 	if (!ep->service)
 		return;
-	set_vpc_region(t, ep->vpc, ep->service->region, &ep->src, d);
-	ep->region = ep->vpc->region ? ep->vpc->region : ep->service->region;
+	/* a cross-Region endpoint's service is in another region than its
+	 * VPC (PL); the VPC's region comes from its subnets, else from here */
+	const char *service_region = ep->service_region ? ep->service_region : ep->service->region;
+	if (!ep->vpc->region && service_region) {
+		ep->vpc->region = service_region;
+		ep->vpc->region_src = ep->src;
+	}
+	ep->region = ep->vpc->region;
 	if (ep->type != EP_INTERFACE) {
 		if (ep->type != EP_GATEWAY)
 			diag_warn(d, ep->src.file, ep->src.line,
@@ -906,12 +917,14 @@ check_private_conflicts(struct topology *t, struct diag *d)
 				continue;
 			const char *key = arena_printf(t->arena, "%s %s", ep->vpc_id, canon);
 			struct topo_endpoint *old = key ? strmap_put(&seen, key, ep) : NULL;
-			if (old && old != ep)
+			if (old && old != ep) {
 				diag_error(d, ep->src.file, ep->src.line,
 					"private-dns-enabled cannot be set because there is already a "
 					"conflicting DNS domain for %s in the VPC %s (endpoint %s at %s:%u)",
 					ep->private_names[i], ep->vpc_id, old->id, old->src.file,
 					old->src.line);
+				break;	/* once per endpoint, as AWS refuses it once */
+			}
 		}
 	}
 	strmap_clear(&seen);

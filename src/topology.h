@@ -89,6 +89,7 @@ struct topo_eni {
 	unsigned n_v6;
 	int healthy;			/**< enum tristate: dnsd's own Healthy field */
 	bool generated;			/**< made up by dnsd from the subnet */
+	bool address_failed;		/**< no free address to derive: reported */
 	struct src src;
 	struct topo_subnet *subnet;
 	struct topo_endpoint *endpoint;
@@ -140,6 +141,8 @@ struct topo_endpoint {
 	struct topo_vpc *vpc;
 	const struct topo_service *service;
 	const char *region;
+	const char *service_region;	/**< ServiceRegion: cross-Region when not ours */
+	unsigned dns_options_line;
 	bool id_generated;
 };
 
