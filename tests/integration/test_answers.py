@@ -23,7 +23,7 @@ import dns.rdatatype
 import dns.rrset
 import pytest
 
-from tests.integration.harness import ZONES, Dnsd, DnsdError, World, addresses, dig, kdig, rcode, run_dnsd
+from tests.integration.harness import ZONES, Dnsd, World, addresses, dig, kdig, rcode, run_dnsd
 
 CAPTURE = os.path.join(ZONES, "prod-capture")
 STAGING = "vpc-0b2c3d4e5f6a70819"
@@ -52,16 +52,8 @@ STUB_ADDR = "192.0.2.53"
 # ---- helpers ----
 
 def start_dnsd(**kw):
-    """Dnsd(**kw), retried when dnsd fails to start because the TCP half of a
-    port-0 listener collided. dnsd bug: with --listen ADDR:0 it binds TCP to
-    the port the kernel gave its UDP socket and gives up (exit 3) when that
-    TCP port is taken; this is not what these tests are about."""
-    for attempt in range(3):
-        try:
-            return Dnsd(**kw)
-        except DnsdError as e:
-            if "the address is in use" not in str(e) or attempt == 2:
-                raise
+    """Dnsd(**kw): dnsd on port 0 picks a port free for both UDP and TCP."""
+    return Dnsd(**kw)
 
 
 def check_flags(msg, rd=True):

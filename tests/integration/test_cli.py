@@ -52,7 +52,7 @@ def test_bad_option_values_are_usage_errors():
                        (["--listen", "not-an-address"], "--listen: 'not-an-address' is not ADDR[:PORT]"),
                        (["--upstream", "1.2.3.4:99999"], "--upstream: '1.2.3.4:99999' is not ADDR[:PORT]"),
                        (["--workers"], "--workers needs N")):
-        out = run_dnsd(args + ["--zones", ZONES])
+        out = run_dnsd(["--zones", ZONES] + args)
         assert out.returncode == 2, args
         assert text in out.stderr, (args, out.stderr)
 
