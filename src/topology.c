@@ -148,10 +148,9 @@ region_of_service(struct topology *t, const char *name)
 }
 
 static bool
-set_vpc_region(struct topology *t, struct topo_vpc *v, const char *region,
+set_vpc_region(struct topo_vpc *v, const char *region, const char *what,
 	const struct src *from, struct diag *d)
 {
-	(void)t;
 	if (!region)
 		return true;
 	if (!v->region) {
@@ -162,7 +161,7 @@ set_vpc_region(struct topology *t, struct topo_vpc *v, const char *region,
 	if (strcmp(v->region, region) == 0)
 		return true;
 	diag_error(d, from->file, from->line,
-		"%s is in region %s, but VPC %s is in %s (from %s:%u)", region, region,
+		"%s is in region %s, but VPC %s is in %s (from %s:%u)", what, region,
 		v->id, v->region, v->region_src.file, v->region_src.line);
 	return false;
 }
@@ -213,7 +212,9 @@ link_subnets(struct topology *t, struct diag *d)
 				"subnet %s is in VPC %s, which no definition describes", s->id, s->vpc_id);
 			continue;
 		}
-		set_vpc_region(t, s->vpc, region_of_az(t, s->az), &s->src, d);
+		char what[160];
+		snprintf(what, sizeof(what), "subnet %s", s->id);
+		set_vpc_region(s->vpc, region_of_az(t, s->az), what, &s->src, d);
 		if (s->has_v4 && !vpc_contains_prefix(s->vpc, &s->v4)) {
 			char buf[64];
 			diag_error(d, s->src.file, s->src.line,

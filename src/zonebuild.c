@@ -527,37 +527,29 @@ blob_intern(struct finish *f, const uint8_t *data, size_t len)
 }
 
 /*
- * The zone that decides about a name in a view: the most specific apex
- * wins; at one apex a FORWARD rule beats a zone, unless a SYSTEM rule at
- * or above... below it has switched forwarding off; the view's own zones
- * beat public ones. NULL means recursion (the "Internet Resolver" rule).
+ * The most specific zone or rule of one view that covers a name. At one
+ * apex a FORWARD rule beats a zone, unless a SYSTEM rule at or below that
+ * apex has switched forwarding off (R53: SYSTEM overrides a forwarding
+ * rule for subdomains).
  */
 static struct zb_zone *
-authority(const struct zb *b, unsigned view, const uint8_t *name, size_t len)
+view_authority(const struct zb *b, unsigned view, const uint8_t *name, size_t len)
 {
 	bool system_seen = false;
 	for (;;) {
 		struct zb_zone *fwd = NULL, *local = NULL, *pub = NULL;
-		bool system = false;
-		for (int pass = 0; pass < 2; pass++) {
-			unsigned v = pass == 0 ? view : 0;
-			if (pass == 1 && view == 0)
-				break;
-			void **e = bmap_find(&b->apexes, v, name, len);
-			for (struct zb_apex *a = e ? *e : NULL; a; a = a->next) {
-				struct zb_zone *z = a->zone;
-				if (z->kind == ZONE_FORWARD && !fwd)
-					fwd = z;
-				else if (z->kind == ZB_SYSTEM)
-					system = true;
-				else if (zone_kind_local(z->kind) && !local)
-					local = z;
-				else if ((z->kind == ZONE_PUBLIC || z->kind == ZONE_RECURSE) && !pub)
-					pub = z;
-			}
+		void **e = bmap_find(&b->apexes, view, name, len);
+		for (struct zb_apex *a = e ? *e : NULL; a; a = a->next) {
+			struct zb_zone *z = a->zone;
+			if (z->kind == ZONE_FORWARD && !fwd)
+				fwd = z;
+			else if (z->kind == ZB_SYSTEM)
+				system_seen = true;
+			else if (zone_kind_local(z->kind) && !local)
+				local = z;
+			else if ((z->kind == ZONE_PUBLIC || z->kind == ZONE_RECURSE) && !pub)
+				pub = z;
 		}
-		if (system)
-			system_seen = true;
 		if (fwd && !system_seen)
 			return fwd;
 		if (local)
@@ -569,6 +561,22 @@ authority(const struct zb *b, unsigned view, const uint8_t *name, size_t len)
 		len -= (size_t)name[0] + 1;
 		name += (size_t)name[0] + 1;
 	}
+}
+
+/*
+ * The zone that decides about a name in a view: the view's own zones and
+ * rules first (a VPC's private zones and rules are matched before
+ * recursion, with no fallthrough: facts §7); only where they leave the
+ * name to recursion do the public endpoint names (view 0) answer, as the
+ * internet would. NULL means recursion (the "Internet Resolver" rule).
+ */
+static struct zb_zone *
+authority(const struct zb *b, unsigned view, const uint8_t *name, size_t len)
+{
+	struct zb_zone *z = view_authority(b, view, name, len);
+	if (z || view == 0)
+		return z;
+	return view_authority(b, 0, name, len);
 }
 
 static bool

@@ -149,9 +149,9 @@ group_teardown(void **state)
 }
 
 static struct snapshot *
-load(const char *const *listener_vpcs, unsigned n_listeners, char **msgs)
+load(const struct snapshot_listener *listeners, unsigned n_listeners, char **msgs)
 {
-	struct snapshot_config cfg = { world_dir, listener_vpcs, n_listeners };
+	struct snapshot_config cfg = { world_dir, listeners, n_listeners };
 	struct diag d;
 	size_t size = 0;
 	FILE *f = open_memstream(msgs, &size);
@@ -167,7 +167,7 @@ load(const char *const *listener_vpcs, unsigned n_listeners, char **msgs)
 static int
 setup(void **state)
 {
-	static const char *const listeners[] = { NULL, VPC1 };
+	static const struct snapshot_listener listeners[] = { { NULL, false }, { VPC1, false } };
 	char *msgs = NULL;
 
 	(void)state;
@@ -390,7 +390,7 @@ test_snapshot_loaded(void **state)
 	assert_int_equal(snapshot_view_for(fx.snap, &a), 0);
 
 	/* a listener bound to a VPC nothing describes: no snapshot */
-	static const char *const bad[] = { "vpc-0ffffffffffffffff" };
+	static const struct snapshot_listener bad[] = { { "vpc-0ffffffffffffffff", false } };
 	assert_null(load(bad, 1, &msgs));
 	assert_string_equal(msgs, "--listen: error: listener bound to VPC vpc-0ffffffffffffffff, "
 		"which no definition describes\n");

@@ -492,19 +492,19 @@ test_record_type_pairs(void **state)
 	check_type_pair("dualstack", "dualstack", NULL);
 	check_type_pair("dualstack", "service-defined", NULL);
 	check_type_pair("ipv4", "ipv6",
-		"t.yaml:8: error: endpoint vpce-0123456789abcdef0: DnsRecordIpType ipv6 is not "
+		"t.yaml:11: error: endpoint vpce-0123456789abcdef0: DnsRecordIpType ipv6 is not "
 		"allowed with IpAddressType ipv4 (ipv4 allows ipv4, ipv6 allows ipv6, dualstack "
 		"allows all)\n");
 	check_type_pair("ipv4", "dualstack",
-		"t.yaml:8: error: endpoint vpce-0123456789abcdef0: DnsRecordIpType dualstack is not "
+		"t.yaml:11: error: endpoint vpce-0123456789abcdef0: DnsRecordIpType dualstack is not "
 		"allowed with IpAddressType ipv4 (ipv4 allows ipv4, ipv6 allows ipv6, dualstack "
 		"allows all)\n");
 	check_type_pair("ipv6", "ipv4",
-		"t.yaml:8: error: endpoint vpce-0123456789abcdef0: DnsRecordIpType ipv4 is not "
+		"t.yaml:11: error: endpoint vpce-0123456789abcdef0: DnsRecordIpType ipv4 is not "
 		"allowed with IpAddressType ipv6 (ipv4 allows ipv4, ipv6 allows ipv6, dualstack "
 		"allows all)\n");
 	check_type_pair("ipv4", "service-defined",
-		"t.yaml:8: error: endpoint vpce-0123456789abcdef0: DnsRecordIpType service-defined "
+		"t.yaml:11: error: endpoint vpce-0123456789abcdef0: DnsRecordIpType service-defined "
 		"is not allowed with IpAddressType ipv4 (ipv4 allows ipv4, ipv6 allows ipv6, "
 		"dualstack allows all)\n");
 }
@@ -539,7 +539,7 @@ test_eni_outside_subnet(void **state)
 	assert_int_equal(w.load_rc, 0);
 	assert_int_equal(w.resolve_rc, -1);
 	assert_string_equal(world_msgs(&w),
-		"eni.yaml:11: error: network interface (inline): 10.0.2.9 is outside subnet subnet-a\n"
+		"eni.yaml:11: error: network interface (without an id): 10.0.2.9 is outside subnet subnet-a\n"
 		"eni.yaml:14: error: network interface eni-0aaaaaaaaaaaaaaa1: 10.0.3.10 is outside "
 		"subnet subnet-a\n");
 	/* the duplicate address collapses into one */
