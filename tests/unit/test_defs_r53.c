@@ -1,0 +1,1333 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* tests/unit/test_defs_r53.c - Route 53 hosted zones, record sets, zone files and Resolver rules/endpoints. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "defs.h"
+#include "diag.h"
+#include "topology.h"
+
+enum {
+	T_A = 1, T_NS = 2, T_CNAME = 5, T_SOA = 6, T_PTR = 12, T_MX = 15, T_TXT = 16,
+	T_AAAA = 28, T_SRV = 33, T_NAPTR = 35, T_DS = 43, T_SPF = 99, T_CAA = 257
+};
+
+/** One topology, its messages and a scratch directory for zone files. */
+struct fx {
+	struct topology *t;
+	struct diag d;
+	FILE *out;
+	char *msg;
+	size_t msg_len;
+	char dir[64];
+	char *files[16];
+	unsigned n_files;
+};
+
+static const char vpcs_doc[] =
+	"{\"Vpcs\": [\n"
+	" {\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/16\", \"Region\": \"us-east-2\"},\n"
+	" {\"VpcId\": \"vpc-2\", \"CidrBlock\": \"10.1.0.0/16\", \"Region\": \"us-east-2\"}\n"
+	"]}\n";
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
+	f->t = topology_create();
+	f->out = open_memstream(&f->msg, &f->msg_len);
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_defs_r53.XXXXXX");
+	if (!f->t || !f->out || !mkdtemp(f->dir))
+		return -1;
+	diag_init(&f->d, f->out);
+	if (topology_load_buffer(f->t, "vpcs.json", vpcs_doc, strlen(vpcs_doc), &f->d) < 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	for (unsigned i = 0; i < f->n_files; i++) {
+		unlink(f->files[i]);
+		free(f->files[i]);
+	}
+	rmdir(f->dir);
+	fclose(f->out);
+	free(f->msg);
+	topology_free(f->t);
+	free(f);
+	return 0;
+}
+
+static int
+load(struct fx *f, const char *name, const char *text)
+{
+	return topology_load_buffer(f->t, name, text, strlen(text), &f->d);
+}
+
+static int
+resolve(struct fx *f)
+{
+	return topology_resolve(f->t, &f->d);
+}
+
+static const char *
+messages(struct fx *f)
+{
+	fflush(f->out);
+	return f->msg ? f->msg : "";
+}
+
+/* Write a file in the scratch directory; the path is kept for teardown. */
+static const char *
+write_file(struct fx *f, const char *name, const char *text)
+{
+	char *path = NULL;
+	assert_true(asprintf(&path, "%s/%s", f->dir, name) > 0);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	assert_true(f->n_files < sizeof(f->files) / sizeof(f->files[0]));
+	f->files[f->n_files++] = path;
+	return path;
+}
+
+#define assert_msg(f, text) do { \
+	const char *all_ = messages(f); \
+	if (!strstr(all_, (text))) \
+		fail_msg("expected message\n  %s\nin\n%s", (text), all_); \
+} while (0)
+
+#define assert_no_errors(f) do { \
+	if ((f)->d.errors) \
+		fail_msg("unexpected errors:\n%s", messages(f)); \
+} while (0)
+
+static struct topo_hosted_zone *
+zone(struct fx *f, const char *id)
+{
+	struct topo_hosted_zone *z = strmap_get(&f->t->zone_by_id, id);
+	if (!z)
+		fail_msg("no hosted zone %s", id);
+	return z;
+}
+
+static const struct topo_rr *
+find_rr(const struct topo_hosted_zone *z, const char *name, uint16_t type, unsigned nth)
+{
+	for (const struct topo_rr *rr = z->rrs; rr; rr = rr->next)
+		if (strcmp(rr->name, name) == 0 && rr->type == type && nth-- == 0)
+			return rr;
+	fail_msg("no record %s type %u in %s", name, (unsigned)type, z->name);
+	return NULL;
+}
+
+static unsigned
+count_rr(const struct topo_hosted_zone *z, const char *name, uint16_t type)
+{
+	unsigned n = 0;
+	for (const struct topo_rr *rr = z->rrs; rr; rr = rr->next)
+		n += strcmp(rr->name, name) == 0 && rr->type == type;
+	return n;
+}
+
+static void
+assert_rdata(const struct topo_rr *rr, const void *bytes, size_t len)
+{
+	assert_non_null(rr->rdata);
+	assert_int_equal(rr->rdlen, len);
+	assert_memory_equal(rr->rdata, bytes, len);
+}
+
+/* ---- hosted zones ---- */
+
+static const char list_zones_doc[] =
+	"{\n"									/* 1 */
+	"    \"HostedZones\": [\n"						/* 2 */
+	"        {\n"								/* 3 */
+	"            \"Id\": \"/hostedzone/Z0123456789ABCDEFGHIJ\",\n"		/* 4 */
+	"            \"Name\": \"corp.example.com.\",\n"
+	"            \"CallerReference\": \"RISWorkflow-RD:144d3779-1574-42bf\",\n"
+	"            \"Config\": {\"Comment\": \"corp\", \"PrivateZone\": true},\n"
+	"            \"ResourceRecordSetCount\": 5,\n"
+	"            \"LinkedService\": {\"ServicePrincipal\": \"x\", \"Description\": \"y\"}\n"
+	"        },\n"								/* 10 */
+	"        {\n"								/* 11 */
+	"            \"Id\": \"/hostedzone/Z2PUBLIC0000000000000\",\n"
+	"            \"Name\": \"example.com.\",\n"
+	"            \"CallerReference\": \"2\",\n"
+	"            \"Config\": {\"PrivateZone\": false},\n"
+	"            \"ResourceRecordSetCount\": 2\n"
+	"        }\n"
+	"    ],\n"
+	"    \"IsTruncated\": false,\n"
+	"    \"MaxItems\": \"100\"\n"
+	"}\n";
+
+static const char get_zone_doc[] =
+	"{\n"
+	"    \"HostedZone\": {\n"
+	"        \"Id\": \"/hostedzone/Z0123456789ABCDEFGHIJ\",\n"
+	"        \"Name\": \"corp.example.com.\",\n"
+	"        \"CallerReference\": \"RISWorkflow-RD:144d3779-1574-42bf\",\n"
+	"        \"Config\": {\"Comment\": \"corp\", \"PrivateZone\": true},\n"
+	"        \"ResourceRecordSetCount\": 5\n"
+	"    },\n"
+	"    \"DelegationSet\": {\"NameServers\": [\"ns-1.awsdns-01.org\"]},\n"
+	"    \"VPCs\": [\n"
+	"        {\"VPCRegion\": \"us-east-2\", \"VPCId\": \"vpc-1\"},\n"
+	"        {\"VPCRegion\": \"us-east-2\", \"VPCId\": \"vpc-2\"}\n"
+	"    ]\n"
+	"}\n";
+
+static void
+test_list_then_get_hosted_zone(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load(f, "list-hosted-zones.json", list_zones_doc), 0);
+	assert_int_equal(load(f, "get-hosted-zone.json", get_zone_doc), 0);
+	assert_int_equal(resolve(f), 0);
+	assert_int_equal(f->t->n_zones, 2);
+	struct topo_hosted_zone *z = f->t->zones;
+	assert_ptr_equal(z, zone(f, "Z0123456789ABCDEFGHIJ"));
+	assert_string_equal(z->id, "Z0123456789ABCDEFGHIJ");
+	assert_string_equal(z->name, "corp.example.com.");
+	assert_true(z->private_zone);
+	assert_int_equal(z->n_vpcs, 2);
+	assert_string_equal(z->vpc_ids[0], "vpc-1");
+	assert_string_equal(z->vpc_ids[1], "vpc-2");
+	assert_string_equal(z->src.file, "list-hosted-zones.json");
+	assert_int_equal(z->src.line, 3);
+	struct topo_hosted_zone *pub = z->next;
+	assert_string_equal(pub->id, "Z2PUBLIC0000000000000");
+	assert_false(pub->private_zone);
+	assert_int_equal(pub->n_vpcs, 0);
+	/* the only warning: the public zone is not served */
+	assert_int_equal(f->d.warnings, 1);
+	assert_msg(f, "list-hosted-zones.json:11: warning: hosted zone example.com. "
+		"(Z2PUBLIC0000000000000) is public: dnsd serves private hosted zones only");
+}
+
+static void
+test_get_then_list_and_dedup(void **state)
+{
+	struct fx *f = *state;
+	static const char by_hand[] =
+		"HostedZones:\n"
+		"  - Id: Z0123456789ABCDEFGHIJ\n"
+		"    Name: Corp.Example.COM\n"
+		"    VPCs: [{VPCId: vpc-2, VPCRegion: us-east-2}]\n"
+		"    VPCIds: [vpc-1, vpc-2]\n";
+	assert_int_equal(load(f, "get.json", get_zone_doc), 0);
+	assert_int_equal(load(f, "zones.yaml", by_hand), 0);
+	assert_int_equal(resolve(f), 0);
+	assert_int_equal(f->t->n_zones, 1);
+	struct topo_hosted_zone *z = zone(f, "Z0123456789ABCDEFGHIJ");
+	assert_string_equal(z->name, "corp.example.com.");
+	assert_int_equal(z->n_vpcs, 2);
+	assert_string_equal(z->vpc_ids[0], "vpc-1");
+	assert_string_equal(z->vpc_ids[1], "vpc-2");
+	assert_int_equal(f->d.warnings, 0);
+}
+
+static void
+test_zone_defined_twice(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load(f, "a.json", list_zones_doc), 0);
+	assert_int_equal(load(f, "b.json", list_zones_doc), -1);
+	assert_msg(f, "b.json:3: error: hosted zone Z0123456789ABCDEFGHIJ is defined twice "
+		"(first at a.json:3)");
+	assert_int_equal(load(f, "g1.json", get_zone_doc), 0);
+	assert_int_equal(load(f, "g2.json", get_zone_doc), -1);
+	assert_msg(f, "g2.json:2: error: hosted zone Z0123456789ABCDEFGHIJ is defined twice "
+		"(first at a.json:3)");
+	assert_int_equal(f->t->n_zones, 2);
+}
+
+static void
+test_zone_merge_mismatch(void **state)
+{
+	struct fx *f = *state;
+	static const char other[] =
+		"{\"HostedZone\": {\"Id\": \"Z0123456789ABCDEFGHIJ\", \"Name\": \"other.example.com.\",\n"
+		" \"Config\": {\"PrivateZone\": true}}}\n";
+	assert_int_equal(load(f, "a.json", list_zones_doc), 0);
+	assert_int_equal(load(f, "b.json", other), -1);
+	assert_msg(f, "b.json:1: error: hosted zone Z0123456789ABCDEFGHIJ is private "
+		"other.example.com. here, but private corp.example.com. at a.json:3");
+}
+
+static void
+test_zone_generated_id(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"HostedZones:\n"
+		"  - Name: corp.example.com\n"
+		"    VPCIds: [vpc-1]\n"
+		"  - Name: corp.example.com\n"
+		"    VPCIds: [vpc-2]\n";
+	assert_int_equal(load(f, "zones.yaml", doc), 0);
+	assert_int_equal(resolve(f), 0);
+	struct topo_hosted_zone *a = f->t->zones, *b = a->next;
+	assert_int_equal(strlen(a->id), 22);
+	assert_int_equal(a->id[0], 'Z');
+	assert_int_equal(strspn(a->id + 1, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"), 21);
+	assert_string_not_equal(a->id, b->id);
+	assert_ptr_equal(zone(f, a->id), a);
+	/* stable: the same definitions give the same ids */
+	struct topology *t2 = topology_create();
+	struct diag d2;
+	diag_init(&d2, NULL);
+	assert_int_equal(topology_load_buffer(t2, "zones.yaml", doc, strlen(doc), &d2), 0);
+	assert_string_equal(t2->zones->id, a->id);
+	assert_string_equal(t2->zones->next->id, b->id);
+	topology_free(t2);
+}
+
+static void
+test_zone_rejections(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"HostedZones:\n"
+		"  - Id: ZPUBLICWITHVPC00001\n"				/* 2 */
+		"    Name: pub.example.com\n"
+		"    Config: {PrivateZone: false}\n"
+		"    VPCIds: [vpc-1]\n"						/* 5 */
+		"  - Id: ZBADNAME000000001\n"
+		"    Name: 'bad name.example.com'\n"				/* 7 */
+		"  - Id: ZNOVPC00000000001\n"					/* 8 */
+		"    Name: novpc.example.com\n"
+		"    VPCs: [{VPCId: vpc-9}]\n"					/* 10 */
+		"    Colour: blue\n"						/* 11 */
+		"  - Id: ZLONELY0000000001\n"					/* 12 */
+		"    Name: lonely.example.com\n";
+	assert_int_equal(load(f, "z.yaml", doc), -1);
+	assert_msg(f, "z.yaml:5: error: hosted zone pub.example.com. is public: a public "
+		"hosted zone cannot be associated with a VPC");
+	assert_msg(f, "z.yaml:7: error: hosted zone: 'bad name.example.com' is not a domain "
+		"name (character not allowed in a name)");
+	assert_msg(f, "z.yaml:11: warning: unknown field 'Colour' in a hosted zone, ignored");
+	assert_int_equal(resolve(f), -1);
+	assert_msg(f, "z.yaml:10: error: hosted zone novpc.example.com. (ZNOVPC00000000001) is "
+		"associated with vpc-9, which no definition describes");
+	assert_msg(f, "z.yaml:12: warning: private hosted zone lonely.example.com. "
+		"(ZLONELY0000000001) is associated with no VPC");
+}
+
+static void
+test_conflicting_domain(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"HostedZones:\n"
+		"  - Id: ZAAAAAAAAAAAAAAA1\n"					/* 2 */
+		"    Name: corp.example.com\n"
+		"    VPCIds: [vpc-1]\n"
+		"  - Id: ZBBBBBBBBBBBBBBB2\n"
+		"    Name: corp.example.com\n"
+		"    VPCIds: [vpc-2]\n"
+		"  - Id: ZCCCCCCCCCCCCCCC3\n"
+		"    Name: corp.example.com.\n"
+		"    VPCIds: [vpc-2]\n"						/* 10 */
+		"  - Id: ZDDDDDDDDDDDDDDD4\n"
+		"    Name: sub.corp.example.com\n"
+		"    VPCIds: [vpc-1]\n";
+	assert_int_equal(load(f, "z.yaml", doc), 0);
+	assert_int_equal(resolve(f), -1);
+	assert_int_equal(f->d.errors, 1);
+	assert_msg(f, "z.yaml:10: error: hosted zone ZCCCCCCCCCCCCCCC3 (corp.example.com.) with "
+		"vpc-2: A conflicting domain is already associated with the given VPC or "
+		"Delegation Set. (ZBBBBBBBBBBBBBBB2, at z.yaml:5)");
+}
+
+/* ---- record sets ---- */
+
+static const char records_doc[] =
+	"{\n"									/* 1 */
+	"    \"ResourceRecordSets\": [\n"					/* 2 */
+	"        {\"Name\": \"corp.example.com.\", \"Type\": \"SOA\", \"TTL\": 900, \"ResourceRecords\": [\n"
+	"            {\"Value\": \"NS-1536.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400\"}]},\n"
+	"        {\"Name\": \"corp.example.com.\", \"Type\": \"NS\", \"TTL\": 172800, \"ResourceRecords\": [\n"
+	"            {\"Value\": \"ns-1536.awsdns-00.co.uk.\"}, {\"Value\": \"ns-0.awsdns-00.com.\"}]},\n"
+	"        {\"Name\": \"www.corp.example.com.\", \"Type\": \"A\", \"TTL\": 300, \"ResourceRecords\": [\n"
+	"            {\"Value\": \"10.20.0.5\"},\n"				/* 8 */
+	"            {\"Value\": \"10.20.0.6\"}]},\n"
+	"        {\"Name\": \"www.corp.example.com.\", \"Type\": \"AAAA\", \"TTL\": 60, \"ResourceRecords\": [{\"Value\": \"fd00:ec2::5\"}]},\n"
+	"        {\"Name\": \"alias.corp.example.com.\", \"Type\": \"CNAME\", \"TTL\": 30, \"ResourceRecords\": [{\"Value\": \"WWW.Corp.Example.com\"}]},\n"
+	"        {\"Name\": \"corp.example.com.\", \"Type\": \"MX\", \"TTL\": 300, \"ResourceRecords\": [{\"Value\": \"10 Mail.Corp.example.com.\"}]},\n"
+	"        {\"Name\": \"corp.example.com.\", \"Type\": \"TXT\", \"TTL\": 300, \"ResourceRecords\": [{\"Value\": \"\\\"v=spf1 -all\\\"\"}, {\"Value\": \"\\\"semi\\\\073colon\\\"\"}]},\n"
+	"        {\"Name\": \"corp.example.com.\", \"Type\": \"SPF\", \"TTL\": 300, \"ResourceRecords\": [{\"Value\": \"\\\"v=spf1 -all\\\"\"}]},\n"
+	"        {\"Name\": \"_sip._tcp.corp.example.com.\", \"Type\": \"SRV\", \"TTL\": 300, \"ResourceRecords\": [{\"Value\": \"1 2 5060 SIP.corp.example.com.\"}]},\n"
+	"        {\"Name\": \"5.0.20.10.in-addr.arpa.corp.example.com.\", \"Type\": \"PTR\", \"TTL\": 300, \"ResourceRecords\": [{\"Value\": \"WWW.corp.example.com.\"}]},\n"
+	"        {\"Name\": \"corp.example.com.\", \"Type\": \"CAA\", \"TTL\": 300, \"ResourceRecords\": [{\"Value\": \"0 issue \\\"amazon.com\\\"\"}]},\n"
+	"        {\"Name\": \"sip.corp.example.com.\", \"Type\": \"NAPTR\", \"TTL\": 300, \"ResourceRecords\": [{\"Value\": \"100 10 \\\"u\\\" \\\"E2U+sip\\\" \\\"!^.*$!sip:info@example.com!\\\" .\"}]},\n"
+	"        {\"Name\": \"sub.corp.example.com.\", \"Type\": \"DS\", \"TTL\": 300, \"ResourceRecords\": [{\"Value\": \"12345 13 2 49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE9E4A7C2C8E1A1B1C1D1E1F10\"}]},\n"
+	"        {\"Name\": \"\\\\052.corp.example.com.\", \"Type\": \"A\", \"TTL\": 300, \"ResourceRecords\": [{\"Value\": \"10.20.0.7\"}]},\n"
+	"        {\"Name\": \"api.corp.example.com.\", \"Type\": \"A\", \"AliasTarget\": {\n"	/* 21 */
+	"            \"HostedZoneId\": \"ZC8PG0KIFKBRI\",\n"
+	"            \"DNSName\": \"vpce-0123456789abcdef0-abcd1234.monitoring.us-east-2.vpce.amazonaws.com.\",\n"
+	"            \"EvaluateTargetHealth\": false}}\n"
+	"    ],\n"
+	"    \"IsTruncated\": false,\n"
+	"    \"MaxItems\": \"300\"\n"
+	"}\n";
+
+static void
+test_records_all_types(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t www[] = "\3www\4corp\7example\3com";
+	assert_int_equal(load(f, "list-hosted-zones.json", list_zones_doc), 0);
+	assert_int_equal(load(f, "get.json", get_zone_doc), 0);
+	/* the zone id in the file name says which zone */
+	assert_int_equal(load(f, "rrsets-Z0123456789ABCDEFGHIJ.json", records_doc), 0);
+	assert_int_equal(resolve(f), 0);
+	struct topo_hosted_zone *z = zone(f, "Z0123456789ABCDEFGHIJ");
+	assert_int_equal(z->n_rrs, 18);
+
+	const struct topo_rr *soa = find_rr(z, "corp.example.com.", T_SOA, 0);
+	assert_int_equal(soa->ttl, 900);
+	assert_memory_equal(soa->rdata, "\7ns-1536\11awsdns-00\2co\2uk", 25);
+	assert_int_equal(count_rr(z, "corp.example.com.", T_NS), 2);
+
+	const struct topo_rr *a = find_rr(z, "www.corp.example.com.", T_A, 0);
+	assert_rdata(a, "\12\24\0\5", 4);
+	assert_int_equal(a->ttl, 300);
+	assert_null(a->alias_target);
+	assert_string_equal(a->src.file, "rrsets-Z0123456789ABCDEFGHIJ.json");
+	assert_int_equal(a->src.line, 8);
+	assert_rdata(find_rr(z, "www.corp.example.com.", T_A, 1), "\12\24\0\6", 4);
+	assert_rdata(find_rr(z, "www.corp.example.com.", T_AAAA, 0),
+		"\xfd\0\x0e\xc2\0\0\0\0\0\0\0\0\0\0\0\5", 16);
+	/* names inside CNAME, MX, SRV, PTR data are lowercase */
+	assert_rdata(find_rr(z, "alias.corp.example.com.", T_CNAME, 0), www, sizeof(www));
+	assert_rdata(find_rr(z, "corp.example.com.", T_MX, 0),
+		"\0\12\4mail\4corp\7example\3com", 25);
+	assert_rdata(find_rr(z, "_sip._tcp.corp.example.com.", T_SRV, 0),
+		"\0\1\0\2\x13\xc4\3sip\4corp\7example\3com", 28);
+	assert_rdata(find_rr(z, "5.0.20.10.in-addr.arpa.corp.example.com.", T_PTR, 0), www,
+		sizeof(www));
+	assert_rdata(find_rr(z, "corp.example.com.", T_TXT, 0), "\13v=spf1 -all", 12);
+	/* Route 53 writes octal escapes: \073 is ';' */
+	assert_rdata(find_rr(z, "corp.example.com.", T_TXT, 1), "\12semi;colon", 11);
+	assert_rdata(find_rr(z, "corp.example.com.", T_SPF, 0), "\13v=spf1 -all", 12);
+	assert_rdata(find_rr(z, "corp.example.com.", T_CAA, 0), "\0\5issueamazon.com", 17);
+	assert_int_equal(find_rr(z, "sip.corp.example.com.", T_NAPTR, 0)->rdlen, 43);
+	const struct topo_rr *ds = find_rr(z, "sub.corp.example.com.", T_DS, 0);
+	assert_int_equal(ds->rdlen, 36);
+	assert_memory_equal(ds->rdata, "\x30\x39\x0d\x02\x49\xfd", 6);
+	/* \052 is Route 53's '*' */
+	assert_rdata(find_rr(z, "*.corp.example.com.", T_A, 0), "\12\24\0\7", 4);
+
+	const struct topo_rr *alias = find_rr(z, "api.corp.example.com.", T_A, 0);
+	assert_null(alias->rdata);
+	assert_int_equal(alias->ttl, 0);
+	assert_string_equal(alias->alias_target,
+		"vpce-0123456789abcdef0-abcd1234.monitoring.us-east-2.vpce.amazonaws.com.");
+	assert_string_equal(alias->alias_zone_id, "ZC8PG0KIFKBRI");
+	assert_int_equal(alias->src.line, 21);
+	/* records keep file order */
+	assert_int_equal(z->rrs->type, T_SOA);
+	assert_string_equal(z->rrs->next->name, "corp.example.com.");
+	assert_int_equal(f->d.warnings, 1);	/* the public zone */
+}
+
+static void
+test_records_zone_from_key(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"HostedZoneId: /hostedzone/Z0123456789ABCDEFGHIJ\n"
+		"ResourceRecordSets:\n"
+		"  - {Name: www.corp.example.com, Type: A, TTL: 60, ResourceRecords: [{Value: 10.0.0.9}]}\n";
+	/* the records come before their zone */
+	assert_int_equal(load(f, "records.yaml", doc), 0);
+	assert_int_equal(load(f, "zones.json", get_zone_doc), 0);
+	assert_int_equal(resolve(f), 0);
+	struct topo_hosted_zone *z = zone(f, "Z0123456789ABCDEFGHIJ");
+	assert_int_equal(z->n_rrs, 1);
+	assert_rdata(find_rr(z, "www.corp.example.com.", T_A, 0), "\12\0\0\11", 4);
+	assert_int_equal(f->d.warnings, 0);
+}
+
+static void
+test_records_zone_from_soa(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"{\"ResourceRecordSets\": [\n"
+		" {\"Name\": \"corp.example.com.\", \"Type\": \"SOA\", \"TTL\": 900, \"ResourceRecords\": [{\"Value\": \"ns. host. 1 7200 900 1209600 86400\"}]},\n"
+		" {\"Name\": \"x.corp.example.com.\", \"Type\": \"TXT\", \"TTL\": 5, \"ResourceRecords\": [\"\\\"hi\\\"\"]}\n"
+		"]}\n";
+	assert_int_equal(load(f, "records.json", doc), 0);
+	assert_int_equal(load(f, "zones.json", list_zones_doc), 0);
+	assert_int_equal(resolve(f), 0);
+	struct topo_hosted_zone *z = zone(f, "Z0123456789ABCDEFGHIJ");
+	assert_int_equal(z->n_rrs, 2);
+	assert_rdata(find_rr(z, "x.corp.example.com.", T_TXT, 0), "\2hi", 3);
+}
+
+static void
+test_records_zone_unknown(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"{\n"
+		"  \"ResourceRecordSets\": [\n"
+		"    {\"Name\": \"www.corp.example.com.\", \"Type\": \"A\", \"TTL\": 60, \"ResourceRecords\": [{\"Value\": \"10.0.0.1\"}]}\n"
+		"  ]\n"
+		"}\n";
+	static const char by_key[] =
+		"HostedZoneId: ZNOTDECLARED00001\n"
+		"ResourceRecordSets: []\n";
+	assert_int_equal(load(f, "zones.json", list_zones_doc), 0);
+	assert_int_equal(load(f, "records.json", doc), 0);
+	assert_int_equal(load(f, "records-ZNOSUCHZONE0001.json", doc), 0);
+	assert_int_equal(load(f, "keyed.yaml", by_key), 0);
+	assert_int_equal(resolve(f), -1);
+	assert_int_equal(f->d.errors, 3);
+	assert_msg(f, "records.json:2: error: cannot tell which hosted zone these records "
+		"belong to: add HostedZoneId: … to the document or put the zone id in the file "
+		"name\n");
+	assert_msg(f, "records-ZNOSUCHZONE0001.json:2: error: cannot tell which hosted zone "
+		"these records belong to: add HostedZoneId: … to the document or put the zone id "
+		"in the file name (it names ZNOSUCHZONE0001, which is not declared)");
+	assert_msg(f, "keyed.yaml:1: error: HostedZoneId ZNOTDECLARED00001: no HostedZones "
+		"entry or get-hosted-zone output declares that zone");
+}
+
+static void
+test_record_rejections(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"HostedZoneId: Z0123456789ABCDEFGHIJ\n"
+		"ResourceRecordSets:\n"
+		"  - Name: www.corp.example.com.\n"					/* 3 */
+		"    Type: A\n"
+		"    TTL: 300\n"
+		"    ResourceRecords:\n"
+		"      - Value: 300.1.1.1\n"						/* 7 */
+		"  - {Name: mx.corp.example.com., Type: MX, TTL: 300, ResourceRecords: [{Value: '10'}]}\n"
+		"  - {Name: a.corp.example.com., Type: BOGUS, TTL: 1, ResourceRecords: [{Value: x}]}\n"
+		"  - {Name: b.corp.example.com., Type: A, ResourceRecords: [{Value: 10.0.0.1}]}\n"	/* 10 */
+		"  - {Name: c.corp.example.com., Type: A, TTL: -1, ResourceRecords: [{Value: 10.0.0.1}]}\n"
+		"  - {Name: d.corp.example.com., Type: A, TTL: 1}\n"
+		"  - {Name: e.corp.example.com., Type: CNAME, TTL: 1, ResourceRecords: [{Value: a.}, {Value: b.}]}\n"
+		"  - {Name: f.corp.example.com., Type: A, TTL: 1, ResourceRecords: [{Value: 10.0.0.1}], AliasTarget: {HostedZoneId: Z1, DNSName: x.}}\n"
+		"  - {Name: 'g h.corp.example.com.', Type: A, TTL: 1, ResourceRecords: [{Value: 10.0.0.1}]}\n"	/* 15 */
+		"  - {Name: i.corp.example.com., Type: A, AliasTarget: {HostedZoneId: Z1}}\n"
+		"  - {Name: j.corp.example.com., Type: ANY, TTL: 1, ResourceRecords: [{Value: x}]}\n"
+		"  - {Name: k.corp.example.com., Type: A, TTL: 1, ResourceRecords: [{Value: 10.0.0.1}], Weigth: 5}\n"
+		"  - {Name: l.corp.example.com., Type: A, TTL: 1, ResourceRecords: [10.0.0.1 10.0.0.2]}\n";
+	assert_int_equal(load(f, "zones.json", get_zone_doc), 0);
+	assert_int_equal(load(f, "bad.yaml", doc), -1);
+	assert_msg(f, "bad.yaml:7: error: record www.corp.example.com. A: '300.1.1.1' is not "
+		"valid A data (ldns: Syntax error, could not parse the RR's rdata)");
+	assert_msg(f, "bad.yaml:8: error: record mx.corp.example.com. MX: '10' is not valid MX "
+		"data (ldns: Syntax error, value expected)");
+	assert_msg(f, "bad.yaml:9: error: record set a.corp.example.com.: 'BOGUS' is not a "
+		"record type dnsd knows");
+	assert_msg(f, "bad.yaml:10: error: record set b.corp.example.com. A has no TTL");
+	assert_msg(f, "bad.yaml:11: error: record set c.corp.example.com. A: TTL must be a "
+		"number from 0 to 2147483647");
+	assert_msg(f, "bad.yaml:12: error: record set d.corp.example.com. A has no "
+		"ResourceRecords or AliasTarget");
+	assert_msg(f, "bad.yaml:13: error: record set e.corp.example.com. CNAME holds 2 "
+		"values; a CNAME record set holds one");
+	assert_msg(f, "bad.yaml:14: error: record set f.corp.example.com. A has both "
+		"AliasTarget and ResourceRecords");
+	assert_msg(f, "bad.yaml:15: error: record set: 'g h.corp.example.com.' is not a domain "
+		"name (character not allowed in a name)");
+	assert_msg(f, "bad.yaml:16: error: an AliasTarget has no DNSName");
+	assert_msg(f, "bad.yaml:17: error: record set j.corp.example.com.: 'ANY' is not a "
+		"record type dnsd knows");
+	assert_msg(f, "bad.yaml:18: warning: unknown field 'Weigth' in a record set, ignored");
+	assert_msg(f, "bad.yaml:19: error: record l.corp.example.com. A: '10.0.0.1 10.0.0.2' "
+		"is not valid A data (ldns: Syntax error, superfluous text present)");
+	assert_int_equal(f->d.errors, 12);
+	/* the good one of line 18 is kept */
+	assert_int_equal(resolve(f), 0);
+	assert_int_equal(zone(f, "Z0123456789ABCDEFGHIJ")->n_rrs, 1);
+}
+
+static void
+test_routing_policy(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"HostedZoneId: Z0123456789ABCDEFGHIJ\n"
+		"ResourceRecordSets:\n"
+		"  - {Name: w.corp.example.com., Type: A, SetIdentifier: one, Weight: 10, TTL: 60, ResourceRecords: [{Value: 10.0.0.1}]}\n"
+		"  - {Name: w.corp.example.com., Type: A, SetIdentifier: two, Weight: 20, TTL: 60, ResourceRecords: [{Value: 10.0.0.2}, {Value: 10.0.0.1}]}\n"
+		"  - {Name: c.corp.example.com., Type: CNAME, SetIdentifier: east, Region: us-east-2, TTL: 60, ResourceRecords: [{Value: east.example.com}]}\n"
+		"  - {Name: c.corp.example.com., Type: CNAME, SetIdentifier: west, Region: us-west-2, TTL: 60, ResourceRecords: [{Value: west.example.com}]}\n";
+	assert_int_equal(load(f, "zones.json", get_zone_doc), 0);
+	assert_int_equal(load(f, "weighted.yaml", doc), 0);
+	assert_int_equal(f->d.warnings, 4);
+	assert_msg(f, "weighted.yaml:3: warning: record set w.corp.example.com. A: routing "
+		"policy fields are ignored: every record of the set is served");
+	assert_msg(f, "weighted.yaml:6: warning: record set c.corp.example.com. CNAME: routing");
+	assert_int_equal(resolve(f), 0);
+	assert_msg(f, "weighted.yaml:6: warning: c.corp.example.com. has several CNAME records "
+		"(routing policy sets): only the one at weighted.yaml:5 is served");
+	struct topo_hosted_zone *z = zone(f, "Z0123456789ABCDEFGHIJ");
+	/* 10.0.0.1 twice is one record */
+	assert_int_equal(count_rr(z, "w.corp.example.com.", T_A), 2);
+	assert_int_equal(count_rr(z, "c.corp.example.com.", T_CNAME), 1);
+	assert_rdata(find_rr(z, "c.corp.example.com.", T_CNAME, 0), "\4east\7example\3com", 18);
+}
+
+static void
+test_record_checks(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"HostedZoneId: Z0123456789ABCDEFGHIJ\n"
+		"ResourceRecordSets:\n"
+		"  - {Name: www.other.com., Type: A, TTL: 60, ResourceRecords: [{Value: 10.0.0.1}]}\n"	/* 3 */
+		"  - {Name: x.corp.example.com., Type: CNAME, TTL: 60, ResourceRecords: [{Value: y.}]}\n"
+		"  - {Name: x.corp.example.com., Type: A, TTL: 60, ResourceRecords: [{Value: 10.0.0.1}]}\n"	/* 5 */
+		"  - {Name: corp.example.com., Type: CNAME, TTL: 60, ResourceRecords: [{Value: y.}]}\n"
+		"  - {Name: d.corp.example.com., Type: A, TTL: 60, ResourceRecords: [{Value: 10.0.0.1}]}\n"	/* 7 */
+		"  - {Name: d.corp.example.com., Type: A, TTL: 60, ResourceRecords: [{Value: 10.0.0.2}]}\n"
+		"  - {Name: e.corp.example.com., Type: A, TTL: 60, ResourceRecords: [{Value: 10.0.0.1}, {Value: 10.0.0.1}]}\n"
+		"  - {Name: s.corp.example.com., Type: SOA, TTL: 60, ResourceRecords: [{Value: 'a. b. 1 2 3 4 5'}]}\n"	/* 10 */
+		"  - {Name: corp.example.com., Type: SOA, TTL: 60, ResourceRecords: [{Value: 'a. b. 1 2 3 4 5'}]}\n"
+		"  - {Name: corp.example.com., Type: SOA, TTL: 60, ResourceRecords: [{Value: 'a. b. 2 2 3 4 5'}]}\n";
+	assert_int_equal(load(f, "zones.json", get_zone_doc), 0);
+	assert_int_equal(load(f, "checks.yaml", doc), 0);
+	assert_int_equal(resolve(f), -1);
+	assert_msg(f, "checks.yaml:3: error: RRSet with DNS name www.other.com. is not "
+		"permitted in zone corp.example.com.");
+	assert_msg(f, "checks.yaml:5: error: RRSet of type A with DNS name x.corp.example.com. "
+		"is not permitted because a conflicting RRSet of type CNAME with the same DNS "
+		"name already exists in zone corp.example.com. (checks.yaml:4)");
+	assert_msg(f, "checks.yaml:6: error: RRSet of type CNAME with DNS name "
+		"corp.example.com. is not permitted at apex in zone corp.example.com.");
+	assert_msg(f, "checks.yaml:8: error: record set d.corp.example.com. A is defined twice "
+		"(first at checks.yaml:7)");
+	assert_msg(f, "checks.yaml:9: error: record set e.corp.example.com. A holds the same "
+		"value twice (Duplicate Resource Record)");
+	assert_msg(f, "checks.yaml:10: error: an SOA record belongs at the apex of zone "
+		"corp.example.com., not at s.corp.example.com.");
+	assert_msg(f, "checks.yaml:12: error: record set corp.example.com. SOA is defined twice "
+		"(first at checks.yaml:11)");
+	assert_msg(f, "checks.yaml:12: error: zone corp.example.com. has a second SOA record "
+		"(first at checks.yaml:11)");
+	assert_int_equal(f->d.errors, 8);
+}
+
+/* ---- zone files ---- */
+
+static const char corp_zone[] =
+	"; corp.example.com, by hand\n"					/* 1 */
+	"$ORIGIN corp.example.com.\n"
+	"$TTL 300\n"
+	"\n"
+	"@   IN SOA ns1 hostmaster (\n"					/* 5 */
+	"        2024010101 7200 900\n"
+	"        1209600 86400 )\n"
+	"    IN NS  NS1.Corp.Example.Com.\n"				/* 8 */
+	"ns1 IN A   10.0.0.53 ; the name server\n"			/* 9 */
+	"\n"
+	"; mail\n"
+	"mail 60 IN MX 10 ns1\n"					/* 12 */
+	"*.apps IN CNAME www\n"						/* 13 */
+	"www IN AAAA fd00::1\n";					/* 14 */
+
+static void
+test_zone_file(void **state)
+{
+	struct fx *f = *state;
+	const char *path = write_file(f, "corp.zone", corp_zone);
+	assert_int_equal(load(f, "zones.json", list_zones_doc), 0);
+	assert_int_equal(load(f, "get.json", get_zone_doc), 0);
+	assert_int_equal(defs_load_zone_file(f->t, path, &f->d), 0);
+	/* read once, even when named again */
+	assert_int_equal(defs_load_zone_file(f->t, path, &f->d), 0);
+	assert_int_equal(resolve(f), 0);
+	struct topo_hosted_zone *z = zone(f, "Z0123456789ABCDEFGHIJ");
+	assert_int_equal(z->n_rrs, 6);
+	const struct topo_rr *rr = z->rrs;
+	assert_int_equal(rr->type, T_SOA);
+	assert_string_equal(rr->src.file, path);
+	assert_int_equal(rr->src.line, 5);
+	assert_int_equal(rr->ttl, 300);
+	assert_memory_equal(rr->rdata, "\3ns1\4corp\7example\3com", 19);
+	rr = rr->next;
+	assert_int_equal(rr->type, T_NS);
+	assert_int_equal(rr->src.line, 8);
+	assert_rdata(rr, "\3ns1\4corp\7example\3com", 22);
+	rr = rr->next;
+	assert_string_equal(rr->name, "ns1.corp.example.com.");
+	assert_int_equal(rr->src.line, 9);
+	assert_rdata(rr, "\12\0\0\65", 4);
+	rr = rr->next;
+	assert_int_equal(rr->type, T_MX);
+	assert_int_equal(rr->ttl, 60);
+	assert_int_equal(rr->src.line, 12);
+	rr = rr->next;
+	assert_string_equal(rr->name, "*.apps.corp.example.com.");
+	assert_int_equal(rr->src.line, 13);
+	assert_int_equal(rr->next->src.line, 14);
+	assert_int_equal(f->d.warnings, 1);	/* the public zone */
+}
+
+static void
+test_zone_file_errors(void **state)
+{
+	struct fx *f = *state;
+	static const char two_zones[] =
+		"HostedZones:\n"
+		"  - {Id: ZSPLIT00000000001, Name: split.example.com, VPCIds: [vpc-1]}\n"
+		"  - {Id: ZSPLIT00000000002, Name: split.example.com, VPCIds: [vpc-2]}\n";
+	static const char split_zone[] =
+		"split.example.com. 60 IN SOA ns. host. 1 2 3 4 5\n"
+		"www.split.example.com. 60 IN A 10.1.0.1\n";
+	const char *bad = write_file(f, "bad.zone",
+		"$ORIGIN corp.example.com.\n@ 60 IN SOA ns. host. 1 2 3 4 5\nwww 60 IN A 10.0.0.300\n"
+		"$INCLUDE other.zone\nchaos 60 CH TXT \"x\"\n");
+	const char *nozone = write_file(f, "nozone.zone", "nozone.example. 60 IN SOA a. b. 1 2 3 4 5\n");
+	const char *nosoa = write_file(f, "nosoa.zone", "www.corp.example.com. 60 IN A 10.0.0.1\n");
+	const char *split = write_file(f, "split.zone", split_zone);
+	const char *split2 = write_file(f, "split-ZSPLIT00000000002.zone", split_zone);
+	char *missing = NULL;
+	assert_true(asprintf(&missing, "%s/missing.zone", f->dir) > 0);
+	assert_int_equal(load(f, "zones.json", list_zones_doc), 0);
+	assert_int_equal(load(f, "split.yaml", two_zones), 0);
+	assert_int_equal(defs_load_zone_file(f->t, bad, &f->d), -1);
+	char *want = NULL;
+	assert_true(asprintf(&want, "%s:3: error: Syntax error, could not parse the RR's rdata",
+		bad) > 0);
+	assert_msg(f, want);
+	free(want);
+	assert_true(asprintf(&want, "%s:4: error: $INCLUDE is not supported", bad) > 0);
+	assert_msg(f, want);
+	free(want);
+	assert_true(asprintf(&want, "%s:5: error: only class IN records can be served", bad) > 0);
+	assert_msg(f, want);
+	free(want);
+	assert_int_equal(defs_load_zone_file(f->t, nozone, &f->d), -1);
+	assert_true(asprintf(&want, "%s:1: error: zone file for nozone.example. but no "
+		"HostedZones entry declares that zone (and its VPCs)", nozone) > 0);
+	assert_msg(f, want);
+	free(want);
+	assert_int_equal(defs_load_zone_file(f->t, nosoa, &f->d), -1);
+	assert_true(asprintf(&want, "%s: error: the zone file has no SOA record, so its zone "
+		"is unknown", nosoa) > 0);
+	assert_msg(f, want);
+	free(want);
+	assert_int_equal(defs_load_zone_file(f->t, split, &f->d), -1);
+	assert_true(asprintf(&want, "%s:1: error: 2 hosted zones are named split.example.com.: "
+		"put the zone id in the zone file's name", split) > 0);
+	assert_msg(f, want);
+	free(want);
+	assert_int_equal(defs_load_zone_file(f->t, split2, &f->d), 0);
+	assert_int_equal(zone(f, "ZSPLIT00000000002")->n_rrs, 2);
+	assert_int_equal(zone(f, "ZSPLIT00000000001")->n_rrs, 0);
+	assert_int_equal(defs_load_zone_file(f->t, missing, &f->d), -1);
+	assert_true(asprintf(&want, "%s: error: cannot read: No such file or directory",
+		missing) > 0);
+	assert_msg(f, want);
+	free(want);
+	free(missing);
+	assert_int_equal(f->d.errors, 7);
+	/* nothing of the bad files got in */
+	assert_int_equal(zone(f, "Z0123456789ABCDEFGHIJ")->n_rrs, 0);
+}
+
+static void
+test_zone_file_key(void **state)
+{
+	struct fx *f = *state;
+	char *yaml_name = NULL;
+	static const char doc[] =
+		"HostedZones:\n"
+		"  - Id: Z0123456789ABCDEFGHIJ\n"
+		"    Name: corp.example.com\n"
+		"    VPCs: [{VPCId: vpc-1, VPCRegion: us-east-2}]\n"
+		"    ZoneFile: corp.zone\n"
+		"    ResourceRecordSets:\n"
+		"      - {Name: extra.corp.example.com, Type: A, TTL: 1, ResourceRecords: [{Value: 10.0.0.8}]}\n"
+		"  - Id: ZWRONGAPEX0000001\n"						/* 8 */
+		"    Name: wrong.example.com\n"
+		"    VPCIds: [vpc-1]\n"
+		"    ZoneFile: corp.zone\n"						/* 11 */
+		"  - Id: ZMISSING000000001\n"
+		"    Name: missing.example.com\n"
+		"    VPCIds: [vpc-1]\n"
+		"    ZoneFile: nothere.zone\n";						/* 15 */
+	static const char wrong_doc[] =
+		"HostedZones:\n"
+		"  - Id: ZWRONGAPEX0000001\n"
+		"    Name: wrong.example.com\n"
+		"    VPCIds: [vpc-1]\n"
+		"    ZoneFile: wrong.zone\n";
+	write_file(f, "corp.zone", corp_zone);
+	const char *wrong = write_file(f, "wrong.zone", "other.example.com. 60 IN SOA a. b. 1 2 3 4 5\n");
+	assert_true(asprintf(&yaml_name, "%s/defs.yaml", f->dir) > 0);
+	assert_int_equal(load(f, yaml_name, doc), -1);
+	struct topo_hosted_zone *z = zone(f, "Z0123456789ABCDEFGHIJ");
+	/* inline records first, then the zone file's */
+	assert_int_equal(z->n_rrs, 7);
+	assert_string_equal(z->rrs->name, "extra.corp.example.com.");
+	assert_int_equal(z->rrs->next->type, T_SOA);
+	/* corp.zone was read for the first zone: the second use is skipped */
+	assert_int_equal(zone(f, "ZWRONGAPEX0000001")->n_rrs, 0);
+	char *want = NULL;
+	assert_true(asprintf(&want, "%s:15: error: cannot read zone file %s/nothere.zone: No "
+		"such file or directory", yaml_name, f->dir) > 0);
+	assert_msg(f, want);
+	free(want);
+	struct topology *t2 = topology_create();
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&msg, &len);
+	struct diag d2;
+	diag_init(&d2, out);
+	assert_int_equal(topology_load_buffer(t2, yaml_name, wrong_doc, strlen(wrong_doc), &d2),
+		-1);
+	fclose(out);
+	assert_true(asprintf(&want, "%s:1: error: the zone file is for other.example.com., but "
+		"its HostedZones entry (%s:2) is wrong.example.com.", wrong, yaml_name) > 0);
+	if (!strstr(msg, want))
+		fail_msg("expected %s in %s", want, msg);
+	free(want);
+	free(msg);
+	topology_free(t2);
+	free(yaml_name);
+}
+
+static void
+test_zone_file_origin_from_name(void **state)
+{
+	struct fx *f = *state;
+	/* no $ORIGIN: the file name gives it */
+	const char *path = write_file(f, "corp.example.com.zone",
+		"@ 60 IN SOA ns1 hostmaster 1 2 3 4 5\n"
+		"www 60 IN A 10.0.0.1\n"
+		"www.other.com. 60 IN A 10.0.0.2\n");
+	assert_int_equal(load(f, "get.json", get_zone_doc), 0);
+	assert_int_equal(defs_load_zone_file(f->t, path, &f->d), 0);
+	assert_int_equal(resolve(f), -1);
+	char *want = NULL;
+	assert_true(asprintf(&want, "%s:3: error: RRSet with DNS name www.other.com. is not "
+		"permitted in zone corp.example.com.", path) > 0);
+	assert_msg(f, want);
+	free(want);
+	assert_int_equal(f->d.errors, 1);
+	struct topo_hosted_zone *z = zone(f, "Z0123456789ABCDEFGHIJ");
+	assert_int_equal(z->n_rrs, 2);
+	assert_string_equal(z->rrs->next->name, "www.corp.example.com.");
+}
+
+static void
+test_zone_file_in_dir_and_named(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"HostedZones:\n"
+		"  - {Id: Z0123456789ABCDEFGHIJ, Name: corp.example.com, VPCIds: [vpc-1], ZoneFile: corp.zone}\n";
+	write_file(f, "corp.zone", corp_zone);
+	write_file(f, "defs.yaml", doc);
+	/* the directory reader finds corp.zone too: it is read once */
+	assert_int_equal(topology_load_dir(f->t, f->dir, &f->d), 0);
+	assert_int_equal(resolve(f), 0);
+	assert_int_equal(zone(f, "Z0123456789ABCDEFGHIJ")->n_rrs, 6);
+	assert_int_equal(f->d.warnings, 0);
+}
+
+/* ---- Resolver ---- */
+
+static const char endpoints_doc[] =
+	"{\n"
+	"    \"MaxResults\": 10,\n"
+	"    \"ResolverEndpoints\": [\n"
+	"        {\n"
+	"            \"Id\": \"rslvr-in-60b9fd8fdbexample\",\n"
+	"            \"CreatorRequestId\": \"2020-01-01-18:47\",\n"
+	"            \"Arn\": \"arn:aws:route53resolver:us-east-2:111122223333:resolver-endpoint/rslvr-in-60b9fd8fdbexample\",\n"
+	"            \"Name\": \"my-inbound-endpoint\",\n"
+	"            \"SecurityGroupIds\": [\"sg-f62bexample\"],\n"
+	"            \"Direction\": \"INBOUND\",\n"
+	"            \"IpAddressCount\": 2,\n"
+	"            \"HostVPCId\": \"vpc-1\",\n"
+	"            \"Status\": \"OPERATIONAL\",\n"
+	"            \"StatusMessage\": \"This Resolver Endpoint is operational.\",\n"
+	"            \"CreationTime\": \"2020-01-01T23:02:29.583Z\",\n"
+	"            \"ModificationTime\": \"2020-01-01T23:02:29.583Z\",\n"
+	"            \"ResolverEndpointType\": \"IPV4\",\n"
+	"            \"Protocols\": [\"Do53\"]\n"
+	"        },\n"
+	"        {\n"								/* 20 */
+	"            \"Id\": \"rslvr-out-fdc049932dexample\",\n"
+	"            \"CreatorRequestId\": \"2020-01-01-18:48\",\n"
+	"            \"Arn\": \"arn:aws:route53resolver:us-east-2:111122223333:resolver-endpoint/rslvr-out-fdc049932dexample\",\n"
+	"            \"Name\": \"my-outbound-endpoint\",\n"
+	"            \"SecurityGroupIds\": [\"sg-f62bexample\"],\n"
+	"            \"Direction\": \"OUTBOUND\",\n"
+	"            \"IpAddressCount\": 2,\n"
+	"            \"HostVPCId\": \"vpc-1\",\n"
+	"            \"Status\": \"OPERATIONAL\",\n"
+	"            \"StatusMessage\": \"This Resolver Endpoint is operational.\",\n"
+	"            \"CreationTime\": \"2020-01-01T23:50:50.979Z\",\n"
+	"            \"ModificationTime\": \"2020-01-01T23:50:50.979Z\",\n"
+	"            \"ResolverEndpointType\": \"DUALSTACK\",\n"
+	"            \"Protocols\": [\"Do53\", \"DoH\"]\n"
+	"        }\n"
+	"    ]\n"
+	"}\n";
+
+static const char ips_doc[] =
+	"{\n"
+	"    \"MaxResults\": 10,\n"
+	"    \"IpAddresses\": [\n"
+	"        {\"IpId\": \"rni-0123456789abcdef0\", \"SubnetId\": \"subnet-1\", \"Ip\": \"10.0.1.53\",\n"
+	"         \"Status\": \"ATTACHED\", \"StatusMessage\": \"This IP address is operational.\",\n"
+	"         \"CreationTime\": \"2020-01-01T23:02:29.587Z\", \"ModificationTime\": \"2020-01-01T23:02:29.587Z\"},\n"
+	"        {\"IpId\": \"rni-0123456789abcdef1\", \"SubnetId\": \"subnet-2\", \"Ip\": \"10.0.2.53\",\n"
+	"         \"Ipv6\": \"2600:1f16::53\", \"Status\": \"ATTACHED\", \"StatusMessage\": \"\",\n"
+	"         \"CreationTime\": \"2020-01-01T23:02:29.587Z\", \"ModificationTime\": \"2020-01-01T23:02:29.587Z\"},\n"
+	"        {\"IpId\": \"rni-0123456789abcdef2\", \"SubnetId\": \"subnet-2\", \"Ip\": \"10.0.2.54\",\n"
+	"         \"Status\": \"FAILED_CREATION\"}\n"				/* 11 */
+	"    ]\n"
+	"}\n";
+
+static const char rules_doc[] =
+	"{\n"
+	"    \"MaxResults\": 30,\n"
+	"    \"ResolverRules\": [\n"
+	"        {\n"
+	"            \"Id\": \"rslvr-autodefined-rr-internet-resolver\",\n"
+	"            \"CreatorRequestId\": \"\",\n"
+	"            \"Arn\": \"arn:aws:route53resolver:us-east-2::autodefined-rule/rslvr-autodefined-rr-internet-resolver\",\n"
+	"            \"DomainName\": \".\",\n"
+	"            \"Status\": \"COMPLETE\",\n"
+	"            \"RuleType\": \"RECURSIVE\",\n"
+	"            \"Name\": \"Internet Resolver\",\n"
+	"            \"OwnerId\": \"Route 53 Resolver\",\n"
+	"            \"ShareStatus\": \"NOT_SHARED\"\n"
+	"        },\n"
+	"        {\n"								/* 15 */
+	"            \"Id\": \"rslvr-rr-5328a0899aexample\",\n"
+	"            \"CreatorRequestId\": \"2020-01-01-18:47\",\n"
+	"            \"Arn\": \"arn:aws:route53resolver:us-east-2:111122223333:resolver-rule/rslvr-rr-5328a0899aexample\",\n"
+	"            \"DomainName\": \"Example.com.\",\n"
+	"            \"Status\": \"COMPLETE\",\n"
+	"            \"StatusMessage\": \"[Trace id: 1-5dc4b177-ff1d9d001a0f80005example] Successfully created Resolver Rule.\",\n"
+	"            \"RuleType\": \"FORWARD\",\n"
+	"            \"Name\": \"my-rule\",\n"
+	"            \"TargetIps\": [\n"
+	"                {\"Ip\": \"192.0.2.6\", \"Port\": 53, \"Protocol\": \"Do53\"},\n"
+	"                {\"Ipv6\": \"2001:db8::6\", \"Port\": 5353}\n"
+	"            ],\n"
+	"            \"ResolverEndpointId\": \"rslvr-out-fdc049932dexample\",\n"
+	"            \"OwnerId\": \"111122223333\",\n"
+	"            \"ShareStatus\": \"NOT_SHARED\",\n"
+	"            \"CreationTime\": \"2020-01-01T23:50:50.979Z\",\n"
+	"            \"ModificationTime\": \"2020-01-01T23:50:50.979Z\"\n"
+	"        }\n"
+	"    ]\n"
+	"}\n";
+
+static const char get_rule_doc[] =
+	"{\n"
+	"    \"ResolverRule\": {\n"
+	"        \"Id\": \"rslvr-rr-acme00000example\",\n"
+	"        \"DomainName\": \"acme.example.com.\",\n"
+	"        \"Status\": \"COMPLETE\",\n"
+	"        \"RuleType\": \"SYSTEM\",\n"
+	"        \"Name\": \"acme-local\",\n"
+	"        \"OwnerId\": \"111122223333\",\n"
+	"        \"ShareStatus\": \"NOT_SHARED\"\n"
+	"    }\n"
+	"}\n";
+
+static const char assocs_doc[] =
+	"{\n"
+	"    \"MaxResults\": 30,\n"
+	"    \"ResolverRuleAssociations\": [\n"
+	"        {\n"
+	"            \"Id\": \"rslvr-autodefined-assoc-vpc-1-internet-resolver\",\n"
+	"            \"ResolverRuleId\": \"rslvr-autodefined-rr-internet-resolver\",\n"
+	"            \"Name\": \"System Rule Association\",\n"
+	"            \"VPCId\": \"vpc-1\",\n"
+	"            \"Status\": \"COMPLETE\",\n"
+	"            \"StatusMessage\": \"\"\n"
+	"        },\n"
+	"        {\n"
+	"            \"Id\": \"rslvr-rrassoc-97242eaf88example\",\n"
+	"            \"ResolverRuleId\": \"rslvr-rr-5328a0899aexample\",\n"
+	"            \"Name\": \"my-resolver-rule-association\",\n"
+	"            \"VPCId\": \"vpc-1\",\n"
+	"            \"Status\": \"COMPLETE\",\n"
+	"            \"StatusMessage\": \"\"\n"
+	"        }\n"
+	"    ]\n"
+	"}\n";
+
+static const char assoc_one_doc[] =
+	"{\"ResolverRuleAssociation\": {\"Id\": \"rslvr-rrassoc-acme\", \"ResolverRuleId\": "
+	"\"rslvr-rr-acme00000example\", \"VPCId\": \"vpc-2\", \"Status\": \"CREATING\"}}\n";
+
+static void
+test_resolver_aws_output(void **state)
+{
+	struct fx *f = *state;
+	struct netaddr want;
+	/* the addresses come first: their endpoint id is in the file name */
+	assert_int_equal(load(f, "ips-rslvr-in-60b9fd8fdbexample.json", ips_doc), 0);
+	assert_int_equal(load(f, "endpoints.json", endpoints_doc), 0);
+	assert_int_equal(load(f, "rules.json", rules_doc), 0);
+	assert_int_equal(load(f, "rule.json", get_rule_doc), 0);
+	assert_int_equal(load(f, "assocs.json", assocs_doc), 0);
+	assert_int_equal(load(f, "assoc.json", assoc_one_doc), 0);
+	assert_int_equal(resolve(f), 0);
+	assert_int_equal(f->d.warnings, 1);
+	assert_msg(f, "ips-rslvr-in-60b9fd8fdbexample.json:10: warning: address 10.0.2.54 is "
+		"FAILED_CREATION: not served");
+
+	assert_int_equal(f->t->n_resolver_endpoints, 2);
+	struct topo_resolver_endpoint *in = f->t->resolver_endpoints, *out = in->next;
+	assert_ptr_equal(strmap_get(&f->t->resolver_endpoint_by_id, "rslvr-in-60b9fd8fdbexample"),
+		in);
+	assert_string_equal(in->name, "my-inbound-endpoint");
+	assert_int_equal(in->direction, RESOLVER_INBOUND);
+	assert_string_equal(in->vpc_id, "vpc-1");
+	assert_int_equal(in->n_ips, 3);
+	assert_true(netaddr_parse("10.0.1.53", &want));
+	assert_int_equal(netaddr_cmp(&in->ips[0], &want), 0);
+	assert_true(netaddr_parse("10.0.2.53", &want));
+	assert_int_equal(netaddr_cmp(&in->ips[1], &want), 0);
+	assert_true(netaddr_parse("2600:1f16::53", &want));
+	assert_int_equal(netaddr_cmp(&in->ips[2], &want), 0);
+	assert_string_equal(out->id, "rslvr-out-fdc049932dexample");
+	assert_int_equal(out->direction, RESOLVER_OUTBOUND);
+	assert_int_equal(out->n_ips, 0);
+	assert_int_equal(out->src.line, 20);
+
+	assert_int_equal(f->t->n_rules, 3);
+	struct topo_rule *internet = f->t->rules, *fwd = internet->next, *sys = fwd->next;
+	assert_string_equal(internet->id, "rslvr-autodefined-rr-internet-resolver");
+	assert_string_equal(internet->domain, ".");
+	assert_int_equal(internet->type, RULE_RECURSIVE);
+	assert_int_equal(internet->n_targets, 0);
+	assert_ptr_equal(strmap_get(&f->t->rule_by_id, "rslvr-rr-5328a0899aexample"), fwd);
+	assert_string_equal(fwd->domain, "example.com.");
+	assert_string_equal(fwd->name, "my-rule");
+	assert_int_equal(fwd->type, RULE_FORWARD);
+	assert_string_equal(fwd->endpoint_id, "rslvr-out-fdc049932dexample");
+	assert_int_equal(fwd->n_targets, 2);
+	assert_true(netaddr_parse("192.0.2.6", &want));
+	assert_int_equal(netaddr_cmp(&fwd->targets[0].addr, &want), 0);
+	assert_int_equal(fwd->targets[0].port, 53);
+	assert_true(netaddr_parse("2001:db8::6", &want));
+	assert_int_equal(netaddr_cmp(&fwd->targets[1].addr, &want), 0);
+	assert_int_equal(fwd->targets[1].port, 5353);
+	assert_int_equal(fwd->src.line, 15);
+	assert_int_equal(sys->type, RULE_SYSTEM);
+	assert_string_equal(sys->domain, "acme.example.com.");
+
+	const struct topo_rule_assoc *a = f->t->rule_assocs;
+	assert_string_equal(a->rule_id, "rslvr-autodefined-rr-internet-resolver");
+	assert_string_equal(a->vpc_id, "vpc-1");
+	assert_string_equal(a->status, "COMPLETE");
+	a = a->next;
+	assert_string_equal(a->rule_id, "rslvr-rr-5328a0899aexample");
+	a = a->next;
+	assert_string_equal(a->rule_id, "rslvr-rr-acme00000example");
+	assert_string_equal(a->vpc_id, "vpc-2");
+	assert_string_equal(a->status, "CREATING");
+	assert_null(a->next);
+}
+
+static void
+test_resolver_by_hand(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"ResolverEndpoints:\n"
+		"  - Name: in\n"
+		"    Direction: INBOUND\n"
+		"    HostVPCId: vpc-2\n"
+		"    IpAddresses: [{Ip: 10.1.0.10}, {Ipv6: 'fd00::10'}, {Ip: 10.1.0.10}]\n"
+		"  - Id: rslvr-out-0123456789abcdef0\n"
+		"    HostVPCId: vpc-2\n"
+		"ResolverRules:\n"
+		"  - DomainName: corp.example.com\n"
+		"    Name: corp\n"
+		"    TargetIps: [{Ip: 192.0.2.1}]\n"
+		"    ResolverEndpointId: rslvr-out-0123456789abcdef0\n"
+		"    VPCIds: [vpc-1, vpc-2]\n";
+	assert_int_equal(load(f, "resolver.yaml", doc), 0);
+	struct topo_resolver_endpoint *in = f->t->resolver_endpoints, *out = in->next;
+	assert_int_equal(strncmp(in->id, "rslvr-in-", 9), 0);
+	assert_int_equal(strlen(in->id), 9 + 17);
+	assert_int_equal(strspn(in->id + 9, "0123456789abcdef"), 17);
+	assert_int_equal(in->n_ips, 2);
+	assert_int_equal(out->direction, RESOLVER_OUTBOUND);
+	struct topo_rule *rule = f->t->rules;
+	assert_int_equal(strncmp(rule->id, "rslvr-rr-", 9), 0);
+	assert_int_equal(strlen(rule->id), 9 + 17);
+	assert_int_equal(rule->type, RULE_FORWARD);
+	assert_string_equal(rule->domain, "corp.example.com.");
+	/* stable across loads */
+	struct topology *t2 = topology_create();
+	struct diag d2;
+	diag_init(&d2, NULL);
+	assert_int_equal(topology_load_buffer(t2, "r.yaml", doc, strlen(doc), &d2), 0);
+	assert_string_equal(t2->rules->id, rule->id);
+	assert_string_equal(t2->resolver_endpoints->id, in->id);
+	topology_free(t2);
+	const struct topo_rule_assoc *a = f->t->rule_assocs;
+	assert_string_equal(a->rule_id, rule->id);
+	assert_string_equal(a->vpc_id, "vpc-1");
+	assert_int_equal(a->src.line, 13);
+	assert_string_equal(a->next->vpc_id, "vpc-2");
+	assert_int_equal(resolve(f), 0);
+	assert_int_equal(f->d.warnings, 0);
+}
+
+static void
+test_resolver_dedup_assoc(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"ResolverRules:\n"
+		"  - {Id: rslvr-rr-1, DomainName: a.example, TargetIps: [{Ip: 192.0.2.1}], VPCIds: [vpc-1]}\n"
+		"ResolverRuleAssociations:\n"
+		"  - {ResolverRuleId: rslvr-rr-1, VPCId: vpc-1}\n";
+	assert_int_equal(load(f, "r.yaml", doc), 0);
+	assert_int_equal(resolve(f), 0);
+	assert_non_null(f->t->rule_assocs);
+	assert_null(f->t->rule_assocs->next);
+}
+
+static void
+test_resolver_ips_pending(void **state)
+{
+	struct fx *f = *state;
+	static const char keyed[] =
+		"ResolverEndpointId: rslvr-out-fdc049932dexample\n"
+		"IpAddresses:\n"
+		"  - {Ip: 10.0.3.1, SubnetId: subnet-3}\n";
+	static const char nowhere[] =
+		"IpAddresses:\n"
+		"  - {Ip: 10.0.3.2}\n";
+	static const char gone[] =
+		"IpAddresses:\n"
+		"  - {Ip: 10.0.3.3}\n";
+	assert_int_equal(load(f, "keyed.yaml", keyed), 0);
+	assert_int_equal(load(f, "nowhere.yaml", nowhere), 0);
+	assert_int_equal(load(f, "rslvr-in-0000000000000gone.yaml", gone), 0);
+	assert_int_equal(load(f, "endpoints.json", endpoints_doc), 0);
+	assert_int_equal(resolve(f), -1);
+	assert_int_equal(f->d.errors, 2);
+	assert_msg(f, "nowhere.yaml:2: error: cannot tell which resolver endpoint these "
+		"addresses belong to: add ResolverEndpointId: … or put the id in the file name");
+	assert_msg(f, "rslvr-in-0000000000000gone.yaml:2: error: addresses of resolver "
+		"endpoint rslvr-in-0000000000000gone (from the file name), which is not defined");
+	struct topo_resolver_endpoint *out =
+		strmap_get(&f->t->resolver_endpoint_by_id, "rslvr-out-fdc049932dexample");
+	assert_int_equal(out->n_ips, 1);
+	/* the inbound endpoint got no addresses */
+	assert_msg(f, "endpoints.json:4: warning: inbound resolver endpoint "
+		"rslvr-in-60b9fd8fdbexample has no addresses");
+}
+
+static void
+test_resolver_rejections(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"ResolverRules:\n"
+		"  - {Id: rslvr-rr-a, DomainName: a.example, RuleType: FORWARD}\n"		/* 2 */
+		"  - Id: rslvr-rr-b\n"								/* 3 */
+		"    DomainName: b.example\n"
+		"    RuleType: SYSTEM\n"
+		"    TargetIps: [{Ip: 192.0.2.1}]\n"						/* 6 */
+		"  - {Id: rslvr-rr-c, DomainName: c.example, RuleType: BOUNCE}\n"		/* 7 */
+		"  - {Id: rslvr-rr-d, DomainName: d.example, TargetIps: [{Ip: 192.0.2.1, Port: 0}]}\n"
+		"  - {Id: rslvr-rr-e, DomainName: e.example, TargetIps: [{Ip: 192.0.2.1, Protocol: DoH}], ResolverEndpointId: rslvr-out-missing}\n"
+		"  - {Id: rslvr-rr-f, DomainName: f.example, TargetIps: [{Ip: 192.0.2.1}], ResolverEndpointId: rslvr-in-1}\n"	/* 10 */
+		"  - {Id: rslvr-rr-a, DomainName: a2.example, RuleType: SYSTEM}\n"		/* 11 */
+		"  - {Id: rslvr-rr-g, DomainName: 'bad domain', RuleType: SYSTEM}\n"
+		"  - {Id: rslvr-rr-h, DomainName: f.example, TargetIps: [{Ip: 192.0.2.9}]}\n"
+		"  - {Id: rslvr-rr-i, DomainName: i.example, TargetIps: [{Port: 53}]}\n"	/* 14 */
+		"  - {Id: rslvr-rr-j, DomainName: j.example, RuleType: RECURSIVE, TargetIps: [{Ip: 192.0.2.1}]}\n"
+		"  - {Id: rslvr-rr-k, DomainName: k.example, TargetIps: [{Ip: '::1'}]}\n"
+		"ResolverEndpoints:\n"
+		"  - {Id: rslvr-in-1, Direction: INBOUND, HostVPCId: vpc-1, IpAddresses: [{Ip: 10.0.0.10}]}\n"
+		"  - {Id: rslvr-x-1, HostVPCId: vpc-1}\n"					/* 19 */
+		"  - {Id: rslvr-out-2, Direction: OUTBOUND, HostVPCId: vpc-7}\n"		/* 20 */
+		"  - {Id: rslvr-out-3, Direction: SIDEWAYS, HostVPCId: vpc-1}\n"
+		"  - {Id: rslvr-in-4, Direction: INBOUND, HostVPCId: vpc-1, Protocols: [DoH], IpAddresses: [{Ip: 10.0.0.11}]}\n"
+		"ResolverRuleAssociations:\n"
+		"  - {ResolverRuleId: rslvr-rr-zzz, VPCId: vpc-1}\n"				/* 24 */
+		"  - {ResolverRuleId: rslvr-rr-f, VPCId: vpc-9}\n"
+		"  - {ResolverRuleId: rslvr-rr-f, VPCId: vpc-1}\n"
+		"  - {ResolverRuleId: rslvr-rr-h, VPCId: vpc-1}\n"				/* 27 */
+		"  - {ResolverRuleId: rslvr-rr-h, VPCId: vpc-2, Status: FAILED}\n"
+		"  - {VPCId: vpc-1}\n";
+	assert_int_equal(load(f, "bad.yaml", doc), -1);
+	assert_msg(f, "bad.yaml:2: error: resolver rule rslvr-rr-a (a.example.) is FORWARD but "
+		"has no TargetIps");
+	assert_msg(f, "bad.yaml:6: error: resolver rule rslvr-rr-b (b.example.) is SYSTEM: it "
+		"cannot have TargetIps");
+	assert_msg(f, "bad.yaml:7: error: resolver rule: RuleType 'BOUNCE' is not FORWARD, "
+		"SYSTEM, RECURSIVE or DELEGATE");
+	assert_msg(f, "bad.yaml:8: error: resolver rule rslvr-rr-d: Port must be a number from "
+		"1 to 65535");
+	assert_msg(f, "bad.yaml:9: warning: resolver rule rslvr-rr-e: target 192.0.2.1 uses "
+		"DoH: only Do53 is forwarded");
+	assert_msg(f, "bad.yaml:11: error: resolver rule rslvr-rr-a is defined twice (first at "
+		"bad.yaml:2)");
+	assert_msg(f, "bad.yaml:12: error: resolver rule: DomainName 'bad domain' is not a "
+		"domain name (character not allowed in a name)");
+	assert_msg(f, "bad.yaml:14: error: resolver rule rslvr-rr-i: a target has no Ip or Ipv6");
+	assert_msg(f, "bad.yaml:15: error: resolver rule rslvr-rr-j (j.example.) is RECURSIVE: "
+		"it cannot have TargetIps");
+	assert_msg(f, "bad.yaml:16: error: resolver rule rslvr-rr-k: '::1' is not an IPv4 address");
+	assert_msg(f, "bad.yaml:19: error: a resolver endpoint has no Direction (INBOUND or "
+		"OUTBOUND)");
+	assert_msg(f, "bad.yaml:21: error: resolver endpoint: Direction 'SIDEWAYS' is not "
+		"INBOUND or OUTBOUND");
+	assert_msg(f, "bad.yaml:22: warning: resolver endpoint rslvr-in-4: only Do53 is "
+		"served and forwarded");
+	assert_msg(f, "bad.yaml:29: error: a resolver rule association has no ResolverRuleId");
+	unsigned before = f->d.errors;
+	assert_int_equal(resolve(f), -1);
+	assert_msg(f, "bad.yaml:9: error: resolver rule rslvr-rr-e: ResolverEndpointId "
+		"rslvr-out-missing is not defined");
+	assert_msg(f, "bad.yaml:10: error: resolver rule rslvr-rr-f: rslvr-in-1 is an inbound "
+		"endpoint; rules forward through an OUTBOUND one");
+	assert_msg(f, "bad.yaml:20: error: resolver endpoint rslvr-out-2: HostVPCId vpc-7 is "
+		"not defined");
+	assert_msg(f, "bad.yaml:24: error: rule association: resolver rule rslvr-rr-zzz is not "
+		"defined");
+	assert_msg(f, "bad.yaml:25: error: rule association: vpc-9 is not defined");
+	assert_msg(f, "bad.yaml:27: error: resolver rules rslvr-rr-h and rslvr-rr-f "
+		"(bad.yaml:26) are both for f.example. in vpc-1: Cannot associate rules with same "
+		"domain name with same VPC.");
+	assert_int_equal(f->d.errors - before, 6);
+}
+
+static void
+test_document_keys(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"HostedZones: []\n"
+		"HostedZoneId: Z0123456789ABCDEFGHIJ\n"
+		"DNSName: corp.example.com\n"
+		"NextDNSName: x\n"
+		"NextHostedZoneId: Z1\n"
+		"IsTruncated: false\n"
+		"MaxItems: '100'\n"
+		"Marker: a\n"
+		"NextMarker: b\n"
+		"NextToken: c\n"
+		"MaxResults: 10\n"
+		"NextRecordName: d\n"
+		"NextRecordType: A\n"
+		"NextRecordIdentifier: e\n";
+	static const char lonely[] =
+		"ResolverEndpointId: rslvr-in-1\n"
+		"HostedZoneId: Z1\n";
+	static const char get_extra[] =
+		"HostedZone: {Id: ZGETEXTRA00000001, Name: g.example.com}\n"
+		"VPC: {VPCId: vpc-1, VPCRegion: us-west-2}\n"
+		"ChangeInfo: {Id: x, Status: PENDING}\n"
+		"Location: https://route53.amazonaws.com/2013-04-01/hostedzone/ZGETEXTRA00000001\n"
+		"ResourceRecordSets: [{Name: www.g.example.com, Type: A, TTL: 5, ResourceRecords: [{Value: 10.0.0.1}]}]\n"
+		"Extra: 1\n";
+	assert_int_equal(load(f, "paging.yaml", doc), 0);
+	assert_int_equal(f->d.warnings, 0);
+	assert_int_equal(load(f, "lonely.yaml", lonely), 0);
+	assert_msg(f, "lonely.yaml:1: warning: ResolverEndpointId says which endpoint "
+		"IpAddresses belong to; there are none here, ignored");
+	assert_msg(f, "lonely.yaml:2: warning: HostedZoneId says which zone ResourceRecordSets "
+		"belong to; there are none here, ignored");
+	/* create-hosted-zone output: one VPC, records added by hand */
+	assert_int_equal(load(f, "create.yaml", get_extra), 0);
+	assert_msg(f, "create.yaml:6: warning: unknown field 'Extra' in get-hosted-zone output");
+	assert_int_equal(resolve(f), 0);
+	struct topo_hosted_zone *z = zone(f, "ZGETEXTRA00000001");
+	assert_int_equal(z->n_vpcs, 1);
+	assert_int_equal(z->n_rrs, 1);
+	assert_msg(f, "create.yaml:2: warning: VPCRegion us-west-2, but vpc-1 is in us-east-2");
+}
+
+static void
+test_not_mappings(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+		"HostedZones: [1]\n"
+		"ResourceRecordSets: 5\n"
+		"ResolverRules: x\n"
+		"IpAddresses: {a: b}\n";
+	assert_int_equal(load(f, "junk.yaml", doc), -1);
+	assert_msg(f, "junk.yaml:1: error: a hosted zone must be a mapping, not a scalar");
+	assert_msg(f, "junk.yaml:2: error: ResourceRecordSets must be a list");
+	assert_msg(f, "junk.yaml:3: error: ResolverRules must be a list");
+	assert_msg(f, "junk.yaml:4: error: IpAddresses must be a list");
+	/* no records, so no zone to look for: nothing more is reported */
+	unsigned before = f->d.errors;
+	assert_int_equal(resolve(f), 0);
+	assert_int_equal(f->d.errors, before);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_list_then_get_hosted_zone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_get_then_list_and_dedup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zone_defined_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zone_merge_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zone_generated_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zone_rejections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conflicting_domain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_records_all_types, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_records_zone_from_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_records_zone_from_soa, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_records_zone_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_rejections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_routing_policy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zone_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zone_file_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zone_file_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zone_file_origin_from_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zone_file_in_dir_and_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolver_aws_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolver_by_hand, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolver_dedup_assoc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolver_ips_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolver_rejections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_document_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_mappings, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
