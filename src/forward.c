@@ -151,6 +151,10 @@ forward_make_reply(const struct query_env *env, const struct fwd_question *fq,
 	uint16_t flags = wire_flags(up);
 	flags = (uint16_t)((flags & ~(DNS_FLAG_RD | DNS_FLAG_CD | DNS_FLAG_Z | DNS_FLAG_AA)) |
 		DNS_FLAG_RA | (qi->flags & (DNS_FLAG_RD | DNS_FLAG_CD)));
+	/* dnsd validates nothing: it passes the upstream's AD only to a client
+	 * that asked for it with AD or DO (RFC 6840 §5.7-5.8) */
+	if (!(qi->flags & DNS_FLAG_AD) && !qi->do_bit)
+		flags &= (uint16_t)~DNS_FLAG_AD;
 	wire_put16(out, qi->id);
 	wire_put16(out + 2, flags);
 	memcpy(out + DNS_HEADER_SIZE, qi->question, qi->question_len);

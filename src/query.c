@@ -62,7 +62,8 @@ reply_error(struct query_env *env, const uint8_t *pkt, struct query_info *qi, ui
 		memcpy(out + len, qi->question, qi->question_len);
 		len += qi->question_len;
 	}
-	if (rcode >= 16 || (with_question && qi->edns)) {
+	/* an OPT answers an OPT (RFC 6891 §7), and carries BADVERS */
+	if (rcode >= 16 || qi->edns) {
 		wire_put16(out + 10, 1);
 		len += query_put_opt(env, qi, out + len, (uint8_t)(rcode >> 4));
 	}
@@ -612,11 +613,12 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 			DNS_RCODE_REFUSED : DNS_RCODE_FORMERR, false,
 			"authority section in a query", out, out_len);
 	const char *bad = parse_additional(pkt, len, &pos, wire_get16(pkt + 10), qi, &edns_version);
-	if (bad)
+	if (!bad && pos != len)
+		bad = "bytes after the last record";
+	if (bad) {
+		qi->edns = false;	/* a broken message: its OPT counts for nothing */
 		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false, bad, out, out_len);
-	if (pos != len)
-		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false,
-			"bytes after the last record", out, out_len);
+	}
 	if (qi->edns && edns_version > 0)
 		return reply_error(env, pkt, qi, DNS_RCODE_BADVERS, true, "EDNS version above 0",
 			out, out_len);

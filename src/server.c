@@ -47,7 +47,9 @@ struct conn {
 	bool open;
 	bool eof;
 	bool reading;
+	bool in_lru;
 	struct conn *prev, *next;	/* open connections, most recently active first */
+	uint64_t frame_start;		/* ms when the partial query in `in` began */
 	struct event ev_read, ev_write, timer;
 	struct sockaddr_storage peer;
 	struct netaddr peer_addr;
@@ -147,6 +149,14 @@ now_seconds(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (uint64_t)ts.tv_sec;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* ---- UDP ---- */
@@ -326,6 +336,9 @@ static void conn_arm_timer(struct conn *c);
 static void
 lru_unlink(struct worker *w, struct conn *c)
 {
+	if (!c->in_lru)
+		return;
+	c->in_lru = false;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -344,11 +357,13 @@ lru_touch(struct worker *w, struct conn *c)
 		return;
 	lru_unlink(w, c);
 	c->next = w->lru_head;
+	c->prev = NULL;
 	if (w->lru_head)
 		w->lru_head->prev = c;
 	w->lru_head = c;
 	if (!w->lru_tail)
 		w->lru_tail = c;
+	c->in_lru = true;
 }
 
 static void
@@ -538,12 +553,17 @@ on_conn_read(evutil_socket_t fd, short what, void *arg)
 		conn_arm_timer(c);
 		return;
 	}
+	bool fresh = c->in_len == 0;
 	c->in_len += (size_t)n;
 	lru_touch(w, c);
+	size_t before = c->in_len;
 	if (!conn_frames(c)) {
 		conn_close(c);
 		return;
 	}
+	/* a query's clock starts with its first byte, not the latest one */
+	if (c->in_len && (fresh || c->in_len != before))
+		c->frame_start = now_ms();
 	conn_arm_timer(c);
 }
 
@@ -552,11 +572,16 @@ on_conn_read(evutil_socket_t fd, short what, void *arg)
 static void
 conn_arm_timer(struct conn *c)
 {
-	struct timeval tv = { c->w->s->opt->tcp_idle_timeout, 0 };
-	if (c->in_len && tv.tv_sec > TCP_FRAME_TIMEOUT)
-		tv.tv_sec = TCP_FRAME_TIMEOUT;
+	uint64_t ms = (uint64_t)c->w->s->opt->tcp_idle_timeout * 1000;
+	if (c->in_len) {
+		uint64_t spent = now_ms() - c->frame_start;
+		uint64_t left = spent < TCP_FRAME_TIMEOUT * 1000 ? TCP_FRAME_TIMEOUT * 1000 - spent : 0;
+		if (left < ms)
+			ms = left;
+	}
 	if (c->pending || c->out_len > c->out_off)
-		tv.tv_sec += c->w->s->opt->forward_timeout / 1000 * FWD_MAX_TARGETS + 1;
+		ms += (uint64_t)c->w->s->opt->forward_timeout * FWD_MAX_TARGETS + 1000;
+	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
 	evtimer_add(&c->timer, &tv);
 }
 
@@ -620,6 +645,7 @@ on_accept(evutil_socket_t fd, short what, void *arg)
 		c->open = true;
 		c->eof = false;
 		c->reading = true;
+		c->in_lru = false;
 		c->in_len = 0;
 		c->pending = 0;
 		memcpy(&c->peer, &peer, plen);

@@ -26,7 +26,7 @@ import dns.rdatatype
 import dns.rrset
 import pytest
 
-from tests.integration.harness import DEAD_UPSTREAM, Dnsd as _Dnsd, DnsdError, World, tool
+from tests.integration.harness import DEAD_UPSTREAM, Dnsd, World, tool
 
 NSD = "/usr/sbin/nsd"
 QR, AA, TC, RD, RA, Z, AD, CD = 0x8000, 0x0400, 0x0200, 0x0100, 0x0080, 0x0040, 0x0020, 0x0010
@@ -61,18 +61,6 @@ www   IN AAAA 2001:db8::10
     + "".join('med IN TXT "%s"\n' % s for s in MED_TXT)
 
 
-def Dnsd(**kw):
-    """harness.Dnsd, started again when its port was taken. With --listen
-    ADDR:0 dnsd binds UDP to a free port, then TCP to the same number
-    without trying another when a TCP socket (a client's TIME_WAIT, say)
-    holds it: a dnsd bug that makes starts flaky; retried here so that
-    these tests test what they are about."""
-    for attempt in range(5):
-        try:
-            return _Dnsd(**kw)
-        except DnsdError as e:
-            if "address is in use" not in str(e) or attempt == 4:
-                raise
 
 
 def free_port():

@@ -24,7 +24,7 @@ import dns.rdataclass
 import dns.rdatatype
 import pytest
 
-from tests.integration.harness import Dnsd as _Dnsd, DnsdError, World, run_dnsd, tool
+from tests.integration.harness import Dnsd, World, run_dnsd, tool
 
 # header flags
 QR, AA, TC, RD, RA, Z, AD, CD = 0x8000, 0x0400, 0x0200, 0x0100, 0x0080, 0x0040, 0x0020, 0x0010
@@ -38,18 +38,6 @@ GOOD_ID = 0xBEEF
 VERSION = "dnsd 0.1.0"     # what CH TXT version.bind answers (dnsd --version)
 
 
-def Dnsd(**kw):
-    """harness.Dnsd, started again when its port was taken. With --listen
-    ADDR:0 dnsd binds UDP to a free port, then TCP to the same number
-    without trying another when a TCP socket (a client's TIME_WAIT, say)
-    holds it: a dnsd bug that makes starts flaky; retried here so that
-    these tests test what they are about."""
-    for attempt in range(5):
-        try:
-            return _Dnsd(**kw)
-        except DnsdError as e:
-            if "address is in use" not in str(e) or attempt == 4:
-                raise
 
 
 # ---- the world: one name with 25 addresses of each family, one with 50 ----

@@ -314,12 +314,13 @@ test_make_reply(void **state)
 	assert_memory_equal(out + opt_at, "\x00\x00\x29\x04\xd0\x00\x00\x80\x00\x00\x00", 11);
 	assert_int_equal(out[len], 0xaa);
 
-	/* a client without EDNS: the upstream OPT goes, none comes back */
+	/* a client without EDNS: the upstream OPT goes, none comes back; it
+	 * asked for neither AD nor DO, so the upstream's AD is cleared */
 	make_fq(&fq, qname_mixed, QNAME_LEN, DNS_TYPE_A, DNS_CLASS_IN, 0x5678, 0, false,
 		false, 0);
 	len = forward_make_reply(&env, &fq, r.b, r.len, false, out, sizeof(out));
 	assert_int_equal(len, opt_at);
-	assert_memory_equal(out, "\x56\x78\x80\xa0\x00\x01\x00\x02\x00\x00\x00\x00", 12);
+	assert_memory_equal(out, "\x56\x78\x80\x80\x00\x01\x00\x02\x00\x00\x00\x00", 12);
 
 	/* an OPT followed by another additional record: both go */
 	reply_init(&r, 1, DNS_FLAG_QR | DNS_FLAG_RA | DNS_RCODE_NXDOMAIN, qname_lower, QNAME_LEN,
@@ -385,10 +386,10 @@ test_make_reply_truncated(void **state)
 	assert_memory_equal(out + 12, qname_mixed, QNAME_LEN);
 	assert_memory_equal(out + 12 + QNAME_LEN, "\x00\x01\x00\x01", 4);
 
-	/* over TCP it fits */
+	/* over TCP it fits (AD cleared: the client asked for neither AD nor DO) */
 	len = forward_make_reply(&env, &fq, r.b, r.len, true, out, sizeof(out));
 	assert_int_equal(len, 673);
-	assert_memory_equal(out, "\xab\xcd\x81\xa0\x00\x01\x00\x28\x00\x00\x00\x00", 12);
+	assert_memory_equal(out, "\xab\xcd\x81\x80\x00\x01\x00\x28\x00\x00\x00\x00", 12);
 
 	/* EDNS 1232: fits with our OPT */
 	make_fq(&fq, qname_mixed, QNAME_LEN, DNS_TYPE_A, DNS_CLASS_IN, 0xabcd, 0, true, false,
