@@ -319,7 +319,7 @@ hiddenzone_views(struct topology *t, struct zb *b, struct diag *d)
 		v->view = zb_view_add(b, v->id);
 		v->inbound_view = -1;
 		if (v->view >= 0 && vpc_has_inbound(t, v)) {
-			snprintf(name, sizeof(name), "%s (inbound)", v->id);
+			snprintf(name, sizeof(name), "%s+inbound", v->id);
 			v->inbound_view = zb_view_add(b, name);
 		}
 		if (v->view < 0 || (vpc_has_inbound(t, v) && v->inbound_view < 0)) {
