@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 enum exit_code {
@@ -140,6 +141,31 @@ drop_self_upstreams(struct fwd_targets *t, const struct listener *ls, unsigned n
 	t->n = k;
 }
 
+/* Who may use dnsd besides VPC clients: --allow, else the loopback and
+ * private ranges a local setup uses (containers, VMs, the LAN). */
+static int
+setup_allow(const struct options *o, struct netprefix *allow, unsigned *n)
+{
+	static const char *const defaults[] = {
+		"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+		"100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::ffff:127.0.0.0/104",
+	};
+	*n = 0;
+	if (o->n_allow == 0) {
+		for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+			if (netprefix_parse(defaults[i], false, &allow[*n]))
+				(*n)++;
+		return 0;
+	}
+	for (unsigned i = 0; i < o->n_allow; i++) {
+		if (!netprefix_parse(o->allow[i], true, &allow[(*n)++])) {
+			fprintf(stderr, "dnsd: --allow: '%s' is not ADDR/LEN\n", o->allow[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 setup_upstreams(const struct options *o, struct fwd_targets *t)
 {
@@ -239,6 +265,22 @@ log_started(const struct snapshot *s, const struct options *o, const struct list
 		o->workers, o->workers == 1 ? "" : "s");
 }
 
+/* Every TCP connection, listener and upstream query is a descriptor:
+ * raise the soft limit to what the options need, up to the hard limit. */
+static void
+raise_fd_limit(const struct options *o, unsigned n_listeners)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)o->workers * (o->tcp_max_conns + 1024 + 2 * n_listeners) + 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+		log_warn("file descriptor limit %llu is below the %llu that --workers and "
+			"--tcp-max-connections need", (unsigned long long)rl.rlim_cur,
+			(unsigned long long)want);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -273,7 +315,9 @@ main(int argc, char **argv)
 		rc = run_check(&o, listeners, n_listeners);
 		goto out;
 	}
-	if (setup_upstreams(&o, &upstreams) < 0) {
+	struct netprefix allow[DNSD_MAX_LIST + 16];
+	unsigned n_allow = 0;
+	if (setup_upstreams(&o, &upstreams) < 0 || setup_allow(&o, allow, &n_allow) < 0) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -297,8 +341,9 @@ main(int argc, char **argv)
 		bindings_of(listeners, n_listeners, bindings);
 		snapshot_bind_listeners(snap, bindings, n_listeners, &d);
 	}
-	struct server *s = server_create(&o, listeners, n_listeners, &upstreams, snap, err,
-		sizeof(err));
+	raise_fd_limit(&o, n_listeners);
+	struct server *s = server_create(&o, listeners, n_listeners, &upstreams, allow, n_allow,
+		snap, err, sizeof(err));
 	if (!s) {
 		log_err("%s", err);
 		rc = EXIT_START;

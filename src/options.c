@@ -42,6 +42,12 @@ static const struct option_def option_table[] = {
 	  OFF(upstream), OFF(n_upstream),
 	  "resolve names dnsd does not hold through ADDR (port 53 unless given); "
 	  "repeatable, tried in order" },
+	{ "allow", 'a', OPT_LIST, "PREFIX", 0, 0,
+	  "loopback, 10/8, 172.16/12, 192.168/16, 100.64/10, 169.254/16, fc00::/7, fe80::/10",
+	  OFF(allow), OFF(n_allow),
+	  "answer clients in PREFIX (and in the VPCs' CIDRs, and on VPC-bound listeners); "
+	  "others get REFUSED, as dnsd is not an open resolver; repeatable, replaces the "
+	  "default; 0.0.0.0/0 and ::/0 allow all" },
 	{ "check", 'c', OPT_FLAG, NULL, 0, 0, NULL, OFF(check), 0,
 	  "check the definitions, print the generated zones and exit" },
 	{ "verbose", 'v', OPT_COUNT, NULL, 0, 0, NULL, OFF(verbose), 0,

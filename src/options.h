@@ -17,6 +17,8 @@ struct options {
 	unsigned n_listen;
 	const char *upstream[DNSD_MAX_LIST];
 	unsigned n_upstream;
+	const char *allow[DNSD_MAX_LIST];
+	unsigned n_allow;
 	bool check;
 	bool help;
 	bool version;

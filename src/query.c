@@ -71,6 +71,84 @@ reply_error(struct query_env *env, const uint8_t *pkt, struct query_info *qi, ui
 	return QUERY_SEND;
 }
 
+/*
+ * A signed query: dnsd knows no keys, so the answer is NOTAUTH with an
+ * unsigned TSIG saying BADKEY (RFC 8945 §5.2): key and algorithm names,
+ * time, fudge and original ID copied, no MAC.
+ */
+static enum query_action
+reply_tsig_badkey(struct query_env *env, const uint8_t *pkt, size_t len, struct query_info *qi,
+	uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	uint8_t key[DNAME_MAX], alg[DNAME_MAX];
+	size_t pos = qi->tsig;
+	size_t klen = wire_read_name(pkt, len, &pos, key, false);
+	struct wire_rr rr;
+	size_t rpos = qi->tsig;
+	if (!klen || !wire_parse_rr(pkt, len, &rpos, &rr))
+		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false, "bad TSIG", out, out_len);
+	size_t p = rr.rdata;
+	size_t alen = wire_read_name(pkt, rr.end, &p, alg, false);
+	if (!alen || rr.end - p < 10)
+		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false, "bad TSIG", out, out_len);
+	const uint8_t *time_fudge = pkt + p;	/* 6 + 2 bytes */
+	size_t mac = wire_get16(pkt + p + 8);
+	if (rr.end - p - 10 < mac + 2)
+		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false, "bad TSIG", out, out_len);
+	uint16_t orig_id = wire_get16(pkt + p + 10 + mac);
+	size_t need = DNS_HEADER_SIZE + qi->question_len + klen + 10 + alen + 16;
+	if (need > out_cap || !ratelimit_take(env))
+		return QUERY_DROP;
+	qi->rcode = DNS_RCODE_NOTAUTH;
+	qi->why = "TSIG with a key dnsd does not know";
+	memcpy(out, pkt, 2);
+	wire_put16(out + 2, DNS_FLAG_QR | (wire_flags(pkt) & DNS_OPCODE_MASK) | DNS_RCODE_NOTAUTH);
+	wire_put16(out + 4, 1);
+	wire_put16(out + 6, 0);
+	wire_put16(out + 8, 0);
+	wire_put16(out + 10, 1);
+	uint8_t *o = out + DNS_HEADER_SIZE;
+	memcpy(o, qi->question, qi->question_len);
+	o += qi->question_len;
+	memcpy(o, key, klen);
+	o += klen;
+	wire_put16(o, DNS_TYPE_TSIG);
+	wire_put16(o + 2, DNS_CLASS_ANY);
+	wire_put32(o + 4, 0);
+	wire_put16(o + 8, (uint16_t)(alen + 16));
+	o += 10;
+	memcpy(o, alg, alen);
+	o += alen;
+	memcpy(o, time_fudge, 8);
+	wire_put16(o + 8, 0);		/* MAC size */
+	wire_put16(o + 10, orig_id);
+	wire_put16(o + 12, 17);		/* BADKEY */
+	wire_put16(o + 14, 0);		/* other len */
+	o += 16;
+	*out_len = (size_t)(o - out);
+	return QUERY_SEND;
+}
+
+/* Not an open resolver (RFC 5358): clients of a VPC (by address or by
+ * listener) and the --allow prefixes only. */
+static bool
+client_allowed(const struct query_env *env, const struct query_client *c)
+{
+	if (env->n_allow == 0)
+		return true;
+	const struct snapshot *s = env->snap;
+	if (c->listener >= 0 && (unsigned)c->listener < s->n_listeners &&
+	    s->listener_views[c->listener] >= 0)
+		return true;
+	for (unsigned i = 0; i < env->n_allow; i++)
+		if (netprefix_contains(&env->allow[i], c->addr))
+			return true;
+	for (unsigned i = 0; i < s->n_cidrs; i++)
+		if (netprefix_contains(&s->cidrs[i].prefix, c->addr))
+			return true;
+	return false;
+}
+
 /* ---- parsing ---- */
 
 /* The query name must be plain labels: nothing precedes it that a
@@ -124,7 +202,8 @@ opt_options_ok(const uint8_t *pkt, const struct wire_rr *rr)
 	return true;
 }
 
-/* Walk the additional section: one OPT at most, owned by the root. */
+/* Walk the additional section: one OPT at most, owned by the root; a
+ * TSIG only as the last record (RFC 8945 §5.1). */
 static const char *
 parse_additional(const uint8_t *pkt, size_t len, size_t *pos, unsigned arcount,
 	struct query_info *qi, unsigned *edns_version)
@@ -133,6 +212,12 @@ parse_additional(const uint8_t *pkt, size_t len, size_t *pos, unsigned arcount,
 		struct wire_rr rr;
 		if (!wire_parse_rr(pkt, len, pos, &rr))
 			return "additional record overruns the message";
+		if (rr.type == DNS_TYPE_TSIG) {
+			if (i != arcount - 1)
+				return "TSIG is not the last record (RFC 8945 §5.1)";
+			qi->tsig = rr.owner;
+			continue;
+		}
 		if (rr.type != DNS_TYPE_OPT)
 			continue;
 		if (qi->edns)
@@ -569,6 +654,7 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	qi->question_len = 0;
 	qi->qname_len = 0;
 	qi->forward_zone = NULL;
+	qi->tsig = 0;
 	qi->why = NULL;
 	qi->rcode = 0;
 	qi->qtype = qi->qclass = 0;
@@ -619,9 +705,14 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 		qi->edns = false;	/* a broken message: its OPT counts for nothing */
 		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false, bad, out, out_len);
 	}
+	if (!client_allowed(env, c))
+		return reply_error(env, pkt, qi, DNS_RCODE_REFUSED, true,
+			"client not allowed (--allow)", out, out_len);
 	if (qi->edns && edns_version > 0)
 		return reply_error(env, pkt, qi, DNS_RCODE_BADVERS, true, "EDNS version above 0",
 			out, out_len);
+	if (qi->tsig)
+		return reply_tsig_badkey(env, pkt, len, qi, out, out_cap, out_len);
 	if (qi->qclass == DNS_CLASS_CH)
 		return reply_chaos(env, pkt, qi, c->tcp, out, out_cap, out_len);
 	if (qi->qclass != DNS_CLASS_IN && qi->qclass != DNS_CLASS_ANY)

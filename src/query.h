@@ -41,6 +41,8 @@ struct query_env {
 	uint64_t now_seconds;	/**< set by the caller; used for rate limits */
 	uint16_t max_udp;	/**< largest UDP answer dnsd sends (EDNS) */
 	bool threads;		/**< round robin counters are shared */
+	const struct netprefix *allow;	/**< clients served besides VPC ones */
+	unsigned n_allow;		/**< 0: every client */
 };
 
 /** What dnsd learned from a query; filled for every parsed query. */
@@ -59,6 +61,7 @@ struct query_info {
 	uint8_t rcode;		/**< of the reply, for logs */
 	const char *why;	/**< why it was dropped or refused, for logs */
 	const struct zone *forward_zone;	/**< FORWARD: the rule, or NULL for the upstreams */
+	size_t tsig;		/**< offset of a TSIG record in the query, or 0 */
 };
 
 /**

@@ -73,6 +73,7 @@ struct tcp_socket {
 	int fd;
 	int listener;
 	struct event ev;
+	struct event resume;	/* accepting again after running out of descriptors */
 };
 
 /* recvmmsg/sendmmsg buffers of one worker */
@@ -113,6 +114,8 @@ struct server {
 	struct listener *listeners;
 	unsigned n_listeners;
 	struct fwd_targets upstreams;
+	const struct netprefix *allow;
+	unsigned n_allow;
 	struct worker *workers;
 	unsigned n_workers;
 	pthread_mutex_t lock;		/* guards current while a reference is taken */
@@ -617,6 +620,25 @@ conn_close(struct conn *c)
 }
 
 static void
+on_accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_socket *ts = arg;
+	(void)fd;
+	(void)what;
+	event_add(&ts->ev, NULL);
+}
+
+/* No descriptor and nothing to close: stop accepting for a moment. */
+static void
+accept_pause(struct tcp_socket *ts)
+{
+	struct timeval tv = { 0, 100 * 1000 };
+	event_del(&ts->ev);
+	evtimer_assign(&ts->resume, ts->w->base, on_accept_resume, ts);
+	evtimer_add(&ts->resume, &tv);
+}
+
+static void
 on_accept(evutil_socket_t fd, short what, void *arg)
 {
 	struct tcp_socket *ts = arg;
@@ -626,8 +648,18 @@ on_accept(evutil_socket_t fd, short what, void *arg)
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof(peer);
 		int cfd = accept4(fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (cfd < 0)
+		if (cfd < 0 && (errno == EMFILE || errno == ENFILE) && w->lru_tail) {
+			/* out of descriptors: the longest idle connection makes room,
+			 * else the listening socket would wake us forever */
+			log_warn("out of file descriptors: closing the longest idle TCP connection");
+			conn_close(w->lru_tail);
+			continue;
+		}
+		if (cfd < 0) {
+			if (errno == EMFILE || errno == ENFILE)
+				accept_pause(ts);
 			return;
+		}
 		if (!w->free_conns && w->lru_tail) {
 			/* full: the longest idle connection makes room (RFC 7766 §6.2.3) */
 			verbose(VERB_DETAIL, "TCP connection limit: closing the longest idle one");
@@ -740,6 +772,8 @@ worker_init(struct server *s, struct worker *w, unsigned index, char *err, size_
 	w->env.max_udp = (uint16_t)o->edns_size;
 	w->env.errors.per_second = o->error_rate;
 	w->env.threads = s->n_workers > 1;
+	w->env.allow = s->allow;
+	w->env.n_allow = s->n_allow;
 	struct upstream_config ucfg = { &s->upstreams, o->forward_timeout, 1024,
 		(uint16_t)o->edns_size, (size_t)o->cache_size << 20 };
 	w->up = upstream_create(w->base, &ucfg, &w->env, deliver_tcp, w);
@@ -762,6 +796,8 @@ worker_fini(struct worker *w)
 	for (unsigned i = 0; i < w->n_sockets; i++) {
 		event_del(&w->udp[i].ev);
 		event_del(&w->tcp[i].ev);
+		if (event_initialized(&w->tcp[i].resume))
+			evtimer_del(&w->tcp[i].resume);
 		close(w->udp[i].fd);
 		close(w->tcp[i].fd);
 	}
@@ -861,7 +897,8 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 
 struct server *
 server_create(const struct options *opt, struct listener *listeners, unsigned n_listeners,
-	const struct fwd_targets *upstreams, struct snapshot *snap, char *err, size_t errsz)
+	const struct fwd_targets *upstreams, const struct netprefix *allow, unsigned n_allow,
+	struct snapshot *snap, char *err, size_t errsz)
 {
 	struct server *s = calloc(1, sizeof(*s));
 	if (!s) {
@@ -874,6 +911,8 @@ server_create(const struct options *opt, struct listener *listeners, unsigned n_
 	s->listeners = listeners;
 	s->n_listeners = n_listeners;
 	s->upstreams = *upstreams;
+	s->allow = allow;
+	s->n_allow = n_allow;
 	s->current = snap;
 	s->n_workers = opt->workers;
 	pthread_mutex_init(&s->lock, NULL);

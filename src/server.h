@@ -5,6 +5,7 @@
 
 #include "forward.h"
 #include "listen.h"
+#include "netaddr.h"
 #include "options.h"
 
 struct server;
@@ -17,8 +18,8 @@ struct snapshot;
  * @return the server, or NULL with err set.
  */
 struct server *server_create(const struct options *opt, struct listener *listeners,
-	unsigned n_listeners, const struct fwd_targets *upstreams, struct snapshot *snap,
-	char *err, size_t errsz);
+	unsigned n_listeners, const struct fwd_targets *upstreams, const struct netprefix *allow,
+	unsigned n_allow, struct snapshot *snap, char *err, size_t errsz);
 
 /** Serve until SIGTERM or SIGINT. @return 0. */
 int server_run(struct server *s);
