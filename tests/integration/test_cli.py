@@ -107,3 +107,16 @@ def test_upstream_equal_to_a_listener_is_left_out():
     with Dnsd(ZONES, listen=(f"127.0.0.1:{port}",), upstream=(f"127.0.0.1:{port}",)) as d:
         assert f"upstream 127.0.0.1:{port} is dnsd itself; left out" in d.log()
         assert "upstream none" in d.log()
+
+
+def test_libevent_stays_at_the_edges():
+    """Only the I/O modules include libevent; the answer logic is plain C
+    that unit tests drive without sockets (docs/style.md §15)."""
+    src = os.path.join(SRCDIR, "src")
+    users = sorted(f for f in os.listdir(src) if f.endswith((".c", ".h")) and
+                   "#include <event2/" in open(os.path.join(src, f)).read())
+    assert users == ["server.c", "upstream.c"]
+    for f in os.listdir(src):
+        if f.endswith((".c", ".h")) and f not in ("server.c", "upstream.c", "main.c"):
+            assert "#include <ldns/" not in open(os.path.join(src, f)).read() or f in (
+                "export.c", "defs_r53.c"), f"{f} uses ldns: keep it off the answer path"
