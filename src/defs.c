@@ -769,6 +769,23 @@ read_list(struct reader *r, const struct doc_node *v, const char *what,
 		fn(r, v->items[i], NULL);
 }
 
+void
+defs_read_each(struct reader *r, const struct doc_node *v, const char *what,
+	void (*fn)(struct reader *, const struct doc_node *, const struct doc_node *))
+{
+	if (v->kind == DOC_MAP) {	/* get-* and create-* print one object */
+		fn(r, v, NULL);
+		return;
+	}
+	if (v->kind != DOC_SEQ) {
+		if (!doc_is_null(v))
+			diag_error(r->d, r->file, v->line, "%s must be a list", what);
+		return;
+	}
+	for (size_t i = 0; i < v->count; i++)
+		fn(r, v->items[i], NULL);
+}
+
 static void
 read_eni_top(struct reader *r, const struct doc_node *n, const char *unused)
 {
@@ -819,7 +836,7 @@ read_document(struct reader *r, const struct doc_node *doc)
 			read_list(r, v, k, read_service_top);
 		else if (!strcmp(k, "Dnsd"))
 			read_dnsd(r, v);
-		else if (defs_r53_member(r, doc, k, v))
+		else if (defs_r53_member(r, doc, k, v) || defs_resolver_member(r, doc, k, v))
 			continue;
 		else if (!strcmp(k, "NextToken") || !strcmp(k, "ServiceNames") ||
 			 !strcmp(k, "ClientToken"))
@@ -942,7 +959,8 @@ load_dir(struct topology *t, const char *dir, struct diag *d, int depth)
 			n++;
 	}
 	closedir(dh);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		char path[4096];

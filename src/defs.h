@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "netaddr.h"
 #include "topology.h"
@@ -77,8 +78,26 @@ bool defs_register_id(struct reader *r, struct strmap *map, const char *id, void
 	const struct src *src_of_new, const struct src *(*src_of)(void *), const char *what);
 
 /**
- * Read a Route 53 or Route 53 Resolver document member (HostedZones,
- * ResourceRecordSets, ResolverRules, ...), implemented in defs_r53.c.
+ * Read a list (or one object, as get-* and create-* print) with fn,
+ * which gets each item and ctx.
+ */
+void defs_read_each(struct reader *r, const struct doc_node *v, const char *what,
+	void (*fn)(struct reader *, const struct doc_node *, const struct doc_node *));
+
+/**
+ * Read a Route 53 Resolver document member (ResolverRules,
+ * ResolverRuleAssociations, ResolverEndpoints, IpAddresses), in defs_resolver.c.
+ * @return true when key is one of them.
+ */
+bool defs_resolver_member(struct reader *r, const struct doc_node *doc, const char *key,
+	const struct doc_node *value);
+
+/** Attach address lists, check rules, associations and endpoints (from topology_resolve). */
+void defs_resolver_resolve(struct topology *t, struct diag *d);
+
+/**
+ * Read a Route 53 document member (HostedZones, ResourceRecordSets),
+ * implemented in defs_r53.c.
  * @param doc: the whole document, for keys that qualify key (HostedZoneId,
  *	ResolverEndpointId).
  * @return true when key is one of them (handled, errors reported).
@@ -89,10 +108,21 @@ bool defs_r53_member(struct reader *r, const struct doc_node *doc, const char *k
 /** True when a whole document is Route 53 / Resolver output read as one (get-hosted-zone). */
 bool defs_r53_document(struct reader *r, const struct doc_node *doc);
 
+/** Text room for any name: every byte as \DDD. */
+#define NAME_TEXT_MAX (255 * 4 + 1)
+
+/**
+ * A name as Route 53 prints it (\ooo escapes in octal, \052 is '*') to
+ * lowercase wire form (DNAME_MAX bytes) and canonical text (NAME_TEXT_MAX).
+ * @return false with *why set when it is not a valid name.
+ */
+bool defs_r53_name(const char *given, uint8_t *wire, size_t *wlen, char *text,
+	const char **why);
+
 /** Read a zone file (RFC 1035) into the hosted zone of its apex. */
 int defs_load_zone_file(struct topology *t, const char *path, struct diag *d);
 
-/** Link and check hosted zones, rules and resolver endpoints (from topology_resolve). */
+/** Attach record sets and check hosted zones (from topology_resolve). */
 void defs_r53_resolve(struct topology *t, struct diag *d);
 
 #endif /* DNSD_DEFS_H */

@@ -58,8 +58,8 @@ topology_free(struct topology *t)
 
 /* Stable ids and suffixes for what the definitions leave out, so that a
  * restart gives the same names (FNV-1a over the inputs). */
-static uint64_t
-stable_hash(const char *a, const char *b, unsigned n)
+uint64_t
+topology_stable_hash(const char *a, const char *b, unsigned n)
 {
 	uint64_t h = 1469598103934665603ull;
 	const char *parts[2] = { a ? a : "", b ? b : "" };
@@ -75,13 +75,17 @@ stable_hash(const char *a, const char *b, unsigned n)
 	return h;
 }
 
-/* "vpce-" or "eni-" followed by 17 hex digits, as AWS ids are. */
-static const char *
-stable_id(struct topology *t, const char *prefix, const char *a, const char *b, unsigned n)
+const char *
+topology_stable_id(struct topology *t, const struct strmap *taken, const char *prefix,
+	const char *a, const char *b, unsigned n)
 {
-	uint64_t h1 = stable_hash(a, b, n), h2 = stable_hash(b, a, n + 1);
-	return arena_printf(t->arena, "%s%01x%016llx", prefix, (unsigned)(h2 & 0xf),
-		(unsigned long long)h1);
+	for (;; n++) {
+		uint64_t h1 = topology_stable_hash(a, b, n), h2 = topology_stable_hash(b, a, n + 1);
+		char *id = arena_printf(t->arena, "%s%01x%016llx", prefix, (unsigned)(h2 & 0xf),
+			(unsigned long long)h1);
+		if (!id || !taken || !strmap_get(taken, id))
+			return id;
+	}
 }
 
 /* The 8-character [a-z0-9] suffix of endpoint names (facts §1: random-looking). */
@@ -89,7 +93,7 @@ static const char *
 stable_suffix(struct topology *t, const char *endpoint_id)
 {
 	static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-	uint64_t h = stable_hash(endpoint_id, "suffix", 0);
+	uint64_t h = topology_stable_hash(endpoint_id, "suffix", 0);
 	char s[9];
 	for (int i = 0; i < 8; i++) {
 		s[i] = digits[h % 36];
@@ -508,8 +512,8 @@ derive_address(struct addr_index *ix, const struct topo_eni *e, const struct net
 	uint64_t span = host_bits >= 63 ? UINT64_MAX : (1ull << host_bits);
 	if (span < 8)
 		return false;
-	uint64_t h = stable_hash(e->endpoint ? e->endpoint->id : e->id, e->subnet->id, 7);
-	for (unsigned tries = 0; tries < 64; tries++, h = stable_hash(NULL, NULL, (unsigned)h)) {
+	uint64_t h = topology_stable_hash(e->endpoint ? e->endpoint->id : e->id, e->subnet->id, 7);
+	for (unsigned tries = 0; tries < 64; tries++, h = topology_stable_hash(NULL, NULL, (unsigned)h)) {
 		uint64_t host = 4 + h % (span - 5);
 		*out = p->addr;
 		size_t n = netaddr_len(out);
@@ -571,7 +575,7 @@ generated_eni(struct topology *t, struct topo_endpoint *ep, struct topo_subnet *
 	struct topo_eni *e = arena_zalloc(t->arena, sizeof(*e));
 	if (!e)
 		return NULL;
-	e->id = stable_id(t, "eni-", ep->id, s->id, 0);
+	e->id = topology_stable_id(t, &t->eni_by_id, "eni-", ep->id, s->id, 0);
 	e->subnet = s;
 	e->subnet_id = s->id;
 	e->vpc_id = s->vpc_id;
@@ -596,7 +600,7 @@ link_endpoint_enis(struct topology *t, struct topo_endpoint *ep, struct diag *d)
 	for (unsigned i = 0; i < ep->n_enis; i++) {
 		struct topo_eni *e = ep->enis[i];
 		if (!e->id) {
-			e->id = stable_id(t, "eni-", ep->id, e->az ? e->az : "", i);
+			e->id = topology_stable_id(t, &t->eni_by_id, "eni-", ep->id, e->az ? e->az : "", i);
 			strmap_put(&t->eni_by_id, e->id, e);
 		}
 		enis[i] = e;
@@ -849,7 +853,8 @@ resolve_endpoint(struct topology *t, struct addr_index *ix, struct topo_endpoint
 	if (!ep->state)
 		ep->state = "available";
 	if (!ep->id) {
-		ep->id = stable_id(t, "vpce-", ep->vpc_id, ep->service_name, ordinal);
+		ep->id = topology_stable_id(t, &t->endpoint_by_id, "vpce-", ep->vpc_id,
+			ep->service_name, ordinal);
 		ep->id_generated = true;
 		strmap_put(&t->endpoint_by_id, ep->id, ep);
 	}
@@ -980,6 +985,7 @@ topology_resolve(struct topology *t, struct diag *d)
 		resolve_endpoint(t, &ix, ep, ordinal++, d);
 	check_private_conflicts(t, d);
 	defs_r53_resolve(t, d);
+	defs_resolver_resolve(t, d);
 	check_health(t, d);
 	check_default_vpc(t, d);
 	strmap_clear(&ix.map);

@@ -259,6 +259,8 @@ struct topology {
 	unsigned n_zones, n_resolver_endpoints, n_rules;
 	struct strmap zone_by_id, resolver_endpoint_by_id, rule_by_id;
 	struct topo_zone_file *zone_files, **zone_files_tail;
+	void *r53_state;		/**< defs_r53.c's reading state */
+	void *resolver_state;		/**< defs_resolver.c's reading state */
 	unsigned n_vpcs, n_subnets, n_enis, n_endpoints, n_services;
 	struct strmap vpc_by_id, subnet_by_id, eni_by_id, endpoint_by_id, service_by_name;
 	const char *default_vpc;
@@ -296,6 +298,17 @@ int topology_load_buffer(struct topology *t, const char *name, const char *buf,
  * @return 0, or -1 when errors were reported.
  */
 int topology_resolve(struct topology *t, struct diag *d);
+
+/** A stable 64-bit hash of two strings and a number (FNV-1a, mixed). */
+uint64_t topology_stable_hash(const char *a, const char *b, unsigned n);
+
+/**
+ * An id for what the definitions leave out: prefix and 17 hex digits, as
+ * AWS ids are, derived from a, b and n so that restarts give the same
+ * one; the first not in taken (n counts up).
+ */
+const char *topology_stable_id(struct topology *t, const struct strmap *taken,
+	const char *prefix, const char *a, const char *b, unsigned n);
 
 /** The VPC that clients outside every VPC CIDR land in, or NULL. */
 struct topo_vpc *topology_default_vpc(const struct topology *t);

@@ -91,7 +91,8 @@ main(int argc, char **argv)
 			names[n++] = strdup(de->d_name);
 		}
 		closedir(dh);
-		qsort(names, n, sizeof(*names), name_cmp);
+		if (n)
+			qsort(names, n, sizeof(*names), name_cmp);
 		for (size_t i = 0; i < n; i++) {
 			char path[8192];
 			snprintf(path, sizeof(path), "%s/%s", dirs[d], names[i]);
