@@ -182,6 +182,16 @@ scan_message(const uint8_t *msg, size_t len, uint16_t *ttl_at, uint16_t *n_ttls)
 	return least > CACHE_MAX_TTL ? CACHE_MAX_TTL : least;
 }
 
+/* No record may outlive the entry: a negative answer's SOA then carries
+ * the negative TTL (RFC 2308 §5), and long TTLs are capped as stored. */
+static void
+clamp_ttls(uint8_t *msg, const uint16_t *ttl_at, unsigned n_ttls, uint32_t keep)
+{
+	for (unsigned i = 0; i < n_ttls; i++)
+		if (wire_get32(msg + ttl_at[i]) > keep)
+			wire_put32(msg + ttl_at[i], keep);
+}
+
 void
 cache_store(struct cache *c, const struct cache_key *k, const uint8_t *msg, size_t len,
 	uint64_t now)
@@ -205,6 +215,7 @@ cache_store(struct cache *c, const struct cache_key *k, const uint8_t *msg, size
 	}
 	memcpy(e->msg, msg, len);
 	memcpy(e->ttl_at, ttl_at, n_ttls * sizeof(uint16_t));
+	clamp_ttls(e->msg, ttl_at, n_ttls, ttl);
 	e->len = len;
 	e->n_ttls = n_ttls;
 	e->hash = key_hash(k);
