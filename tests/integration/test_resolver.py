@@ -963,7 +963,11 @@ ResolverRuleAssociations:
         name = "ip-172-31-5-6.ec2.internal."
         check_a(d.query(name), name, ["172.31.5.6"], ttl=60)
         check_negative(d.query(name, "AAAA"), "ec2.internal.", "NOERROR")
-        check_negative(d.query("ip-172-31-200-6.ec2.internal."), "ec2.internal.")
+        # every address of the VPC's CIDRs has a name, in a subnet or not;
+        # an address outside them is NXDOMAIN inside the autodefined zone
+        outside_subnet = "ip-172-31-200-6.ec2.internal."
+        check_a(d.query(outside_subnet), outside_subnet, ["172.31.200.6"], ttl=60)
+        check_negative(d.query("ip-172-30-0-6.ec2.internal."), "ec2.internal.")
         m = d.query("6.5.31.172.in-addr.arpa.", "PTR")
         rr = answer_rrset(m, "PTR")
         assert [r.target.to_text() for r in rr] == [name] and rr.ttl == 60
