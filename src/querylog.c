@@ -45,7 +45,7 @@ void
 querylog_line(const struct snapshot *s, const struct sockaddr *client, bool tcp,
 	const struct query_info *qi, enum querylog_source src, size_t size)
 {
-	static const char *const sources[] = { "local", "forward", "error", "drop" };
+	static const char *const sources[] = { "local", "forward", "cache", "error", "drop" };
 	char addr[80], name[DNAME_MAX * 4] = "-", tbuf[16];
 	netaddr_sockaddr_str(client, addr, sizeof(addr));
 	if (qi->qname_len)

@@ -11,7 +11,7 @@ struct snapshot;
 struct sockaddr;
 
 /** Where the answer came from. */
-enum querylog_source { QL_LOCAL, QL_FORWARD, QL_ERROR, QL_DROP };
+enum querylog_source { QL_LOCAL, QL_FORWARD, QL_CACHE, QL_ERROR, QL_DROP };
 
 /**
  * Log one query as a line of fields: client, transport, view (VPC),

@@ -302,10 +302,9 @@ handle_datagram(struct udp_socket *us, unsigned i, unsigned *n_out)
 		w->drops++;
 		verbose(VERB_QUERY, "dropped a query: %s", qi.why ? qi.why : "?");
 	}
-	if (w->s->opt->query_log)
+	if (w->s->opt->query_log && act != QUERY_FORWARD)	/* forwarded: when answered */
 		querylog_line(w->snap, (struct sockaddr *)&io->addr[i], false, &qi,
-			act == QUERY_SEND ? (qi.why ? QL_ERROR : QL_LOCAL) :
-			act == QUERY_FORWARD ? QL_FORWARD : QL_DROP, out_len);
+			act == QUERY_SEND ? (qi.why ? QL_ERROR : QL_LOCAL) : QL_DROP, out_len);
 }
 
 static void
@@ -445,6 +444,18 @@ on_conn_write(evutil_socket_t fd, short what, void *arg)
 	conn_arm_timer(c);
 }
 
+/* The query log line of a forwarded query, with what the client got. */
+static void
+log_forwarded(void *ctx, const struct query_info *qi, const struct fwd_dest *d,
+	const uint8_t *reply, size_t len, bool from_cache)
+{
+	struct worker *w = ctx;
+	struct query_info logged = *qi;
+	logged.rcode = reply[3] & 0x0f;
+	querylog_line(w->snap, (const struct sockaddr *)&d->client, d->tcp, &logged,
+		from_cache ? QL_CACHE : QL_FORWARD, len);
+}
+
 static void
 deliver_tcp(void *ctx, const struct fwd_dest *d, const uint8_t *msg, size_t len)
 {
@@ -476,10 +487,9 @@ conn_query(struct conn *c, const uint8_t *msg, size_t len)
 	struct query_client client = { &c->peer_addr, c->listener, true };
 	enum query_action act = query_answer(&w->env, &client, msg, len, w->tcp_tx + 2,
 		DNS_MAX_MESSAGE, &out_len, &qi);
-	if (w->s->opt->query_log)
+	if (w->s->opt->query_log && act != QUERY_FORWARD)	/* forwarded: when answered */
 		querylog_line(w->snap, (struct sockaddr *)&c->peer, true, &qi,
-			act == QUERY_SEND ? (qi.why ? QL_ERROR : QL_LOCAL) :
-			act == QUERY_FORWARD ? QL_FORWARD : QL_DROP, out_len);
+			act == QUERY_SEND ? (qi.why ? QL_ERROR : QL_LOCAL) : QL_DROP, out_len);
 	if (act == QUERY_SEND) {
 		w->answers++;
 		wire_put16(w->tcp_tx, (uint16_t)out_len);
@@ -489,6 +499,8 @@ conn_query(struct conn *c, const uint8_t *msg, size_t len)
 		struct fwd_dest dest;
 		memset(&dest, 0, sizeof(dest));
 		dest.tcp = true;
+		memcpy(&dest.client, &c->peer, sizeof(c->peer));
+		dest.client_len = sizeof(c->peer);
 		dest.conn = c;
 		dest.conn_gen = c->gen;
 		c->pending++;
@@ -775,7 +787,8 @@ worker_init(struct server *s, struct worker *w, unsigned index, char *err, size_
 	w->env.allow = s->allow;
 	w->env.n_allow = s->n_allow;
 	struct upstream_config ucfg = { &s->upstreams, o->forward_timeout, 1024,
-		(uint16_t)o->edns_size, (size_t)o->cache_size << 20 };
+		(uint16_t)o->edns_size, (size_t)o->cache_size << 20,
+		o->query_log ? log_forwarded : NULL };
 	w->up = upstream_create(w->base, &ucfg, &w->env, deliver_tcp, w);
 	if (!w->up) {
 		snprintf(err, errsz, "out of memory");

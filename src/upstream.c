@@ -232,6 +232,8 @@ answer_client(struct upstream *u, const struct fwd_question *fq, const struct fw
 			sizeof(u->tx));
 	}
 	deliver_to(u, d, u->tx, out);
+	if (out && u->cfg.answered)
+		u->cfg.answered(u->ctx, &fq->qi, d, u->tx, out, cached != NULL);
 }
 
 /* Answer the client and everyone who waits on the same query. */

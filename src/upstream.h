@@ -31,12 +31,17 @@ struct fwd_dest {
 typedef void (*upstream_deliver_fn)(void *ctx, const struct fwd_dest *d, const uint8_t *msg,
 	size_t len);
 
+/** Told of every answer a client got for a forwarded query (for the query log). */
+typedef void (*upstream_answered_fn)(void *ctx, const struct query_info *qi,
+	const struct fwd_dest *d, const uint8_t *reply, size_t len, bool from_cache);
+
 struct upstream_config {
 	const struct fwd_targets *defaults;	/**< --upstream or resolv.conf */
 	unsigned timeout_ms;			/**< per target */
 	unsigned max_pending;			/**< queries out at once */
 	uint16_t edns_size;
 	size_t cache_bytes;			/**< 0: no cache */
+	upstream_answered_fn answered;		/**< NULL: not told */
 };
 
 /** Counters of one worker's forwarding. */
