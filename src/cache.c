@@ -17,7 +17,7 @@ struct entry {
 	uint32_t targets;
 	uint16_t qtype, qclass;
 	bool do_bit, cd_bit;
-	uint64_t stored, expires;
+	uint64_t stored, expires;	/* ms on a monotonic clock */
 	size_t len;
 	uint16_t n_ttls;
 	uint16_t *ttl_at;		/* offsets of the TTL fields */
@@ -227,7 +227,7 @@ cache_store(struct cache *c, const struct cache_key *k, const uint8_t *msg, size
 	e->qname_len = k->qname_len;
 	memcpy(e->qname, k->qname, k->qname_len);
 	e->stored = now;
-	e->expires = now + ttl;
+	e->expires = now + (uint64_t)ttl * 1000;	/* to the ms: never early */
 	/* a newer answer replaces an older one */
 	for (struct entry *o = c->table[e->hash & c->mask]; o; o = o->hnext) {
 		if (o->hash == e->hash && key_equal(o, k)) {
@@ -281,7 +281,7 @@ void
 cache_age_ttls(const void *entry, uint8_t *copy, size_t copy_len, uint64_t now)
 {
 	const struct entry *e = entry;
-	uint32_t elapsed = (uint32_t)(now - e->stored);
+	uint32_t elapsed = (uint32_t)((now - e->stored) / 1000);
 	for (unsigned i = 0; i < e->n_ttls; i++) {
 		size_t at = e->ttl_at[i];
 		if (at + 4 > copy_len)

@@ -39,7 +39,7 @@ void cache_free(struct cache *c);
  * Keep an accepted upstream reply (its OPT already removed: a message as
  * forward_make_reply writes it, minus the client's OPT). Replies that are
  * truncated, SERVFAIL, or negative without an SOA are not kept.
- * @param now: seconds on a monotonic clock.
+ * @param now: milliseconds on a monotonic clock (so is every now below).
  */
 void cache_store(struct cache *c, const struct cache_key *k, const uint8_t *msg, size_t len,
 	uint64_t now);

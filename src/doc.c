@@ -19,6 +19,7 @@
 #include "diag.h"
 
 #include <limits.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1143,6 +1144,174 @@ parse_document(struct parser *p)
 	return root;
 }
 
+/*
+ * JSON fast path. The AWS CLI's output is plain JSON, often hundreds of
+ * megabytes of it; YAML's flow rules (document markers at each line,
+ * comments, plain scalars) make the general parser spend most of a large
+ * load there. A strict JSON reader builds the same nodes; on anything it
+ * does not take (escapes, comments, YAML syntax) it bails out and the YAML
+ * parser reads the file from the start, so results and messages stay the
+ * YAML parser's. Real errors found here (duplicate keys, out of memory)
+ * are reported as the YAML parser would.
+ */
+static struct doc_node *json_value(struct parser *p, bool *bail);
+
+static bool
+json_ws(struct parser *p)
+{
+	const char *s = p->pos, *end = p->end;
+	unsigned line = p->line;
+
+	for (; s < end; s++) {
+		/* indentation comes in long runs of spaces: eight at a time */
+		while (end - s >= 8 && memcmp(s, "        ", 8) == 0)
+			s += 8;
+		if (s >= end)
+			break;
+		if (*s == '\n')
+			line++;
+		else if (*s == '\r' && (s + 1 >= end || s[1] != '\n'))
+			return false;	/* a lone \r: YAML counts it as a break */
+		else if (*s != ' ' && *s != '\t' && *s != '\r')
+			break;
+	}
+	p->pos = s;
+	p->line = line;
+	return true;
+}
+
+static struct doc_node *
+json_string(struct parser *p, bool *bail)
+{
+	const char *s = ++p->pos, *q = s, *end = p->end;
+
+	while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+		q++;
+	if (q >= end || *q != '"') {
+		*bail = true;	/* escapes and raw control characters: YAML's rules */
+		return NULL;
+	}
+	p->pos = q + 1;
+	return new_scalar(p, p->line, s, (size_t)(q - s), true);
+}
+
+/* true, false, null and numbers: plain scalars, as written. */
+static struct doc_node *
+json_bare(struct parser *p, bool *bail)
+{
+	const char *s = p->pos, *q = s, *end = p->end;
+
+	while (q < end && (isalnum((unsigned char)*q) || *q == '.' || *q == '-' || *q == '+'))
+		q++;
+	if (q == s || (q < end && *q != ',' && *q != '}' && *q != ']' && *q != ' ' &&
+	    *q != '\n' && *q != '\r' && *q != '\t')) {
+		*bail = true;
+		return NULL;
+	}
+	p->pos = q;
+	return new_scalar(p, p->line, s, (size_t)(q - s), false);
+}
+
+static struct doc_node *
+json_collection(struct parser *p, bool *bail)
+{
+	bool is_map = *p->pos == '{';
+	char close = is_map ? '}' : ']';
+	size_t base = p->nstack;
+	struct doc_node *n, *k, *v;
+
+	if (p->depth >= DOC_MAX_DEPTH) {
+		*bail = true;	/* the YAML parser says so */
+		return NULL;
+	}
+	if (!(n = new_node(p, is_map ? DOC_MAP : DOC_SEQ, p->line)))
+		return NULL;
+	p->depth++;
+	p->pos++;
+	if (!json_ws(p))
+		goto bail;
+	if (p->pos < p->end && *p->pos == close) {
+		p->pos++;
+		return finish_collection(p, n, base);
+	}
+	for (;;) {
+		if (is_map) {
+			if (p->pos >= p->end || *p->pos != '"')
+				goto bail;
+			if (!(k = json_string(p, bail)) || !push(p, k))
+				return NULL;
+			if (!json_ws(p) || p->pos >= p->end || *p->pos != ':')
+				goto bail;
+			p->pos++;
+			if (!json_ws(p))
+				goto bail;
+		}
+		if (!(v = json_value(p, bail)) || !push(p, v))
+			return NULL;
+		if (!json_ws(p) || p->pos >= p->end)
+			goto bail;
+		if (*p->pos == close)
+			break;
+		if (*p->pos != ',')
+			goto bail;
+		p->pos++;
+		if (!json_ws(p))
+			goto bail;
+	}
+	p->pos++;
+	return finish_collection(p, n, base);
+bail:
+	*bail = true;
+	return NULL;
+}
+
+static struct doc_node *
+json_value(struct parser *p, bool *bail)
+{
+	if (p->pos >= p->end) {
+		*bail = true;
+		return NULL;
+	}
+	switch (*p->pos) {
+	case '{':
+	case '[':
+		return json_collection(p, bail);
+	case '"':
+		return json_string(p, bail);
+	default:
+		return json_bare(p, bail);
+	}
+}
+
+/*
+ * A whole file that is one JSON object or array. Returns 1 with *root
+ * set, 0 when it is not strict JSON (the parser is put back as it was),
+ * -1 on an error already reported.
+ */
+static int
+json_document(struct parser *p, struct doc_node **root)
+{
+	const char *pos0 = p->pos;
+	bool bail = false;
+
+	if (!json_ws(p) || p->pos >= p->end || (*p->pos != '{' && *p->pos != '['))
+		bail = true;
+	if (!bail)
+		*root = json_value(p, &bail);
+	if (!bail && !p->failed && (!json_ws(p) || p->pos != p->end))
+		bail = true;
+	if (p->failed)
+		return -1;
+	if (bail) {
+		p->pos = p->bol = pos0;
+		p->line = 1;
+		p->depth = 0;
+		p->nstack = 0;
+		return 0;
+	}
+	return 1;
+}
+
 /* After an error, go on at the next "---" line. */
 static void
 resync(struct parser *p)
@@ -1214,7 +1383,12 @@ doc_parse(struct arena *a, const char *file, const char *buf, size_t len,
 		free(p.hash);
 		return -1;
 	}
-	while (p.pos < p.end) {
+	int json = json_document(&p, &root);
+	if (json == 1 && push(&p, root))
+		n = 1;
+	else if (json < 0)
+		rc = -1;
+	while (json == 0 && p.pos < p.end) {
 		root = parse_document(&p);
 		if (root && !p.failed && push(&p, root))
 			n++;

@@ -263,12 +263,13 @@ next_target(struct pending *p)
 	attempt(p);
 }
 
+/* The cache's clock: whole seconds would expire an entry up to 1 s early. */
 static uint64_t
-now_seconds(void)
+now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec;
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static void
@@ -296,7 +297,7 @@ accept_reply(struct pending *p, const uint8_t *msg, size_t len)
 	u->stats.answered++;
 	struct cache_key k;
 	key_of(&p->fq, p->targets_hash, &k);
-	cache_store(u->cache, &k, u->stripped, slen, now_seconds());
+	cache_store(u->cache, &k, u->stripped, slen, now_ms());
 	complete(p, u->stripped, slen);
 }
 
@@ -526,7 +527,7 @@ upstream_start(struct upstream *u, const struct query_info *qi,
 	struct cache_key k;
 	const uint8_t *msg;
 	size_t len;
-	uint64_t now = now_seconds();
+	uint64_t now = now_ms();
 
 	u->stats.started++;
 	forward_keep(&fq, qi);

@@ -59,15 +59,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct cache_key k = { 1, DNS_TYPE_A, DNS_CLASS_IN, false, false,
 		(uint8_t)fq.qi.qname_len, fq.qi.lname };
-	cache_store(cache, &k, stripped, slen, 100);
+	cache_store(cache, &k, stripped, slen, 100000);
 	const uint8_t *msg;
 	size_t len;
-	const void *e = cache_lookup(cache, &k, 150, &msg, &len);
+	const void *e = cache_lookup(cache, &k, 150000, &msg, &len);
 	for (int tcp = 0; tcp < 2; tcp++) {
 		size_t n = forward_make_reply(&env, &fq, e ? msg : stripped, e ? len : slen, tcp, out,
 			sizeof(out));
 		if (n && e)
-			cache_age_ttls(e, out, n, 150);
+			cache_age_ttls(e, out, n, 150000);
 		if (n && (n < DNS_HEADER_SIZE || (!tcp && n > 1232) || wire_get16(out) != 0xbeef))
 			abort();
 	}

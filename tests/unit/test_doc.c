@@ -972,6 +972,67 @@ test_never_crashes(void **state)
 		"{'d':'e'}]]");
 }
 
+/* Two trees alike to the byte: kinds, lines, values, quoting. */
+static void
+assert_same_tree(const struct doc_node *a, const struct doc_node *b)
+{
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->line, b->line);
+	assert_int_equal(a->count, b->count);
+	if (a->kind == DOC_SCALAR) {
+		assert_int_equal(a->len, b->len);
+		assert_memory_equal(a->str, b->str, a->len + 1);
+		assert_int_equal(a->quoted, b->quoted);
+	}
+	for (size_t i = 0; i < a->count; i++) {
+		if (a->kind == DOC_SEQ) {
+			assert_same_tree(a->items[i], b->items[i]);
+		} else {
+			assert_same_tree(a->pairs[i].key, b->pairs[i].key);
+			assert_same_tree(a->pairs[i].value, b->pairs[i].value);
+		}
+	}
+}
+
+/* A file that is one JSON value takes the JSON fast path; "--- " in
+ * front makes the same text go through the YAML parser. Both must give
+ * the same tree, and the same message for the same mistake. */
+static void
+test_json_fast_path_matches_yaml(void **state)
+{
+	static const char *const texts[] = {
+		"{\"VpcEndpoints\": [{\"VpcEndpointId\": \"vpce-0a\",\n"
+		"  \"PrivateDnsEnabled\": true, \"Tags\": [], \"Count\": -1.5e3,\n"
+		"\t\"None\": null, \"Empty\": \"\", \"Map\": {}}\r\n]}\n",
+		"[1, \"two\", [3, [4, {\"five\": false}]],\n\n\n \"six\"]",
+		"{\"esc\": \"a\\\"b\\u00e9\\n\", \"k\": \"v\"}",	/* escapes: YAML's rules */
+		"{\"a\": 1} # comment",
+		"{\"a\": yes, \"b\": 0x10, \"c\": .5}",
+		"{\"lone\": \"cr\",\r\"x\": 1}",
+	};
+	struct fix *f = *state;
+	char yaml[512];
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct doc_node *json = root(f, texts[i]);
+		snprintf(yaml, sizeof(yaml), "--- %s", texts[i]);
+		assert_same_tree(json, root(f, yaml));
+	}
+	static const char *const bad[] = {
+		"{\"a\": 1,\n \"b\": 2,\n \"a\": 3}",
+		"[{\"x\": [1, 2}]",
+		"{\"a\": 1}\n{\"b\": 2}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char first[512];
+		assert_int_equal(parse(f, bad[i]), -1);
+		snprintf(first, sizeof(first), "%s", f->msg);
+		snprintf(yaml, sizeof(yaml), "--- %s", bad[i]);
+		assert_int_equal(parse(f, yaml), -1);
+		assert_string_equal(first, f->msg);
+	}
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -996,6 +1057,7 @@ main(void)
 		T(test_depth_limit),
 		T(test_helpers),
 		T(test_never_crashes),
+		T(test_json_fast_path_matches_yaml),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
