@@ -10,21 +10,6 @@
 #include <string.h>
 
 #define ARENA_DEFAULT_CHUNK (64 * 1024)
-#define ARENA_ALIGN 8
-
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t size;		/* usable bytes after the header */
-	size_t used;
-	/* data follows, aligned by the header's size (16 bytes) */
-};
-
-struct arena {
-	struct arena_chunk *head;	/* chunk being filled */
-	struct arena_chunk *large;	/* oversized objects, one per chunk */
-	size_t chunk_size;
-	size_t total;			/* bytes taken from malloc */
-};
 
 static inline unsigned char *
 chunk_data(struct arena_chunk *c)
@@ -76,7 +61,7 @@ chunk_new(struct arena *a, size_t size)
 }
 
 void *
-arena_alloc(struct arena *a, size_t size)
+arena_alloc_slow(struct arena *a, size_t size)
 {
 	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (need < size)

@@ -5,7 +5,23 @@
 
 #include <stddef.h>
 
-struct arena;
+#define ARENA_ALIGN 8
+
+/* The layout is here only so that arena_alloc's common case inlines:
+ * a load makes millions of small allocations. Use the functions. */
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t size;		/* usable bytes after the header */
+	size_t used;
+	/* data follows, aligned by the header's size (24 bytes, 8-aligned) */
+};
+
+struct arena {
+	struct arena_chunk *head;	/* chunk being filled */
+	struct arena_chunk *large;	/* oversized objects, one per chunk */
+	size_t chunk_size;
+	size_t total;			/* bytes taken from malloc */
+};
 
 /**
  * Create an arena that takes memory from malloc in chunks.
@@ -17,11 +33,26 @@ struct arena *arena_create(size_t chunk_size);
 /** Free the arena and everything allocated from it. NULL is allowed. */
 void arena_free(struct arena *a);
 
+/** arena_alloc when the current chunk is full or the object is large. */
+void *arena_alloc_slow(struct arena *a, size_t size);
+
 /**
  * Allocate size bytes, aligned to 8. Objects are never freed one by one.
  * @return the memory, or NULL when out of memory.
  */
-void *arena_alloc(struct arena *a, size_t size);
+static inline void *
+arena_alloc(struct arena *a, size_t size)
+{
+	struct arena_chunk *c = a->head;
+	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (c && need > 0 && need >= size && need <= a->chunk_size / 4 &&
+	    c->size - c->used >= need) {
+		void *p = (unsigned char *)(c + 1) + c->used;
+		c->used += need;
+		return p;
+	}
+	return arena_alloc_slow(a, size);
+}
 
 /** As arena_alloc, zero-filled. */
 void *arena_zalloc(struct arena *a, size_t size);

@@ -97,10 +97,17 @@ struct zb {
 
 /* ---- build-time map ---- */
 
+/* name_hash is dname_hash(key), which callers walking suffixes have already */
+static uint32_t
+bmap_hash_of(uint32_t tag, uint32_t name_hash, size_t len)
+{
+	return zonedb_mix(name_hash, tag) ^ (uint32_t)len;
+}
+
 static uint32_t
 bmap_hash(uint32_t tag, const uint8_t *key, size_t len)
 {
-	return zonedb_mix(dname_hash(key), tag) ^ (uint32_t)len;
+	return bmap_hash_of(tag, dname_hash(key), len);
 }
 
 static bool
@@ -126,11 +133,12 @@ bmap_grow(struct bmap *m)
 }
 
 static void **
-bmap_find(const struct bmap *m, uint32_t tag, const uint8_t *key, size_t len)
+bmap_find_hashed(const struct bmap *m, uint32_t tag, const uint8_t *key, size_t len,
+	uint32_t name_hash)
 {
 	if (!m->slots)
 		return NULL;
-	uint32_t h = bmap_hash(tag, key, len);
+	uint32_t h = bmap_hash_of(tag, name_hash, len);
 	for (size_t i = h & m->mask;; i = (i + 1) & m->mask) {
 		struct bmap_slot *s = &m->slots[i];
 		if (!s->key)
@@ -138,6 +146,12 @@ bmap_find(const struct bmap *m, uint32_t tag, const uint8_t *key, size_t len)
 		if (s->hash == h && s->tag == tag && dname_equal(s->key, s->keylen, key, len))
 			return &s->value;
 	}
+}
+
+static void **
+bmap_find(const struct bmap *m, uint32_t tag, const uint8_t *key, size_t len)
+{
+	return m->slots ? bmap_find_hashed(m, tag, key, len, dname_hash(key)) : NULL;
 }
 
 /* Insert a new key (the caller checked that it is absent). */
@@ -532,13 +546,38 @@ blob_intern(struct finish *f, const uint8_t *data, size_t len)
  * apex has switched forwarding off (R53: SYSTEM overrides a forwarding
  * rule for subdomains).
  */
+/* Every suffix of a name (the name first, the root last) and its hash,
+ * hashed in one pass from the root outwards. */
+struct suffixes {
+	unsigned n;			/* suffixes, the root included */
+	uint8_t off[DNAME_MAX_LABELS + 1];
+	uint32_t hash[DNAME_MAX_LABELS + 1];
+};
+
+static void
+suffixes_of(const uint8_t *name, size_t len, struct suffixes *s)
+{
+	unsigned n = 0;
+	for (size_t pos = 0; pos + 1 < len && n < DNAME_MAX_LABELS; pos += (size_t)name[pos] + 1)
+		s->off[n++] = (uint8_t)pos;
+	s->off[n] = (uint8_t)(len - 1);
+	uint32_t h = DNAME_HASH_ROOT;
+	s->hash[n] = h;
+	for (unsigned i = n; i-- > 0;)
+		s->hash[i] = h = dname_hash_label(h, name + s->off[i]);
+	s->n = n + 1;
+}
+
 static struct zb_zone *
-view_authority(const struct zb *b, unsigned view, const uint8_t *name, size_t len)
+view_authority(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
+	const struct suffixes *sx)
 {
 	bool system_seen = false;
-	for (;;) {
+	for (unsigned i = 0; i < sx->n; i++) {
+		const uint8_t *suffix = name + sx->off[i];
+		size_t suffix_len = len - sx->off[i];
 		struct zb_zone *fwd = NULL, *local = NULL, *pub = NULL;
-		void **e = bmap_find(&b->apexes, view, name, len);
+		void **e = bmap_find_hashed(&b->apexes, view, suffix, suffix_len, sx->hash[i]);
 		for (struct zb_apex *a = e ? *e : NULL; a; a = a->next) {
 			struct zb_zone *z = a->zone;
 			if (z->kind == ZONE_FORWARD && !fwd)
@@ -556,11 +595,8 @@ view_authority(const struct zb *b, unsigned view, const uint8_t *name, size_t le
 			return local;
 		if (pub)
 			return pub;
-		if (len <= 1)
-			return NULL;
-		len -= (size_t)name[0] + 1;
-		name += (size_t)name[0] + 1;
 	}
+	return NULL;
 }
 
 /*
@@ -573,10 +609,12 @@ view_authority(const struct zb *b, unsigned view, const uint8_t *name, size_t le
 static struct zb_zone *
 authority(const struct zb *b, unsigned view, const uint8_t *name, size_t len)
 {
-	struct zb_zone *z = view_authority(b, view, name, len);
+	struct suffixes sx;
+	suffixes_of(name, len, &sx);
+	struct zb_zone *z = view_authority(b, view, name, len, &sx);
 	if (z || view == 0)
 		return z;
-	return view_authority(b, 0, name, len);
+	return view_authority(b, 0, name, len, &sx);
 }
 
 static bool

@@ -1009,6 +1009,8 @@ test_json_fast_path_matches_yaml(void **state)
 		"{\"a\": 1} # comment",
 		"{\"a\": yes, \"b\": 0x10, \"c\": .5}",
 		"{\"lone\": \"cr\",\r\"x\": 1}",
+		"# saved from aws ec2 describe-vpcs\n  # on Monday\n{\"Vpcs\": []}\n",
+		"{\"a\": [1]} # a trailing comment: YAML's",
 	};
 	struct fix *f = *state;
 	char yaml[512];
