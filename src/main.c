@@ -292,6 +292,7 @@ main(int argc, char **argv)
 	struct fwd_targets upstreams;
 	int rc = EXIT_OK;
 
+	snapshot_memory_setup();
 	options_defaults(&o);
 	if (options_parse(&o, argc, argv, err, sizeof(err)) < 0) {
 		fprintf(stderr, "dnsd: %s\n", err);

@@ -14,6 +14,31 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(HAVE_MALLOC_TRIM) || defined(HAVE_MALLOPT)
+#include <malloc.h>
+#endif
+
+/* A load builds several times the snapshot's size in parse trees and
+ * maps and frees them; hand those pages back, or a 100k-endpoint world
+ * keeps its peak resident after every reload. */
+static void
+give_back_memory(void)
+{
+#ifdef HAVE_MALLOC_TRIM
+	malloc_trim(0);
+#endif
+}
+
+void
+snapshot_memory_setup(void)
+{
+#ifdef HAVE_MALLOPT
+	/* A fixed threshold: arena chunks (1 MiB) stay mmap'd and go back to
+	 * the system when freed. glibc's sliding threshold would move them
+	 * into the heap after the first free, where they fragment. */
+	mallopt(M_MMAP_THRESHOLD, 512 * 1024);
+#endif
+}
 
 static double
 now_seconds(void)
@@ -162,6 +187,7 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	s->n_files = t->n_files;
 	zb_free(b);
 	topology_free(t);
+	give_back_memory();
 	s->load_seconds = now_seconds() - start;
 	s->refs = 1;
 	return s;
@@ -169,6 +195,7 @@ fail:
 	zb_free(b);
 	topology_free(t);
 	snapshot_free(s);
+	give_back_memory();
 	return NULL;
 }
 
@@ -204,6 +231,8 @@ snapshot_ref(struct snapshot *s)
 void
 snapshot_unref(struct snapshot *s)
 {
+	/* no trim here: this may run on a worker; the chunks are mmap'd and
+	 * go back as they are freed */
 	if (s && __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0)
 		snapshot_free(s);
 }

@@ -94,6 +94,9 @@ bool snapshot_bind_listeners(struct snapshot *s, const struct snapshot_listener 
 /** Free a snapshot. NULL is allowed. */
 void snapshot_free(struct snapshot *s);
 
+/** Set malloc up so that memory freed after a load goes back to the system (call once, first). */
+void snapshot_memory_setup(void);
+
 /** Take a reference (a new snapshot starts with one). */
 void snapshot_ref(struct snapshot *s);
 

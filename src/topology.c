@@ -49,6 +49,7 @@ topology_free(struct topology *t)
 	strmap_clear(&t->eni_by_id);
 	strmap_clear(&t->endpoint_by_id);
 	strmap_clear(&t->service_by_name);
+	strmap_clear(&t->enis_by_description);
 	strmap_clear(&t->zone_by_id);
 	strmap_clear(&t->resolver_endpoint_by_id);
 	strmap_clear(&t->rule_by_id);
@@ -588,6 +589,27 @@ generated_eni(struct topology *t, struct topo_endpoint *ep, struct topo_subnet *
 	return e;
 }
 
+/* ENIs by the endpoint their Description names, built on first use:
+ * scanning every ENI for every endpoint is quadratic in a large world. */
+static struct topo_eni *
+enis_described(struct topology *t, const char *endpoint_id)
+{
+	if (!t->enis_by_description_built) {
+		t->enis_by_description_built = true;
+		for (struct topo_eni *e = t->enis; e; e = e->next) {
+			if (!e->endpoint_id)
+				continue;
+			struct topo_eni *first = strmap_put(&t->enis_by_description, e->endpoint_id, e);
+			if (first && first != e) {	/* keep the list order */
+				while (first->next_described)
+					first = first->next_described;
+				first->next_described = e;
+			}
+		}
+	}
+	return strmap_get(&t->enis_by_description, endpoint_id);
+}
+
 /* Gather the endpoint's ENIs: inline, listed by id, named in their
  * Description, and one per remaining subnet. */
 static void
@@ -624,8 +646,9 @@ link_endpoint_enis(struct topology *t, struct topo_endpoint *ep, struct diag *d)
 			ep->enis[ep->n_enis++] = e;
 	}
 	if (ep->n_eni_ids == 0) {
-		for (struct topo_eni *e = t->enis; e && ep->n_enis < cap; e = e->next) {
-			if (e->endpoint || !e->endpoint_id || strcmp(e->endpoint_id, ep->id) != 0)
+		for (struct topo_eni *e = enis_described(t, ep->id); e && ep->n_enis < cap;
+		    e = e->next_described) {
+			if (e->endpoint)
 				continue;
 			e->endpoint = ep;
 			ep->enis[ep->n_enis++] = e;

@@ -93,6 +93,7 @@ struct topo_eni {
 	struct src src;
 	struct topo_subnet *subnet;
 	struct topo_endpoint *endpoint;
+	struct topo_eni *next_described;	/**< the next naming the same endpoint_id */
 };
 
 /** A service an endpoint connects to: from the catalog or the definitions. */
@@ -263,6 +264,8 @@ struct topology {
 	void *resolver_state;		/**< defs_resolver.c's reading state */
 	unsigned n_vpcs, n_subnets, n_enis, n_endpoints, n_services;
 	struct strmap vpc_by_id, subnet_by_id, eni_by_id, endpoint_by_id, service_by_name;
+	struct strmap enis_by_description;	/**< endpoint id -> ENIs naming it, in order */
+	bool enis_by_description_built;
 	const char *default_vpc;
 	struct src default_vpc_src;
 	unsigned n_files;
