@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define DNAME_MAX 255		/**< longest name in wire form, RFC 1035 §2.3.4 */
 #define DNAME_MAX_LABELS 128	/**< a 255-octet name has at most 127 labels + root */
@@ -41,12 +42,7 @@ bool dname_is_subdomain(const uint8_t *name, size_t len,
 static inline bool
 dname_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
-	if (alen != blen)
-		return false;
-	for (size_t i = 0; i < alen; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
+	return alen == blen && memcmp(a, b, alen) == 0;
 }
 
 /** Lowercase an ASCII byte. */
@@ -54,6 +50,28 @@ static inline uint8_t
 dname_lower_byte(uint8_t c)
 {
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/**
+ * Copy n bytes of a wire name, lowercased, eight at a time: the answer
+ * path does this to every query name. Length bytes pass unchanged (at
+ * most 63, below 'A').
+ */
+static inline void
+dname_lower_copy(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	for (; n >= 8; n -= 8, src += 8, dst += 8) {
+		uint64_t x, low7, ge_a, gt_z;
+		memcpy(&x, src, 8);
+		low7 = x & ~highs;
+		ge_a = low7 + ones * (0x80 - 'A');	/* high bit: byte >= 'A' */
+		gt_z = low7 + ones * (0x7f - 'Z');	/* high bit: byte > 'Z' */
+		x |= (ge_a & ~gt_z & ~x & highs) >> 2;	/* + 0x20 on 'A'..'Z' */
+		memcpy(dst, &x, 8);
+	}
+	while (n--)
+		*dst++ = dname_lower_byte(*src++);
 }
 
 /** Seed of the suffix hash: the hash of the root name. */
@@ -67,11 +85,25 @@ dname_lower_byte(uint8_t c)
 static inline uint32_t
 dname_hash_label(uint32_t h, const uint8_t *label)
 {
-	uint8_t n = label[0];
-	h = (h ^ n) * 16777619u;
-	for (uint8_t i = 1; i <= n; i++)
-		h = (h ^ label[i]) * 16777619u;
+	/* the length byte and the label, a word at a time: every query
+	 * hashes each suffix of its name */
+	size_t n = (size_t)label[0] + 1;
+	uint64_t acc = h, w;
+	const uint8_t *p = label;
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		acc = (acc ^ w) * 0x9e3779b97f4a7c15ull;
+		acc ^= acc >> 29;
+	}
+	if (n) {
+		w = 0;
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)p[i] << (8 * i);
+		acc = (acc ^ w) * 0x9e3779b97f4a7c15ull;
+		acc ^= acc >> 29;
+	}
 	/* mix between labels so that "ab.c" and "a.bc" differ well */
+	h = (uint32_t)(acc ^ (acc >> 32));
 	h ^= h >> 15;
 	h *= 0x2c1b3c6du;
 	return h;

@@ -85,6 +85,15 @@ netprefix_contains(const struct netprefix *p, const struct netaddr *a)
 {
 	if (p->addr.family != a->family)
 		return false;
+	if (a->family == AF_INET) {
+		/* one masked compare: every query is matched against the
+		 * --allow list and the VPCs' CIDRs */
+		uint32_t pa, aa;
+		memcpy(&pa, p->addr.bytes, 4);
+		memcpy(&aa, a->bytes, 4);
+		uint32_t mask = p->len == 0 ? 0 : htonl(~(uint32_t)0 << (32 - (p->len > 32 ? 32 : p->len)));
+		return ((pa ^ aa) & mask) == 0;
+	}
 	unsigned full = p->len / 8, rest = p->len % 8;
 	if (memcmp(p->addr.bytes, a->bytes, full) != 0)
 		return false;

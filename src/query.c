@@ -169,17 +169,16 @@ parse_qname(const uint8_t *pkt, size_t len, struct query_info *qi, uint8_t *labe
 			return false;
 		if (p + 1 + c > len)
 			return false;
-		qi->lname[o] = c;
 		if (c == 0) {
 			o++;
 			break;
 		}
 		label_off[n++] = (uint8_t)o;
-		for (uint8_t i = 1; i <= c; i++)
-			qi->lname[o + i] = dname_lower_byte(pkt[p + i]);
 		o += (size_t)c + 1;
 		p += (size_t)c + 1;
 	}
+	/* no compression: the name is the o bytes after the header */
+	dname_lower_copy(qi->lname, pkt + DNS_HEADER_SIZE, o);
 	label_off[n] = (uint8_t)(o - 1);
 	*n_labels = n;
 	qi->qname_len = o;

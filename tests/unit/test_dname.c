@@ -276,6 +276,27 @@ test_equal(void **state)
 	assert_int_equal(dname_lower_byte('@'), '@');
 	assert_int_equal(dname_lower_byte('['), '[');
 	assert_int_equal(dname_lower_byte(0xc1), 0xc1);
+	/* the word-at-a-time copy agrees with the byte rule for every byte
+	 * value, at every alignment and length */
+	uint8_t src[300], dst[300];
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 7 + 3);
+	for (size_t off = 0; off < 8; off++) {
+		for (size_t n = 0; n + off <= sizeof(src); n += 13) {
+			memset(dst, 0xee, sizeof(dst));
+			dname_lower_copy(dst + off, src + off, n);
+			for (size_t i = 0; i < n; i++)
+				assert_int_equal(dst[off + i], dname_lower_byte(src[off + i]));
+			if (off + n < sizeof(dst))
+				assert_int_equal(dst[off + n], 0xee);
+		}
+	}
+	for (unsigned c = 0; c < 256; c++) {
+		uint8_t word[8] = { (uint8_t)c, 'A', (uint8_t)c, 'z', '@', '[', (uint8_t)c, 'Q' }, low[8];
+		dname_lower_copy(low, word, 8);
+		for (int i = 0; i < 8; i++)
+			assert_int_equal(low[i], dname_lower_byte(word[i]));
+	}
 }
 
 /*
