@@ -47,6 +47,17 @@ listener_set_port(struct listener *l, uint16_t port)
 		((struct sockaddr_in6 *)&l->addr)->sin6_port = htons(port);
 }
 
+/* A burst of queries larger than the default buffer (about 200 KiB) is
+ * dropped by the kernel before dnsd sees it. Ask for 4 MiB, beyond
+ * net.core.rmem_max when privileged (as NSD's so-rcvbuf does); best effort. */
+static void
+grow_receive_buffer(int fd)
+{
+	int size = 4 << 20;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
 static int
 fail(int fd, char *err, size_t errsz, const struct listener *l, const char *proto,
 	const char *what)
@@ -89,6 +100,8 @@ listener_open(struct listener *l, int type, bool reuseport, char *err, size_t er
 		if (rc < 0)
 			return fail(fd, err, errsz, l, proto, "PKTINFO");
 	}
+	if (type == SOCK_DGRAM)
+		grow_receive_buffer(fd);
 	if (bind(fd, (struct sockaddr *)&l->addr, l->addr_len) < 0)
 		return fail(fd, err, errsz, l, proto, "bind");
 	if (type == SOCK_STREAM && listen(fd, 1024) < 0)
