@@ -109,6 +109,21 @@ dname_hash_label(uint32_t h, const uint8_t *label)
 	return h;
 }
 
+/**
+ * Hash every suffix of a lowercase wire name in one pass from the root:
+ * hashes[i] for the suffix at label_off[i], hashes[n_labels] for the
+ * root (label_off[n_labels]).
+ */
+static inline void
+dname_suffix_hashes(const uint8_t *name, const uint8_t *label_off, unsigned n_labels,
+	uint32_t *hashes)
+{
+	uint32_t h = DNAME_HASH_ROOT;
+	hashes[n_labels] = h;
+	for (unsigned i = n_labels; i-- > 0;)
+		hashes[i] = h = dname_hash_label(h, name + label_off[i]);
+}
+
 /** Hash of a whole lowercase wire name. */
 uint32_t dname_hash(const uint8_t *wire);
 

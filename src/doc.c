@@ -223,32 +223,39 @@ push(struct parser *p, struct doc_node *n)
 	return true;
 }
 
+/* A node with room for extra bytes right after it. */
 static struct doc_node *
-new_node(struct parser *p, enum doc_kind kind, unsigned line)
+new_node_room(struct parser *p, enum doc_kind kind, unsigned line, size_t extra)
 {
-	struct doc_node *n = arena_zalloc(p->a, sizeof(*n));
+	struct doc_node *n = extra < SIZE_MAX - sizeof(*n) ?
+		arena_alloc(p->a, sizeof(*n) + extra) : NULL;
 
 	if (!n)
 		return perr(p, line, "out of memory");
+	memset(n, 0, sizeof(*n));
 	n->kind = kind;
 	n->line = line;
 	return n;
 }
 
 static struct doc_node *
+new_node(struct parser *p, enum doc_kind kind, unsigned line)
+{
+	return new_node_room(p, kind, line, 0);
+}
+
+static struct doc_node *
 new_scalar(struct parser *p, unsigned line, const char *s, size_t len,
 	bool quoted)
 {
-	/* node and text in one allocation: a large load makes millions */
-	struct doc_node *n = len < SIZE_MAX - sizeof(*n) ?
-		arena_alloc(p->a, sizeof(*n) + len + 1) : NULL;
-	char *text = (char *)(n + 1);
+	/* node and text in one allocation: a large load makes millions
+	 * (len is a span of the input, so len + 1 cannot wrap) */
+	struct doc_node *n = new_node_room(p, DOC_SCALAR, line, len + 1);
+	char *text;
 
 	if (!n)
-		return perr(p, line, "out of memory");
-	memset(n, 0, sizeof(*n));
-	n->kind = DOC_SCALAR;
-	n->line = line;
+		return NULL;
+	text = (char *)(n + 1);
 	memcpy(text, s, len);
 	text[len] = 0;
 	n->str = text;

@@ -430,12 +430,7 @@ lookup(const struct zonedb *db, struct query_info *qi, const uint8_t *label_off,
 	unsigned n_labels, struct found *f)
 {
 	uint32_t hashes[DNAME_MAX_LABELS + 1];
-	uint32_t h = DNAME_HASH_ROOT;
-	hashes[n_labels] = h;
-	for (unsigned i = n_labels; i-- > 0;) {
-		h = dname_hash_label(h, qi->lname + label_off[i]);
-		hashes[i] = h;
-	}
+	dname_suffix_hashes(qi->lname, label_off, n_labels, hashes);
 	f->answer = NULL;
 	f->synth = NULL;
 	f->forward = NULL;

@@ -254,6 +254,15 @@ send_batch(int fd, struct udp_io *io, unsigned n)
 	}
 }
 
+/* What the query log calls a query answered or dropped on the spot. */
+static enum querylog_source
+log_source(enum query_action act, const struct query_info *qi)
+{
+	if (act != QUERY_SEND)
+		return QL_DROP;
+	return qi->why ? QL_ERROR : QL_LOCAL;
+}
+
 static void
 handle_datagram(struct udp_socket *us, unsigned i, unsigned *n_out)
 {
@@ -304,7 +313,7 @@ handle_datagram(struct udp_socket *us, unsigned i, unsigned *n_out)
 	}
 	if (w->s->opt->query_log && act != QUERY_FORWARD)	/* forwarded: when answered */
 		querylog_line(w->snap, (struct sockaddr *)&io->addr[i], false, &qi,
-			act == QUERY_SEND ? (qi.why ? QL_ERROR : QL_LOCAL) : QL_DROP, out_len);
+			log_source(act, &qi), out_len);
 }
 
 static void
@@ -489,7 +498,7 @@ conn_query(struct conn *c, const uint8_t *msg, size_t len)
 		DNS_MAX_MESSAGE, &out_len, &qi);
 	if (w->s->opt->query_log && act != QUERY_FORWARD)	/* forwarded: when answered */
 		querylog_line(w->snap, (struct sockaddr *)&c->peer, true, &qi,
-			act == QUERY_SEND ? (qi.why ? QL_ERROR : QL_LOCAL) : QL_DROP, out_len);
+			log_source(act, &qi), out_len);
 	if (act == QUERY_SEND) {
 		w->answers++;
 		wire_put16(w->tcp_tx, (uint16_t)out_len);

@@ -540,14 +540,7 @@ blob_intern(struct finish *f, const uint8_t *data, size_t len)
 	return copy;
 }
 
-/*
- * The most specific zone or rule of one view that covers a name. At one
- * apex a FORWARD rule beats a zone, unless a SYSTEM rule at or below that
- * apex has switched forwarding off (R53: SYSTEM overrides a forwarding
- * rule for subdomains).
- */
-/* Every suffix of a name (the name first, the root last) and its hash,
- * hashed in one pass from the root outwards. */
+/* Every suffix of a name (the name first, the root last) and its hash. */
 struct suffixes {
 	unsigned n;			/* suffixes, the root included */
 	uint8_t off[DNAME_MAX_LABELS + 1];
@@ -561,13 +554,16 @@ suffixes_of(const uint8_t *name, size_t len, struct suffixes *s)
 	for (size_t pos = 0; pos + 1 < len && n < DNAME_MAX_LABELS; pos += (size_t)name[pos] + 1)
 		s->off[n++] = (uint8_t)pos;
 	s->off[n] = (uint8_t)(len - 1);
-	uint32_t h = DNAME_HASH_ROOT;
-	s->hash[n] = h;
-	for (unsigned i = n; i-- > 0;)
-		s->hash[i] = h = dname_hash_label(h, name + s->off[i]);
+	dname_suffix_hashes(name, s->off, n, s->hash);
 	s->n = n + 1;
 }
 
+/*
+ * The most specific zone or rule of one view that covers a name. At one
+ * apex a FORWARD rule beats a zone, unless a SYSTEM rule at or below that
+ * apex has switched forwarding off (R53: SYSTEM overrides a forwarding
+ * rule for subdomains).
+ */
 static struct zb_zone *
 view_authority(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
 	const struct suffixes *sx)
