@@ -53,6 +53,7 @@ struct pending {
 	int fd;
 	bool tcp;
 	bool caps;		/* the name went out with 0x20 case */
+	bool case_mismatch;	/* a reply came back in another case */
 	bool caps_retry;	/* asking this target again without it */
 	uint8_t sent[DNAME_MAX];	/* the query name as sent */
 	struct event ev;
@@ -457,18 +458,28 @@ caps_remember(struct upstream *u, const struct pending *p)
 		text, sizeof(text)), CAPS_OFF_MS / 60000);
 }
 
+/* The same upstream again, without 0x20. */
+static void
+caps_fallback(struct pending *p)
+{
+	release_socket(p);
+	p->caps_retry = true;
+	attempt(p);
+}
+
 /* Our question in another case: a forgery, or an upstream that loses
- * the case. Not used either way; the same upstream is asked again
- * without 0x20. */
+ * the case. Never used. Over UDP dnsd keeps waiting for the real answer
+ * (a forger cannot turn 0x20 off); only when none comes does the timeout
+ * ask again without it. A TCP connection has no second answer. */
 static void
 caps_mismatch(struct pending *p)
 {
 	p->u->stats.caps_mismatches++;
-	verbose(VERB_QUERY, "upstream %u: reply with the question in another letter case "
-		"(0x20); asking again without", p->target);
-	release_socket(p);
-	p->caps_retry = true;
-	attempt(p);
+	p->case_mismatch = true;
+	verbose(VERB_QUERY, "upstream %u: ignored a reply with the question in another letter "
+		"case (0x20)", p->target);
+	if (p->tcp)
+		caps_fallback(p);
 }
 
 /* TC=1, or records cut off without TC: the same upstream over TCP. */
@@ -599,7 +610,10 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	p->u->stats.timeouts++;
 	verbose(VERB_DETAIL, "upstream %u timed out", p->target);
-	next_target(p);
+	if (p->case_mismatch && p->caps && !p->caps_retry)
+		caps_fallback(p);
+	else
+		next_target(p);
 }
 
 static void
@@ -672,6 +686,7 @@ attempt(struct pending *p)
 	while (p->target < p->targets->n) {
 		const struct sockaddr *to = (const struct sockaddr *)&p->targets->addr[p->target];
 		p->id = forward_draw(&u->ids, 0, 65535);
+		p->case_mismatch = false;
 		p->caps = !p->caps_retry && !caps_off(u, p, now_ms());
 		if (p->caps)
 			forward_caps(&p->fq, p->sent);
