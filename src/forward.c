@@ -273,3 +273,32 @@ forward_draw(struct fwd_recent *r, uint16_t lo, uint16_t hi)
 	r->used[v >> 3] |= (uint8_t)(1u << (v & 7));
 	return v;
 }
+
+static unsigned
+caps_slot(const struct sockaddr_storage *addr, socklen_t len)
+{
+	const uint8_t *b = (const uint8_t *)addr;
+	uint32_t h = 2166136261u;
+	for (socklen_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h % FWD_CAPS_SLOTS;
+}
+
+void
+forward_caps_remember(struct fwd_caps_memory *m, const struct sockaddr_storage *addr,
+	socklen_t len, uint64_t until)
+{
+	unsigned i = caps_slot(addr, len);
+	memcpy(&m->slot[i].addr, addr, len);
+	m->slot[i].len = len;
+	m->slot[i].until = until;
+}
+
+bool
+forward_caps_off(const struct fwd_caps_memory *m, const struct sockaddr_storage *addr,
+	socklen_t len, uint64_t now)
+{
+	unsigned i = caps_slot(addr, len);
+	return m->slot[i].until > now && m->slot[i].len == len &&
+		memcmp(&m->slot[i].addr, addr, len) == 0;
+}

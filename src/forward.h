@@ -48,6 +48,16 @@ struct fwd_recent {
 	unsigned head, count;
 };
 
+/** Upstreams found not to echo the case of query names, for a while. */
+#define FWD_CAPS_SLOTS 64
+struct fwd_caps_memory {
+	struct {
+		struct sockaddr_storage addr;
+		socklen_t len;
+		uint64_t until;		/**< ms on a monotonic clock */
+	} slot[FWD_CAPS_SLOTS];		/**< by address hash; a newcomer takes the slot */
+};
+
 /** Keep a copy of the question of a query being forwarded. */
 void forward_keep(struct fwd_question *fq, const struct query_info *qi);
 
@@ -97,5 +107,13 @@ uint32_t forward_random32(void);
  * queries never share one.
  */
 uint16_t forward_draw(struct fwd_recent *r, uint16_t lo, uint16_t hi);
+
+/** Ask this upstream without 0x20 until `until` (ms). */
+void forward_caps_remember(struct fwd_caps_memory *m, const struct sockaddr_storage *addr,
+	socklen_t len, uint64_t until);
+
+/** Whether this upstream is to be asked without 0x20 at `now` (ms). */
+bool forward_caps_off(const struct fwd_caps_memory *m, const struct sockaddr_storage *addr,
+	socklen_t len, uint64_t now);
 
 #endif /* DNSD_FORWARD_H */

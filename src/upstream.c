@@ -22,8 +22,7 @@
 
 #define MAX_WAITERS 1024	/* clients waiting on another's identical query */
 #define PENDING_BUCKETS 1024
-#define CAPS_SLOTS 64		/* upstreams remembered as not echoing 0x20 case */
-#define CAPS_OFF_MS (15 * 60 * 1000)	/* how long (Unbound keeps host data 900 s) */
+#define CAPS_OFF_MS (15 * 60 * 1000)	/* 0x20 off this long (Unbound keeps host data 900 s) */
 #define PORT_TRIES 8		/* random source ports tried before the kernel picks */
 
 /* A client whose query is already out for another client: it gets the
@@ -65,13 +64,6 @@ struct pending {
 	size_t tcp_got;
 };
 
-/* An upstream that does not echo the case of the query name. */
-struct caps_slot {
-	struct sockaddr_storage addr;
-	socklen_t len;
-	uint64_t until;		/* ms: 0x20 off for it until then */
-};
-
 struct upstream {
 	struct event_base *base;
 	struct upstream_config cfg;
@@ -89,7 +81,7 @@ struct upstream {
 	struct upstream_stats stats;
 	struct fwd_recent ids, ports;	/* lately drawn: not drawn again soon */
 	uint16_t port_lo, port_hi;
-	struct caps_slot caps[CAPS_SLOTS];
+	struct fwd_caps_memory no_caps;	/* upstreams that lose the case */
 	uint8_t rx[DNS_MAX_MESSAGE];
 	uint8_t tx[DNS_MAX_MESSAGE];
 	uint8_t scrubbed[DNS_MAX_MESSAGE];	/* what the cache keeps */
@@ -299,12 +291,13 @@ scrub_query_of(const struct fwd_question *fq, const struct fwd_question *zone_fr
 }
 
 /* A reply as one client's view may see it: nothing owned by a name dnsd
- * serves in that view (a forged private name). NULL: nothing usable. */
+ * serves in that view (a forged private name). NULL: nothing usable.
+ * snap: the snapshot the client's view number belongs to. */
 static const uint8_t *
-for_view(struct upstream *u, const struct fwd_question *fq, const struct fwd_question *zone_from,
-	const uint8_t *msg, size_t *len)
+for_view(struct upstream *u, const struct snapshot *snap, const struct fwd_question *fq,
+	const struct fwd_question *zone_from, const uint8_t *msg, size_t *len)
 {
-	struct scrub_view v = { u->env->snap, fq->qi.view };
+	struct scrub_view v = { snap, fq->qi.view };
 	struct scrub_query q;
 	unsigned removed = 0;
 	scrub_query_of(fq, zone_from, &q);
@@ -322,7 +315,7 @@ for_view(struct upstream *u, const struct fwd_question *fq, const struct fwd_que
 /* The answer (NULL: SERVFAIL) for one client, in its own terms: its ID,
  * question case, EDNS and size limit, its view; cached TTLs counted down. */
 static void
-answer_client(struct upstream *u, const struct fwd_question *fq,
+answer_client(struct upstream *u, const struct snapshot *snap, const struct fwd_question *fq,
 	const struct fwd_question *zone_from, const struct fwd_dest *d, const uint8_t *msg,
 	size_t len, const void *cached, uint64_t now)
 {
@@ -333,7 +326,7 @@ answer_client(struct upstream *u, const struct fwd_question *fq,
 		msg = u->aged;
 	}
 	if (msg)
-		msg = for_view(u, fq, zone_from, msg, &len);
+		msg = for_view(u, snap, fq, zone_from, msg, &len);
 	if (msg) {
 		out = forward_make_reply(u->env, fq, msg, len, d->tcp, u->tx, sizeof(u->tx));
 	} else {
@@ -350,9 +343,9 @@ static void
 complete(struct pending *p, const uint8_t *msg, size_t len)
 {
 	struct upstream *u = p->u;
-	answer_client(u, &p->fq, &p->fq, &p->dest, msg, len, NULL, 0);
+	answer_client(u, p->snap, &p->fq, &p->fq, &p->dest, msg, len, NULL, 0);
 	for (struct waiter *w = p->waiters; w; w = w->next)
-		answer_client(u, &w->fq, &p->fq, &w->dest, msg, len, NULL, 0);
+		answer_client(u, p->snap, &w->fq, &p->fq, &w->dest, msg, len, NULL, 0);
 	finish(p);
 }
 
@@ -422,40 +415,18 @@ accept_reply(struct pending *p, const uint8_t *msg, size_t len)
 	complete(p, u->scrubbed, slen);
 }
 
-/* The upstream's slot in the table of those that do not echo case. */
-static struct caps_slot *
-caps_slot(struct upstream *u, const struct pending *p)
-{
-	const uint8_t *b = (const uint8_t *)&p->targets->addr[p->target];
-	uint32_t h = 2166136261u;
-	for (socklen_t i = 0; i < p->targets->len[p->target]; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return &u->caps[h % CAPS_SLOTS];
-}
-
-static bool
-caps_off(struct upstream *u, const struct pending *p, uint64_t now)
-{
-	const struct caps_slot *c = caps_slot(u, p);
-	socklen_t len = p->targets->len[p->target];
-	return c->until > now && c->len == len &&
-		memcmp(&c->addr, &p->targets->addr[p->target], len) == 0;
-}
-
 /* Asked again without 0x20, the upstream answered: it loses the case,
  * so it is asked without 0x20 for a while (as Unbound's caps fallback). */
 static void
 caps_remember(struct upstream *u, const struct pending *p)
 {
-	struct caps_slot *c = caps_slot(u, p);
+	const struct sockaddr_storage *a = &p->targets->addr[p->target];
 	char text[80];
-	c->len = p->targets->len[p->target];
-	memcpy(&c->addr, &p->targets->addr[p->target], c->len);
-	c->until = now_ms() + CAPS_OFF_MS;
+	forward_caps_remember(&u->no_caps, a, p->targets->len[p->target], now_ms() + CAPS_OFF_MS);
 	u->stats.caps_fallbacks++;
 	log_warn("upstream %s does not echo the letter case of query names (0x20); asking it "
-		"without for %d minutes", netaddr_sockaddr_str((const struct sockaddr *)&c->addr,
-		text, sizeof(text)), CAPS_OFF_MS / 60000);
+		"without for %d minutes", netaddr_sockaddr_str((const struct sockaddr *)a, text,
+		sizeof(text)), CAPS_OFF_MS / 60000);
 }
 
 /* The same upstream again, without 0x20. */
@@ -687,7 +658,8 @@ attempt(struct pending *p)
 		const struct sockaddr *to = (const struct sockaddr *)&p->targets->addr[p->target];
 		p->id = forward_draw(&u->ids, 0, 65535);
 		p->case_mismatch = false;
-		p->caps = !p->caps_retry && !caps_off(u, p, now_ms());
+		p->caps = !p->caps_retry && !forward_caps_off(&u->no_caps, &p->targets->addr[p->target],
+			p->targets->len[p->target], now_ms());
 		if (p->caps)
 			forward_caps(&p->fq, p->sent);
 		else
@@ -746,7 +718,8 @@ pending_hash(const struct cache_key *k)
 		(k->do_bit ? 0x100000u : 0) ^ (k->cd_bit ? 0x200000u : 0);
 }
 
-/* An identical query already out: wait for its answer instead. */
+/* An identical query already out: wait for its answer instead. Only one
+ * started on the same snapshot: a client's view number is that snapshot's. */
 static bool
 join_pending(struct upstream *u, const struct query_info *qi, const struct cache_key *k,
 	uint32_t h, const struct fwd_dest *dest)
@@ -754,7 +727,8 @@ join_pending(struct upstream *u, const struct query_info *qi, const struct cache
 	for (struct pending *p = u->by_key[h % PENDING_BUCKETS]; p; p = p->hnext) {
 		struct cache_key pk;
 		key_of(&p->fq, p->targets_hash, &pk);
-		if (p->key_hash != h || pk.targets != k->targets || pk.qtype != k->qtype ||
+		if (p->key_hash != h || p->snap != u->env->snap || pk.targets != k->targets ||
+		    pk.qtype != k->qtype ||
 		    pk.qclass != k->qclass || pk.do_bit != k->do_bit || pk.cd_bit != k->cd_bit ||
 		    !dname_equal(pk.qname, pk.qname_len, k->qname, k->qname_len))
 			continue;
@@ -790,7 +764,7 @@ upstream_start(struct upstream *u, const struct query_info *qi,
 	const void *hit = cache_lookup(u->cache, &k, now, &msg, &len);
 	if (hit) {
 		u->stats.cache_hits++;
-		answer_client(u, &fq, &fq, dest, msg, len, hit, now);
+		answer_client(u, u->env->snap, &fq, &fq, dest, msg, len, hit, now);
 		return;
 	}
 	uint32_t h = pending_hash(&k);
@@ -800,7 +774,7 @@ upstream_start(struct upstream *u, const struct query_info *qi,
 	if (!p) {
 		/* too much in flight: answer at once rather than queue */
 		u->stats.servfail++;
-		answer_client(u, &fq, &fq, dest, NULL, 0, NULL, 0);
+		answer_client(u, u->env->snap, &fq, &fq, dest, NULL, 0, NULL, 0);
 		return;
 	}
 	u->free_list = p->next_free;

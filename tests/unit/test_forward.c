@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -556,6 +557,37 @@ test_draw(void **state)
 	free(r);
 }
 
+static void
+test_caps_memory(void **state)
+{
+	static struct fwd_caps_memory m;
+	struct sockaddr_storage a[100];
+	socklen_t len = sizeof(struct sockaddr_in);
+
+	(void)state;
+	memset(a, 0, sizeof(a));
+	for (int i = 0; i < 100; i++) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&a[i];
+		in->sin_family = AF_INET;
+		in->sin_port = htons(53);
+		in->sin_addr.s_addr = htonl(0x7f000001u + (uint32_t)i);
+	}
+	assert_false(forward_caps_off(&m, &a[0], len, 1000));
+	forward_caps_remember(&m, &a[0], len, 5000);
+	assert_true(forward_caps_off(&m, &a[0], len, 1000));
+	assert_true(forward_caps_off(&m, &a[0], len, 4999));
+	assert_false(forward_caps_off(&m, &a[0], len, 5000));	/* for a while only */
+	assert_false(forward_caps_off(&m, &a[1], len, 1000));	/* another upstream */
+	/* a fixed table: 100 upstreams, each one is either remembered or, when a
+	 * later one took its slot, asked with 0x20 again (the safe side) */
+	for (int i = 0; i < 100; i++)
+		forward_caps_remember(&m, &a[i], len, 9000);
+	unsigned remembered = 0;
+	for (int i = 0; i < 100; i++)
+		remembered += forward_caps_off(&m, &a[i], len, 1000);
+	assert_in_range(remembered, 30, FWD_CAPS_SLOTS);
+}
+
 static int
 u32_cmp(const void *a, const void *b)
 {
@@ -609,6 +641,7 @@ main(void)
 		cmocka_unit_test(test_check_reply_case),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_draw),
+		cmocka_unit_test(test_caps_memory),
 		cmocka_unit_test(test_make_reply),
 		cmocka_unit_test(test_make_reply_truncated),
 		cmocka_unit_test(test_random_spread),
