@@ -58,9 +58,12 @@ struct zb_zone {
 	struct zone *final;
 };
 
+/* Views live in a growable array: nothing may point into it (a pointer
+ * kept across its growth was the use-after-free of issue 12), so a view
+ * appends zones through its last zone, which lives in the arena. */
 struct zb_view {
 	const char *name;
-	struct zb_zone *zones, **zones_tail;
+	struct zb_zone *zones, *last;
 };
 
 /* Open-addressing map from (tag, name) to a pointer, used at build time. */
@@ -132,7 +135,8 @@ bmap_grow(struct bmap *m)
 	return true;
 }
 
-static void **
+/* The value, never the slot: slots move when the map grows. */
+static void *
 bmap_find_hashed(const struct bmap *m, uint32_t tag, const uint8_t *key, size_t len,
 	uint32_t name_hash)
 {
@@ -144,11 +148,11 @@ bmap_find_hashed(const struct bmap *m, uint32_t tag, const uint8_t *key, size_t 
 		if (!s->key)
 			return NULL;
 		if (s->hash == h && s->tag == tag && dname_equal(s->key, s->keylen, key, len))
-			return &s->value;
+			return s->value;
 	}
 }
 
-static void **
+static void *
 bmap_find(const struct bmap *m, uint32_t tag, const uint8_t *key, size_t len)
 {
 	return m->slots ? bmap_find_hashed(m, tag, key, len, dname_hash(key)) : NULL;
@@ -225,7 +229,7 @@ zb_view_add(struct zb *b, const char *name)
 	struct zb_view *v = &b->views[b->n_views];
 	v->name = arena_strdup(b->arena, name);
 	v->zones = NULL;
-	v->zones_tail = &v->zones;
+	v->last = NULL;
 	return (int)b->n_views++;
 }
 
@@ -245,8 +249,7 @@ struct zb_zone *
 zb_zone_find(const struct zb *b, unsigned view, const uint8_t *apex, size_t apex_len,
 	int kind)
 {
-	void **v = bmap_find(&b->apexes, view, apex, apex_len);
-	for (struct zb_apex *a = v ? *v : NULL; a; a = a->next)
+	for (struct zb_apex *a = bmap_find(&b->apexes, view, apex, apex_len); a; a = a->next)
 		if (kind < 0 || a->zone->kind == kind)
 			return a->zone;
 	return NULL;
@@ -276,18 +279,21 @@ zb_zone_add(struct zb *b, unsigned view, const uint8_t *apex, size_t apex_len,
 	z->origin = arena_strdup(b->arena, origin ? origin : "");
 	z->names_tail = &z->names;
 	entry->zone = z;
-	void **head = bmap_find(&b->apexes, view, apex, apex_len);
-	if (head) {
+	struct zb_apex *first = bmap_find(&b->apexes, view, apex, apex_len);
+	if (first) {
 		/* same apex, other kind (a rule beside a zone): keep the first
 		 * entry first, it is the one the phantom pass starts from */
-		struct zb_apex *first = *head;
 		entry->next = first->next;
 		first->next = entry;
 	} else if (!bmap_put(&b->apexes, view, z->apex, apex_len, entry)) {
 		return NULL;
 	}
-	*b->views[view].zones_tail = z;
-	b->views[view].zones_tail = &z->next;
+	struct zb_view *v = &b->views[view];
+	if (v->last)
+		v->last->next = z;
+	else
+		v->zones = z;
+	v->last = z;
 	return z;
 }
 
@@ -323,9 +329,9 @@ zb_zone_set_ec2(struct zb_zone *z, const struct netprefix *cidrs, unsigned n,
 static struct zb_name *
 name_get(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t len, bool create)
 {
-	void **v = bmap_find(&b->names, z->id, owner, len);
-	if (v)
-		return *v;
+	struct zb_name *found = bmap_find(&b->names, z->id, owner, len);
+	if (found)
+		return found;
 	if (!create)
 		return NULL;
 	struct zb_name *n = arena_zalloc(b->arena, sizeof(*n));
@@ -573,8 +579,9 @@ view_authority(const struct zb *b, unsigned view, const uint8_t *name, size_t le
 		const uint8_t *suffix = name + sx->off[i];
 		size_t suffix_len = len - sx->off[i];
 		struct zb_zone *fwd = NULL, *local = NULL, *pub = NULL;
-		void **e = bmap_find_hashed(&b->apexes, view, suffix, suffix_len, sx->hash[i]);
-		for (struct zb_apex *a = e ? *e : NULL; a; a = a->next) {
+		struct zb_apex *a = bmap_find_hashed(&b->apexes, view, suffix, suffix_len,
+			sx->hash[i]);
+		for (; a; a = a->next) {
 			struct zb_zone *z = a->zone;
 			if (z->kind == ZONE_FORWARD && !fwd)
 				fwd = z;
@@ -629,11 +636,9 @@ resolve(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
 	struct zb_zone *z = out->zone;
 	if (!z || (!zone_kind_local(z->kind) && z->kind != ZONE_PUBLIC))
 		return;
-	void **e = bmap_find(&b->names, z->id, name, len);
-	if (e) {
-		out->name = *e;
+	out->name = bmap_find(&b->names, z->id, name, len);
+	if (out->name)
 		return;
-	}
 	/* closest encloser inside the zone, then its wildcard (RFC 4592) */
 	const uint8_t *s = name;
 	size_t l = len;
@@ -647,11 +652,9 @@ resolve(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
 			wild[0] = 1;
 			wild[1] = '*';
 			memcpy(wild + 2, s, l);
-			e = bmap_find(&b->names, z->id, wild, l + 2);
-			if (e) {
-				out->name = *e;
+			out->name = bmap_find(&b->names, z->id, wild, l + 2);
+			if (out->name)
 				return;
-			}
 		}
 		break;
 	}
@@ -1029,8 +1032,8 @@ static bool
 enter_apex(struct finish *f, unsigned v, struct zb_zone *z)
 {
 	const struct zb *b = f->b;
-	void **e = bmap_find(&b->apexes, z->view, z->apex, z->apex_len);
-	if (!e || ((struct zb_apex *)*e)->zone != z)
+	struct zb_apex *first = bmap_find(&b->apexes, z->view, z->apex, z->apex_len);
+	if (!first || first->zone != z)
 		return true;	/* not the first of its apex: done once per apex */
 	if (z->view == 0 && v != 0 && bmap_find(&b->apexes, v, z->apex, z->apex_len))
 		return true;	/* the view has its own zone there */
@@ -1071,8 +1074,8 @@ link_wildcards(struct zb *b)
 			for (struct zb_name *n = z->names; n; n = n->next) {
 				if (!n->node || !is_wildcard(n->name))
 					continue;
-				void **e = bmap_find(&b->names, z->id, n->name + 2, n->len - 2u);
-				struct zb_name *parent = e ? *e : NULL;
+				struct zb_name *parent = bmap_find(&b->names, z->id, n->name + 2,
+					n->len - 2u);
 				if (parent && parent->node)
 					parent->node->wildcard = n->node;
 			}
