@@ -55,6 +55,7 @@ struct zb_zone {
 	uint8_t ec2_domain_len;
 	struct zb_name *names, **names_tail;
 	unsigned n_names;
+	bool shadowed;		/* view 0: a VPC view's zone or rule overlaps it */
 	struct zone *final;
 };
 
@@ -95,7 +96,6 @@ struct zb {
 	struct bmap names;	/* (zone id, name) -> zb_name */
 	struct bmap apexes;	/* (view, apex) -> zb_apex list */
 	struct pack *pack;
-	bool public_view_used;
 };
 
 /* ---- build-time map ---- */
@@ -192,7 +192,6 @@ zb_create(void)
 		return NULL;
 	b->arena = arena_create(1 << 20);
 	b->pack = malloc(sizeof(*b->pack));
-	b->public_view_used = true;
 	if (!b->arena || !b->pack || zb_view_add(b, "public") != 0) {
 		zb_free(b);
 		return NULL;
@@ -253,12 +252,6 @@ zb_zone_find(const struct zb *b, unsigned view, const uint8_t *apex, size_t apex
 		if (kind < 0 || a->zone->kind == kind)
 			return a->zone;
 	return NULL;
-}
-
-void
-zb_set_public_view_used(struct zb *b, bool used)
-{
-	b->public_view_used = used;
 }
 
 struct zb_zone *
@@ -459,6 +452,24 @@ zb_walk(const struct zb *b, zb_walk_fn fn, void *ctx)
 					for (struct zb_rdata *d = r->head; d; d = d->next)
 						fn(ctx, z, v, z->apex, z->kind, n->name,
 							r->type, r->ttl, d->data, d->len);
+		}
+	}
+}
+
+void
+zb_count(const struct zb *b, struct zb_counts *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->views = b->n_views;
+	for (unsigned v = 0; v < b->n_views; v++) {
+		for (const struct zb_zone *z = b->views[v].zones; z; z = z->next) {
+			out->zones++;
+			for (const struct zb_name *n = z->names; n; n = n->next) {
+				unsigned before = out->records;
+				for (const struct zb_rrset *r = n->rrsets; r; r = r->next)
+					out->records += r->count;
+				out->names += out->records > before;
+			}
 		}
 	}
 }
@@ -946,6 +957,7 @@ zone_final(struct finish *f, struct zb_zone *z)
 	out->apex_len = z->apex_len;
 	out->kind = (uint8_t)(z->kind == ZB_SYSTEM ? ZONE_RECURSE : z->kind);
 	out->view = (uint16_t)z->view;
+	out->shadowed = z->shadowed;
 	out->origin = z->origin[0] ? arena_strdup(f->a, z->origin) : "";
 	out->targets = z->targets;
 	if (z->n_cidrs) {
@@ -1010,6 +1022,55 @@ add_empty_non_terminals(struct zb *b)
 	return true;
 }
 
+/* The first view-0 zone at or above a name (by its suffixes), or NULL. */
+static struct zb_zone *
+public_zone_above(const struct zb *b, const uint8_t *name, size_t len)
+{
+	struct suffixes sx;
+	suffixes_of(name, len, &sx);
+	for (unsigned i = 0; i < sx.n; i++) {
+		struct zb_apex *a = bmap_find_hashed(&b->apexes, 0, name + sx.off[i],
+			len - sx.off[i], sx.hash[i]);
+		if (a)
+			return a->zone;
+	}
+	return NULL;
+}
+
+/*
+ * Mark the public zones that some VPC view overlaps: a zone or rule of
+ * that view at, above or inside the public zone's apex. Names of the
+ * other public zones are every view's, so the answer path may take them
+ * without walking the view (query.c lookup). SYSTEM rules decide nothing
+ * themselves and do not count. Linear: each view apex and each public
+ * apex is looked up by its suffixes once.
+ */
+static bool
+mark_shadowed(struct zb *b)
+{
+	struct bmap above = { NULL, 0, 0 };	/* VPC views' apexes, deduplicated */
+	bool ok = true;
+	for (unsigned v = 1; v < b->n_views && ok; v++) {
+		for (struct zb_zone *z = b->views[v].zones; z && ok; z = z->next) {
+			if (z->kind == ZB_SYSTEM || bmap_find(&above, 0, z->apex, z->apex_len))
+				continue;
+			ok = bmap_put(&above, 0, z->apex, z->apex_len, z);
+			struct zb_zone *p = public_zone_above(b, z->apex, z->apex_len);
+			if (p)
+				p->shadowed = true;	/* at or inside p */
+		}
+	}
+	for (struct zb_zone *p = b->views[0].zones; p && ok; p = p->next) {
+		struct suffixes sx;
+		suffixes_of(p->apex, p->apex_len, &sx);
+		for (unsigned i = 0; i < sx.n && !p->shadowed; i++)
+			p->shadowed = bmap_find_hashed(&above, 0, p->apex + sx.off[i],
+				p->apex_len - sx.off[i], sx.hash[i]) != NULL;
+	}
+	bmap_free(&above);
+	return ok;
+}
+
 /* Enter the names of zone z that view v sees through it. */
 static bool
 enter_zone_names(struct finish *f, unsigned v, struct zb_zone *z)
@@ -1029,15 +1090,13 @@ enter_zone_names(struct finish *f, unsigned v, struct zb_zone *z)
 /* A zone's apex must be findable even when it holds no name of its own
  * (rules, public zones): a phantom node routes to the deciding zone. */
 static bool
-enter_apex(struct finish *f, unsigned v, struct zb_zone *z)
+enter_apex(struct finish *f, struct zb_zone *z)
 {
 	const struct zb *b = f->b;
 	struct zb_apex *first = bmap_find(&b->apexes, z->view, z->apex, z->apex_len);
 	if (!first || first->zone != z)
 		return true;	/* not the first of its apex: done once per apex */
-	if (z->view == 0 && v != 0 && bmap_find(&b->apexes, v, z->apex, z->apex_len))
-		return true;	/* the view has its own zone there */
-	struct zb_zone *a = authority(b, v, z->apex, z->apex_len);
+	struct zb_zone *a = authority(b, z->view, z->apex, z->apex_len);
 	if (a && (zone_kind_local(a->kind) || a->kind == ZONE_PUBLIC) &&
 	    bmap_find(&b->names, a->id, z->apex, z->apex_len))
 		return true;	/* a real node is there */
@@ -1048,20 +1107,17 @@ enter_apex(struct finish *f, unsigned v, struct zb_zone *z)
 	node->name_len = z->apex_len;
 	node->flags = NODE_PHANTOM;
 	node->zone = zone_final(f, a);
-	return node->name && node->zone && pair_add(f, v, node);
+	return node->name && node->zone && pair_add(f, z->view, node);
 }
 
+/* Enter a view's own zones. View 0's names (the public endpoint names)
+ * are entered once: the answer path falls back to them for every view
+ * that holds nothing for a name, so they are not copied per view. */
 static bool
 enter_view(struct finish *f, unsigned v)
 {
-	const struct zb *b = f->b;
-	for (struct zb_zone *z = b->views[v].zones; z; z = z->next)
-		if (!enter_zone_names(f, v, z) || !enter_apex(f, v, z))
-			return false;
-	if (v == 0)
-		return true;
-	for (struct zb_zone *z = b->views[0].zones; z; z = z->next)
-		if (!enter_zone_names(f, v, z) || !enter_apex(f, v, z))
+	for (struct zb_zone *z = f->b->views[v].zones; z; z = z->next)
+		if (!enter_zone_names(f, v, z) || !enter_apex(f, z))
 			return false;
 	return true;
 }
@@ -1131,18 +1187,15 @@ zb_finish(struct zb *b, struct arena *arena, struct zonedb *db)
 	bool ok = false;
 	memset(db, 0, sizeof(*db));
 	f.recurse = arena_zalloc(arena, sizeof(*f.recurse));
-	if (!f.recurse || !add_empty_non_terminals(b))
+	if (!f.recurse || !add_empty_non_terminals(b) || !mark_shadowed(b))
 		goto out;
 	f.recurse->apex = (const uint8_t *)"";
 	f.recurse->apex_len = 1;
 	f.recurse->kind = ZONE_RECURSE;
 	f.recurse->origin = "recursion";
-	for (unsigned v = 0; v < b->n_views; v++) {
-		if (v == 0 && !b->public_view_used)
-			continue;
+	for (unsigned v = 0; v < b->n_views; v++)
 		if (!enter_view(&f, v))
 			goto out;
-	}
 	link_wildcards(b);
 	if (!table_fill(&f) || !views_copy(&f))
 		goto out;
