@@ -4,9 +4,9 @@
 #include "scrub.h"
 
 #include "dname.h"
+#include "query.h"
 #include "snapshot.h"
 #include "wire.h"
-#include "zonedb.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -793,35 +793,14 @@ scrub_mentions_served(const struct scrub_query *q, const uint8_t *msg, size_t le
 	return false;
 }
 
-/* As the answer path's lookup decides: the closest existing node in the
- * view names the zone; a private, hidden or EC2 zone answers everything
- * under it, a public zone only the names (and wildcards) it holds. */
+/* As the answer path decides (query_lookup_name): a name dnsd answers
+ * itself, from a private, hidden or EC2 zone or a public name it holds,
+ * rather than forwarding it. */
 bool
 scrub_served_in_view(const void *ctx, const uint8_t *name, size_t len)
 {
 	const struct scrub_view *v = ctx;
-	uint8_t off[DNAME_MAX_LABELS + 1];
-	uint32_t hashes[DNAME_MAX_LABELS + 1];
-	unsigned n = 0;
-	for (size_t p = 0; name[p]; p += (size_t)name[p] + 1)
-		off[n++] = (uint8_t)p;
-	off[n] = (uint8_t)(len - 1);
-	dname_suffix_hashes(name, off, n, hashes);
-	const struct zone *auth = NULL;
-	const struct node *ce = NULL;
-	for (unsigned i = 0; i <= n && !ce; i++) {
-		const struct node *nd = zonedb_find(&v->snap->db, v->view, name + off[i],
-			len - off[i], hashes[i]);
-		if (!nd)
-			continue;
-		if (!auth)
-			auth = nd->zone;
-		if (!(nd->flags & NODE_PHANTOM) && nd->zone == auth)
-			ce = nd;
-		if (ce && zone_kind_local(auth->kind))
-			return true;
-		if (ce && auth->kind == ZONE_PUBLIC)
-			return i == 0 || ce->wildcard;
-	}
-	return auth && zone_kind_local(auth->kind);
+	struct query_lookup f;
+	query_lookup_name(&v->snap->db, v->view, name, len, DNS_TYPE_A, &f);
+	return f.answer || f.synth;
 }
