@@ -169,7 +169,11 @@ setup_allow(const struct options *o, struct netprefix *allow, unsigned *n)
 static int
 setup_upstreams(const struct options *o, struct fwd_targets *t)
 {
+	static struct sockaddr_storage addr[FWD_MAX_TARGETS];
+	static socklen_t len[FWD_MAX_TARGETS];
 	memset(t, 0, sizeof(*t));
+	t->addr = addr;
+	t->len = len;
 	for (unsigned i = 0; i < o->n_upstream; i++) {
 		if (!add_upstream(t, o->upstream[i], "--upstream")) {
 			fprintf(stderr, "dnsd: --upstream: '%s' is not ADDR[:PORT]\n", o->upstream[i]);

@@ -9,6 +9,12 @@
 
 #include <stdio.h>
 #include <string.h>
+#ifdef HAVE_SYS_RANDOM_H
+#include <sys/random.h>
+#endif
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #define OPT_RR_SIZE 11
 
@@ -18,26 +24,91 @@ static const char chaos_id[] = PACKAGE_NAME;
 
 /* ---- error replies ---- */
 
+static void
+ratelimit_key(struct query_ratelimit *rl)
+{
+	size_t got = 0;
+#ifdef HAVE_GETRANDOM
+	while (got < sizeof(rl->key)) {
+		ssize_t n = getrandom((uint8_t *)rl->key + got, sizeof(rl->key) - got, 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+#endif
+	if (got < sizeof(rl->key)) {
+		/* no getrandom: a key an attacker cannot read off the wire */
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		rl->key[0] ^= (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uintptr_t)rl;
+		rl->key[1] ^= (uint64_t)ts.tv_sec * 0xc2b2ae3d27d4eb4full ^ (uint64_t)getpid();
+	}
+	rl->keyed = true;
+}
+
+/* The client's /24 (IPv4, also IPv4-mapped) or /56 (IPv6), with its family. */
+static uint64_t
+client_prefix(const struct netaddr *a)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	uint64_t p = 0;
+	if (!a)
+		return 0;
+	if (a->family == AF_INET6 && memcmp(a->bytes, mapped, 12) != 0) {
+		for (int i = 0; i < 7; i++)
+			p = p << 8 | a->bytes[i];
+		return p << 8 | 6;
+	}
+	const uint8_t *v4 = a->family == AF_INET ? a->bytes : a->bytes + 12;
+	return ((uint64_t)v4[0] << 24 | (uint64_t)v4[1] << 16 | (uint64_t)v4[2] << 8) | 4;
+}
+
+static uint32_t
+ratelimit_bucket(const struct query_ratelimit *rl, uint64_t prefix, int row)
+{
+	uint64_t h = (prefix ^ rl->key[row]) * 0x9e3779b97f4a7c15ull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return (uint32_t)h & (QUERY_RL_BUCKETS - 1);
+}
+
 static bool
 ratelimit_take(struct query_env *env)
 {
 	struct query_ratelimit *rl = &env->errors;
 	if (rl->per_second == 0)
 		return true;
-	if (rl->second != env->now_seconds) {
-		rl->second = env->now_seconds;
-		rl->used = 0;
+	if (!rl->keyed)
+		ratelimit_key(rl);
+	uint64_t prefix = client_prefix(env->client);
+	uint32_t now = (uint32_t)env->now_seconds, least = UINT32_MAX;
+	uint32_t *used[2];
+	for (int row = 0; row < 2; row++) {
+		uint32_t b = ratelimit_bucket(rl, prefix, row);
+		if (rl->bucket[row][b].second != now) {
+			rl->bucket[row][b].second = now;
+			rl->bucket[row][b].used = 0;
+		}
+		used[row] = &rl->bucket[row][b].used;
+		if (*used[row] < least)
+			least = *used[row];
 	}
-	if (rl->used >= rl->per_second)
+	if (least >= rl->per_second)
 		return false;
-	rl->used++;
+	/* conservative update: only the counts at the minimum grow */
+	for (int row = 0; row < 2; row++)
+		if (*used[row] == least)
+			(*used[row])++;
 	return true;
 }
 
 /*
- * FORMERR, NOTIMP, REFUSED and BADVERS replies: every flag but QR cleared,
- * RD kept on FORMERR (NSD bug141), never TC (a client would retry over
- * TCP), the ID and opcode kept; rate-limited like NSD and Unbound do.
+ * FORMERR, NOTIMP, REFUSED and BADVERS replies: the ID and opcode kept;
+ * RD copied when the opcode is QUERY, the only one that defines it (RFC
+ * 1035 §4.1.1 "copied into the response"; genreport's "nord" and "rd"
+ * checks); every other flag but QR clear, never TC (a client would retry
+ * over TCP); rate-limited per client prefix, like NSD's and Unbound's.
  */
 static enum query_action
 reply_error(struct query_env *env, const uint8_t *pkt, struct query_info *qi, uint8_t rcode,
@@ -51,7 +122,7 @@ reply_error(struct query_env *env, const uint8_t *pkt, struct query_info *qi, ui
 	}
 	uint16_t flags = wire_flags(pkt);
 	uint16_t rflags = DNS_FLAG_QR | (flags & DNS_OPCODE_MASK) | (rcode & DNS_RCODE_MASK);
-	if (rcode == DNS_RCODE_FORMERR)
+	if (wire_opcode(pkt) == DNS_OPCODE_QUERY)
 		rflags |= flags & DNS_FLAG_RD;
 	memcpy(out, pkt, 2);
 	wire_put16(out + 2, rflags);
@@ -102,7 +173,8 @@ reply_tsig_badkey(struct query_env *env, const uint8_t *pkt, size_t len, struct 
 	qi->rcode = DNS_RCODE_NOTAUTH;
 	qi->why = "TSIG with a key dnsd does not know";
 	memcpy(out, pkt, 2);
-	wire_put16(out + 2, DNS_FLAG_QR | (wire_flags(pkt) & DNS_OPCODE_MASK) | DNS_RCODE_NOTAUTH);
+	wire_put16(out + 2, DNS_FLAG_QR | (wire_flags(pkt) & (DNS_OPCODE_MASK | DNS_FLAG_RD)) |
+		DNS_RCODE_NOTAUTH);
 	wire_put16(out + 4, 1);
 	wire_put16(out + 6, 0);
 	wire_put16(out + 8, 0);
@@ -706,6 +778,7 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	uint8_t label_off[DNAME_MAX_LABELS + 1];
 	unsigned n_labels, edns_version = 0;
 
+	env->client = c->addr;
 	qi->edns = false;
 	qi->do_bit = false;
 	qi->question_len = 0;

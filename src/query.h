@@ -27,11 +27,25 @@ struct query_client {
 	bool tcp;
 };
 
-/** Limits error replies (FORMERR, NOTIMP, REFUSED, BADVERS) per worker. */
+/** Buckets per row of the error-reply budget table (a power of two). */
+#define QUERY_RL_BUCKETS 2048
+
+/**
+ * Limits error replies (FORMERR, NOTIMP, REFUSED, BADVERS, NOTAUTH) per
+ * second and client prefix (/24 for IPv4, /56 for IPv6), so one noisy
+ * source cannot spend everyone's budget. A fixed table that never grows:
+ * two rows of buckets, each prefix hashed (with a secret key) to one in
+ * each; a prefix's count is the smaller of its two (a count-min sketch),
+ * so it shares a budget only with a prefix that collides in both rows.
+ */
 struct query_ratelimit {
 	uint32_t per_second;	/**< 0: unlimited */
-	uint64_t second;	/**< the second the tokens belong to */
-	uint32_t used;
+	bool keyed;		/**< key drawn (on the first error reply) */
+	uint64_t key[2];
+	struct {
+		uint32_t second;	/**< the second the count belongs to */
+		uint32_t used;
+	} bucket[2][QUERY_RL_BUCKETS];
 };
 
 /** Per-worker state the answer path may change. */
@@ -39,6 +53,7 @@ struct query_env {
 	const struct snapshot *snap;
 	struct query_ratelimit errors;
 	uint64_t now_seconds;	/**< set by the caller; used for rate limits */
+	const struct netaddr *client;	/**< of the query being answered (query_answer sets it) */
 	uint16_t max_udp;	/**< largest UDP answer dnsd sends (EDNS) */
 	bool threads;		/**< round robin counters are shared */
 	const struct netprefix *allow;	/**< clients served besides VPC ones */
