@@ -351,7 +351,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	log_started(snap, &o, listeners, n_listeners, &upstreams);
-	rc = server_run(s);
+	rc = server_run(s) < 0 ? EXIT_START : EXIT_OK;
 	server_free(s);
 out:
 	for (unsigned i = 0; i < DNSD_MAX_LIST; i++)
