@@ -29,7 +29,9 @@ worker_sync_snapshot(struct worker *w)
 	pthread_mutex_unlock(&slot->lock);
 	snapshot_unref(w->snap);
 	w->snap = cur;
-	w->env.snap = cur;
+	if (query_env_set_snapshot(&w->env, cur) < 0)
+		log_warn("worker %u: out of memory for round robin counters; answers are "
+			"not rotated until the next reload", w->index);
 }
 
 /* What the query log calls a query answered or dropped on the spot. */
@@ -125,10 +127,8 @@ static void
 env_init(struct worker *w)
 {
 	const struct worker_config *cfg = w->cfg;
-	w->env.snap = w->snap;
 	w->env.max_udp = (uint16_t)cfg->opt->edns_size;
 	w->env.errors.per_second = cfg->opt->error_rate;
-	w->env.threads = cfg->n_workers > 1;
 	w->env.allow = cfg->allow;
 	w->env.n_allow = cfg->n_allow;
 }
@@ -152,6 +152,10 @@ worker_init(struct worker *w, const struct worker_config *cfg, unsigned index,
 	snapshot_ref(cfg->slot->current);
 	w->snap = cfg->slot->current;
 	env_init(w);
+	if (query_env_set_snapshot(&w->env, w->snap) < 0) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
 	struct upstream_config ucfg = { cfg->upstreams, o->forward_timeout, 1024,
 		(uint16_t)o->edns_size, (size_t)o->cache_size << 20,
 		o->query_log ? log_forwarded : NULL };
@@ -177,6 +181,7 @@ worker_fini(struct worker *w)
 	free(w->udp);
 	free(w->tcp);
 	udp_io_free(w->io);
+	query_env_fini(&w->env);
 	snapshot_unref(w->snap);
 	if (w->own_base && w->base)
 		event_base_free(w->base);
