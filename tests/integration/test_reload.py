@@ -112,11 +112,15 @@ def check_cw(d, healthy_azs):
     healthy_azs (rotating through them); every zonal name its own ENI."""
     expect = sorted(CW_ADDR[az] for az in healthy_azs)
     seen = set()
-    for _ in range(len(expect) + 1):
-        got = answer(d, CW)
-        assert sorted(got) == expect
-        seen.add(got[0])
-        assert answer_set(d, MON) == expect
+    # one socket, so one worker: each worker rotates with its own counters
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for _ in range(len(expect) + 1):
+            r = dns.query.udp(dns.message.make_query(CW, "A"), d.host, port=d.port, sock=s,
+                              timeout=3)
+            got = addresses(r)
+            assert sorted(got) == expect
+            seen.add(got[0])
+            assert answer_set(d, MON) == expect
     # every healthy ENI takes its turn first
     assert seen == set(expect)
     for az, name in CW_ZONAL.items():
