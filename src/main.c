@@ -45,33 +45,25 @@ address_usable(const struct sockaddr_storage *ss, socklen_t len)
 	return ok;
 }
 
+/* The --listen addresses; a default one the host lacks (::1) is skipped. */
 static int
 setup_listeners(const struct options *o, struct listener *ls, unsigned *n, char **specs)
 {
 	char err[256];
-	static char def4[] = "127.0.0.1", def6[] = "[::1]";
-	if (o->n_listen == 0) {
-		char *defs[2] = { def4, def6 };
-		*n = 0;
-		for (int i = 0; i < 2; i++) {
-			if (listener_parse(&ls[*n], defs[i], err, sizeof(err)) < 0)
-				continue;
-			if (i == 1 && !address_usable(&ls[*n].addr, ls[*n].addr_len)) {
-				log_warn("::1 is not available; listening on 127.0.0.1 only");
-				continue;
-			}
-			(*n)++;
-		}
-		return 0;
-	}
+	bool defaults = !options_given(o, "listen");
+	*n = 0;
 	for (unsigned i = 0; i < o->n_listen; i++) {
 		specs[i] = strdup(o->listen[i]);
-		if (!specs[i] || listener_parse(&ls[i], specs[i], err, sizeof(err)) < 0) {
+		if (!specs[i] || listener_parse(&ls[*n], specs[i], err, sizeof(err)) < 0) {
 			fprintf(stderr, "dnsd: %s\n", specs[i] ? err : "out of memory");
 			return -1;
 		}
+		if (defaults && !address_usable(&ls[*n].addr, ls[*n].addr_len)) {
+			log_warn("%s is not an address of this host; not listening there", o->listen[i]);
+			continue;
+		}
+		(*n)++;
 	}
-	*n = o->n_listen;
 	return 0;
 }
 
@@ -79,7 +71,8 @@ static bool
 add_upstream(struct fwd_targets *t, const char *text, const char *from)
 {
 	if (t->n >= FWD_MAX_TARGETS) {
-		log_warn("%s: more than %d upstreams; %s is left out", from, FWD_MAX_TARGETS, text);
+		log_warn("%s: nameserver %s is left out: dnsd forwards to at most %d", from, text,
+			FWD_MAX_TARGETS);
 		return true;
 	}
 	if (!netaddr_parse_sockaddr(text, 53, &t->addr[t->n], &t->len[t->n]))
@@ -141,25 +134,13 @@ drop_self_upstreams(struct fwd_targets *t, const struct listener *ls, unsigned n
 	t->n = k;
 }
 
-/* Who may use dnsd besides VPC clients: --allow, else the loopback and
- * private ranges a local setup uses (containers, VMs, the LAN). */
+/* Who may use dnsd besides VPC clients: --allow or its default. */
 static int
 setup_allow(const struct options *o, struct netprefix *allow, unsigned *n)
 {
-	static const char *const defaults[] = {
-		"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
-		"100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::ffff:127.0.0.0/104",
-	};
-	*n = 0;
-	if (o->n_allow == 0) {
-		for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-			if (netprefix_parse(defaults[i], false, &allow[*n]))
-				(*n)++;
-		return 0;
-	}
-	for (unsigned i = 0; i < o->n_allow; i++) {
-		if (!netprefix_parse(o->allow[i], true, &allow[(*n)++])) {
-			fprintf(stderr, "dnsd: --allow: '%s' is not ADDR/LEN\n", o->allow[i]);
+	for (*n = 0; *n < o->n_allow; (*n)++) {
+		if (!netprefix_parse(o->allow[*n], true, &allow[*n])) {
+			fprintf(stderr, "dnsd: --allow: '%s' is not ADDR/LEN\n", o->allow[*n]);
 			return -1;
 		}
 	}
@@ -316,7 +297,7 @@ main(int argc, char **argv)
 		rc = run_check(&o, listeners, n_listeners);
 		goto out;
 	}
-	struct netprefix allow[DNSD_MAX_LIST + 16];
+	struct netprefix allow[DNSD_MAX_LIST];
 	unsigned n_allow = 0;
 	if (setup_upstreams(&o, &upstreams) < 0 || setup_allow(&o, allow, &n_allow) < 0) {
 		rc = EXIT_USAGE;
