@@ -81,6 +81,8 @@ static const struct option_def option_table[] = {
 	  "log errors and warnings only" },
 	{ "query-log", 0, OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(query_log), 0,
 	  "log one line per answered query" },
+	{ "syslog", 0, OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(syslog), 0,
+	  "log to syslog (facility daemon) instead of standard error" },
 	{ "edns-size", 0, OPT_UINT, "BYTES", 512, 4096, 1232, NULL, NULL, NULL, OFF(edns_size), 0,
 	  "largest UDP answer sent to EDNS clients" },
 	{ "forward-timeout", 0, OPT_UINT, "MS", 10, 30000, 1500, NULL, NULL, NULL,

@@ -29,6 +29,7 @@ struct options {
 	unsigned verbose;
 	bool quiet;
 	bool query_log;
+	bool syslog;			/**< log through syslog(3) */
 	unsigned edns_size;
 	unsigned forward_timeout;	/**< milliseconds per upstream try */
 	unsigned tcp_idle_timeout;	/**< seconds */

@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct server {
 	const struct options *opt;
@@ -24,11 +25,14 @@ struct server {
 	struct worker *workers;
 	unsigned n_workers;
 	struct event_base *base;	/* worker 0's, which also handles signals */
-	struct event *ev_hup, *ev_term, *ev_int, *ev_reload_done;
+	struct event *ev_hup, *ev_term, *ev_int, *ev_usr1, *ev_reload_done, *ev_reported;
 	pthread_t reload_thread;
 	bool reloading, reload_again;
 	struct snapshot *reload_result;
 	unsigned reload_errors;
+	uint64_t reloads_ok, reloads_failed;
+	time_t started;
+	unsigned reports_pending;	/* workers yet to publish their counters */
 	struct snapshot_listener *bindings;
 };
 
@@ -40,7 +44,7 @@ reload_main(void *arg)
 	struct server *s = arg;
 	struct diag d;
 	struct snapshot_config cfg = { s->opt->zones, s->bindings, s->wcfg.n_listeners };
-	diag_init(&d, stderr);
+	diag_init(&d, log_stream());
 	s->reload_result = snapshot_load(&cfg, &d, NULL);
 	s->reload_errors = d.errors;
 	event_active(s->ev_reload_done, 0, 0);
@@ -54,7 +58,7 @@ reload_start(struct server *s)
 		s->reload_again = true;
 		return;
 	}
-	log_info("reloading %s", s->opt->zones);
+	log_notice("reloading %s", s->opt->zones);
 	s->reloading = true;
 	if (pthread_create(&s->reload_thread, NULL, reload_main, s) != 0) {
 		log_err("reload: cannot start a thread: %s", strerror(errno));
@@ -86,17 +90,94 @@ on_reload_done(evutil_socket_t fd, short what, void *arg)
 	struct snapshot *next = s->reload_result;
 	s->reload_result = NULL;
 	if (!next) {
+		s->reloads_failed++;
 		log_err("reload failed with %u error%s; still serving the previous definitions",
-			s->reload_errors, s->reload_errors == 1 ? "" : "s");
+			s->reload_errors, log_s(s->reload_errors));
 	} else {
+		s->reloads_ok++;
 		swap_snapshot(s, next);
-		log_info("reloaded: %u VPCs, %u endpoints from %u files in %.3f s",
-			next->n_vpcs, next->n_endpoints, next->n_files, next->load_seconds);
+		log_notice("reloaded: %u VPC%s, %u endpoint%s from %u file%s in %.3f s",
+			next->n_vpcs, log_s(next->n_vpcs), next->n_endpoints,
+			log_s(next->n_endpoints), next->n_files, log_s(next->n_files),
+			next->load_seconds);
 	}
 	if (s->reload_again) {
 		s->reload_again = false;
 		reload_start(s);
 	}
+}
+
+/* ---- statistics ---- */
+
+static void
+sum_reports(const struct server *s, struct worker_report *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (unsigned i = 0; i < s->n_workers; i++) {
+		const struct worker_report *r = &s->workers[i].report;
+		t->stats.queries += r->stats.queries;
+		t->stats.tcp_queries += r->stats.tcp_queries;
+		t->stats.local += r->stats.local;
+		t->stats.errors += r->stats.errors;
+		t->stats.forwarded += r->stats.forwarded;
+		t->stats.dropped += r->stats.dropped;
+		t->stats.tcp_accepted += r->stats.tcp_accepted;
+		t->stats.tcp_fd_closes += r->stats.tcp_fd_closes;
+		t->up.started += r->up.started;
+		t->up.answered += r->up.answered;
+		t->up.cache_hits += r->up.cache_hits;
+		t->up.servfail += r->up.servfail;
+		t->up.timeouts += r->up.timeouts;
+		t->up.tcp_retries += r->up.tcp_retries;
+		t->up.joined += r->up.joined;
+	}
+}
+
+/* Every worker has published: one line with the sums (SIGUSR1). */
+static void
+on_reported(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+	struct worker_report t;
+	(void)fd;
+	(void)what;
+	sum_reports(s, &t);
+	log_notice("statistics: %llu quer%s (%llu over TCP): %llu answered locally, %llu error "
+		"repl%s, %llu forwarded, %llu dropped; forwarder: %llu answered by upstreams, "
+		"%llu from the cache, %llu joined a query in flight, %llu SERVFAIL, %llu "
+		"timeout%s, %llu TCP retr%s; TCP: %llu connection%s, %llu closed for lack of "
+		"file descriptors; reloads: %llu ok, %llu failed; %u worker%s, up %lld s",
+		(unsigned long long)t.stats.queries, t.stats.queries == 1 ? "y" : "ies",
+		(unsigned long long)t.stats.tcp_queries, (unsigned long long)t.stats.local,
+		(unsigned long long)t.stats.errors, t.stats.errors == 1 ? "y" : "ies",
+		(unsigned long long)t.stats.forwarded, (unsigned long long)t.stats.dropped,
+		(unsigned long long)t.up.answered, (unsigned long long)t.up.cache_hits,
+		(unsigned long long)t.up.joined, (unsigned long long)t.up.servfail,
+		(unsigned long long)t.up.timeouts, log_s(t.up.timeouts),
+		(unsigned long long)t.up.tcp_retries, t.up.tcp_retries == 1 ? "y" : "ies",
+		(unsigned long long)t.stats.tcp_accepted, log_s(t.stats.tcp_accepted),
+		(unsigned long long)t.stats.tcp_fd_closes, (unsigned long long)s->reloads_ok,
+		(unsigned long long)s->reloads_failed, s->n_workers, log_s(s->n_workers),
+		(long long)(time(NULL) - s->started));
+}
+
+/* Called in each worker's thread once its report is in place. */
+static void
+worker_reported(struct worker *w)
+{
+	struct server *s = w->cfg->owner;
+	if (__atomic_sub_fetch(&s->reports_pending, 1, __ATOMIC_ACQ_REL) == 0)
+		event_active(s->ev_reported, 0, 0);
+}
+
+static void
+stats_request(struct server *s)
+{
+	if (__atomic_load_n(&s->reports_pending, __ATOMIC_ACQUIRE) != 0)
+		return;	/* the last request is still being answered */
+	__atomic_store_n(&s->reports_pending, s->n_workers, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < s->n_workers; i++)
+		worker_report(&s->workers[i], worker_reported);
 }
 
 /* ---- signals ---- */
@@ -110,24 +191,30 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		reload_start(s);
 		return;
 	}
-	log_info("stopping on signal %d", (int)sig);
+	if (sig == SIGUSR1) {
+		stats_request(s);
+		return;
+	}
+	log_notice("stopping on signal %d", (int)sig);
 	for (unsigned i = 0; i < s->n_workers; i++)
 		event_base_loopbreak(s->workers[i].base);
 }
 
+static const int handled_signals[] = { SIGHUP, SIGTERM, SIGINT, SIGUSR1 };
+#define N_SIGNALS (sizeof(handled_signals) / sizeof(handled_signals[0]))
+
 static int
 signals_add(struct server *s)
 {
-	s->ev_hup = evsignal_new(s->base, SIGHUP, on_signal, s);
-	s->ev_term = evsignal_new(s->base, SIGTERM, on_signal, s);
-	s->ev_int = evsignal_new(s->base, SIGINT, on_signal, s);
+	struct event **evs[N_SIGNALS] = { &s->ev_hup, &s->ev_term, &s->ev_int, &s->ev_usr1 };
+	for (size_t i = 0; i < N_SIGNALS; i++) {
+		*evs[i] = evsignal_new(s->base, handled_signals[i], on_signal, s);
+		if (!*evs[i] || evsignal_add(*evs[i], NULL) < 0)
+			return -1;
+	}
 	s->ev_reload_done = event_new(s->base, -1, 0, on_reload_done, s);
-	if (!s->ev_hup || !s->ev_term || !s->ev_int || !s->ev_reload_done)
-		return -1;
-	evsignal_add(s->ev_hup, NULL);
-	evsignal_add(s->ev_term, NULL);
-	evsignal_add(s->ev_int, NULL);
-	return 0;
+	s->ev_reported = event_new(s->base, -1, 0, on_reported, s);
+	return s->ev_reload_done && s->ev_reported ? 0 : -1;
 }
 
 /* ---- the server ---- */
@@ -150,7 +237,8 @@ server_create(const struct options *opt, struct listener *listeners, unsigned n_
 	pthread_mutex_init(&s->slot.lock, NULL);
 	s->n_workers = opt->workers;
 	s->wcfg = (struct worker_config){ opt, listeners, n_listeners, &s->upstreams, allow,
-		n_allow, s->n_workers, &s->slot };
+		n_allow, s->n_workers, &s->slot, s };
+	s->started = time(NULL);
 	s->bindings = calloc(n_listeners + 1, sizeof(*s->bindings));
 	s->workers = calloc(s->n_workers, sizeof(*s->workers));
 	s->base = event_base_new();
@@ -182,13 +270,14 @@ log_stopped(const struct server *s)
 	struct worker_stats t = { 0 };
 	for (unsigned i = 0; i < s->n_workers; i++) {
 		t.queries += s->workers[i].stats.queries;
-		t.answers += s->workers[i].stats.answers;
-		t.forwards += s->workers[i].stats.forwards;
-		t.drops += s->workers[i].stats.drops;
+		t.local += s->workers[i].stats.local + s->workers[i].stats.errors;
+		t.forwarded += s->workers[i].stats.forwarded;
+		t.dropped += s->workers[i].stats.dropped;
 	}
-	log_info("stopped: %llu queries, %llu answered locally, %llu forwarded, %llu dropped",
-		(unsigned long long)t.queries, (unsigned long long)t.answers,
-		(unsigned long long)t.forwards, (unsigned long long)t.drops);
+	log_notice("stopped: %llu quer%s, %llu answered locally, %llu forwarded, %llu dropped",
+		(unsigned long long)t.queries, t.queries == 1 ? "y" : "ies",
+		(unsigned long long)t.local, (unsigned long long)t.forwarded,
+		(unsigned long long)t.dropped);
 }
 
 int
@@ -197,9 +286,8 @@ server_run(struct server *s)
 	sigset_t block, old;
 	/* only worker 0's thread takes signals */
 	sigemptyset(&block);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
+	for (size_t i = 0; i < N_SIGNALS; i++)
+		sigaddset(&block, handled_signals[i]);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	int rc = 0;
 	for (unsigned i = 1; i < s->n_workers && rc == 0; i++)
@@ -228,14 +316,11 @@ server_free(struct server *s)
 		return;
 	for (unsigned i = 0; s->workers && i < s->n_workers; i++)
 		worker_fini(&s->workers[i]);
-	if (s->ev_hup)
-		event_free(s->ev_hup);
-	if (s->ev_term)
-		event_free(s->ev_term);
-	if (s->ev_int)
-		event_free(s->ev_int);
-	if (s->ev_reload_done)
-		event_free(s->ev_reload_done);
+	struct event *evs[] = { s->ev_hup, s->ev_term, s->ev_int, s->ev_usr1, s->ev_reload_done,
+		s->ev_reported };
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (evs[i])
+			event_free(evs[i]);
 	if (s->base)
 		event_base_free(s->base);
 	snapshot_unref(s->slot.current);

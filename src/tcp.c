@@ -26,6 +26,7 @@
 #define TCP_OUT_LIMIT (256 * 1024)	/* stop reading while this much waits to go out */
 #define TCP_FRAME_TIMEOUT 3	/* seconds to receive a whole query once it started */
 #define ACCEPT_BATCH 64		/* connections taken per wakeup */
+#define FD_SUMMARY_SECONDS 10	/* closes for lack of descriptors: one log line per interval */
 
 /* A TCP connection, from a fixed pool per worker, so a forward finishing
  * after the connection closed finds a slot with a newer generation. */
@@ -57,6 +58,9 @@ struct tcp_pool {
 	struct conn *lru_head, *lru_tail;
 	struct conn *free_conns;
 	unsigned n_open;
+	struct event fd_summary;	/* counting closes for lack of descriptors */
+	bool fd_summary_on;
+	uint64_t fd_closes;		/* since the last line */
 	uint8_t tx[2 + DNS_MAX_MESSAGE];
 };
 
@@ -70,6 +74,7 @@ struct tcp_socket {
 
 static void conn_close(struct conn *c);
 static void conn_arm_timer(struct conn *c);
+static void on_fd_summary(evutil_socket_t fd, short what, void *arg);
 
 /* ---- the pool and its least recently used order ---- */
 
@@ -91,6 +96,7 @@ tcp_pool_create(struct worker *w, unsigned max_conns)
 		p->conns[i].next = p->free_conns;
 		p->free_conns = &p->conns[i];
 	}
+	evtimer_assign(&p->fd_summary, w->base, on_fd_summary, p);
 	return p;
 }
 
@@ -99,6 +105,7 @@ tcp_pool_free(struct tcp_pool *p)
 {
 	if (!p)
 		return;
+	evtimer_del(&p->fd_summary);
 	for (unsigned i = 0; i < p->n_conns; i++)
 		if (p->conns[i].open)
 			conn_close(&p->conns[i]);
@@ -410,6 +417,43 @@ conn_close(struct conn *c)
 
 /* ---- accepting ---- */
 
+/* While descriptors run short, each interval gets one line with the count
+ * of connections closed in it; the first close of a shortage is told at once. */
+static void
+on_fd_summary(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_pool *p = arg;
+	struct timeval tv = { FD_SUMMARY_SECONDS, 0 };
+	(void)fd;
+	(void)what;
+	if (p->fd_closes == 0) {
+		p->fd_summary_on = false;	/* the shortage is over */
+		return;
+	}
+	log_warn("closed %llu TCP connection%s for lack of file descriptors in the last %d s",
+		(unsigned long long)p->fd_closes, log_s(p->fd_closes), FD_SUMMARY_SECONDS);
+	p->fd_closes = 0;
+	evtimer_add(&p->fd_summary, &tv);
+}
+
+/* Out of descriptors: the longest idle connection makes room, else the
+ * listening socket would wake us forever. */
+static void
+close_for_descriptor(struct tcp_pool *p)
+{
+	struct timeval tv = { FD_SUMMARY_SECONDS, 0 };
+	p->w->stats.tcp_fd_closes++;
+	if (p->fd_summary_on) {
+		p->fd_closes++;
+	} else {
+		log_warn("out of file descriptors: closing the longest idle TCP connection "
+			"for a new one (further closes are counted every %d s)", FD_SUMMARY_SECONDS);
+		p->fd_summary_on = true;
+		evtimer_add(&p->fd_summary, &tv);
+	}
+	conn_close(p->lru_tail);
+}
+
 static void
 on_accept_resume(evutil_socket_t fd, short what, void *arg)
 {
@@ -452,6 +496,7 @@ conn_open(struct tcp_pool *p, struct conn *c, int fd, int listener,
 	evtimer_assign(&c->timer, w->base, on_conn_timer, c);
 	event_add(&c->ev_read, NULL);
 	p->n_open++;
+	w->stats.tcp_accepted++;
 	lru_touch(p, c);
 	conn_arm_timer(c);
 }
@@ -467,10 +512,7 @@ on_accept(evutil_socket_t fd, short what, void *arg)
 		socklen_t plen = sizeof(peer);
 		int cfd = accept4(fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd < 0 && (errno == EMFILE || errno == ENFILE) && p->lru_tail) {
-			/* out of descriptors: the longest idle connection makes room,
-			 * else the listening socket would wake us forever */
-			log_warn("out of file descriptors: closing the longest idle TCP connection");
-			conn_close(p->lru_tail);
+			close_for_descriptor(p);
 			continue;
 		}
 		if (cfd < 0) {

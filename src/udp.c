@@ -189,7 +189,7 @@ handle_datagram(struct udp_socket *us, unsigned i, unsigned *n_out)
 	if ((mh->msg_flags & MSG_TRUNC) ||
 	    !netaddr_from_sockaddr((struct sockaddr *)&io->addr[i], &src)) {
 		w->stats.queries++;
-		w->stats.drops++;
+		w->stats.dropped++;
 		verbose(VERB_QUERY, "dropped a datagram larger than %d bytes", UDP_RX_SIZE);
 		return;
 	}

@@ -48,12 +48,15 @@ worker_account(struct worker *w, const struct sockaddr *client, bool tcp,
 	enum query_action act, const struct query_info *qi, size_t out_len)
 {
 	w->stats.queries++;
-	if (act == QUERY_SEND)
-		w->stats.answers++;
+	w->stats.tcp_queries += tcp;
+	if (act == QUERY_SEND && qi->why)
+		w->stats.errors++;
+	else if (act == QUERY_SEND)
+		w->stats.local++;
 	else if (act == QUERY_FORWARD)
-		w->stats.forwards++;
+		w->stats.forwarded++;
 	else
-		w->stats.drops++;
+		w->stats.dropped++;
 	if (w->opt->query_log && act != QUERY_FORWARD)	/* forwarded: when answered */
 		querylog_line(w->snap, client, tcp, qi, log_source(act, qi), out_len);
 }
@@ -68,6 +71,24 @@ log_forwarded(void *ctx, const struct query_info *qi, const struct fwd_dest *d,
 	logged.rcode = reply[3] & 0x0f;
 	querylog_line(w->snap, (const struct sockaddr *)&d->client, d->tcp, &logged,
 		from_cache ? QL_CACHE : QL_FORWARD, len);
+}
+
+static void
+on_report(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	(void)fd;
+	(void)what;
+	w->report.stats = w->stats;
+	w->report.up = *upstream_stats(w->up);
+	w->reported(w);
+}
+
+void
+worker_report(struct worker *w, void (*done)(struct worker *w))
+{
+	w->reported = done;
+	event_active(w->ev_report, 0, 0);
 }
 
 /* A UDP and a TCP socket on listener i. Port 0: the kernel picks a free
@@ -145,7 +166,8 @@ worker_init(struct worker *w, const struct worker_config *cfg, unsigned index,
 	w->base = base ? base : event_base_new();
 	w->io = udp_io_create();
 	w->tcp_pool = tcp_pool_create(w, o->tcp_max_conns);
-	if (!w->base || !w->io || !w->tcp_pool) {
+	w->ev_report = w->base ? event_new(w->base, -1, 0, on_report, w) : NULL;
+	if (!w->base || !w->io || !w->tcp_pool || !w->ev_report) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
@@ -174,6 +196,8 @@ worker_fini(struct worker *w)
 		return;
 	tcp_pool_free(w->tcp_pool);
 	upstream_free(w->up);
+	if (w->ev_report)
+		event_free(w->ev_report);
 	for (unsigned i = 0; i < w->n_sockets; i++) {
 		udp_socket_stop(w->udp[i]);
 		tcp_socket_stop(w->tcp[i]);

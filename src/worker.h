@@ -31,12 +31,26 @@ struct snapshot_slot {
 	struct snapshot *current;
 };
 
-/** What one worker counted; only its own thread writes them. */
+/**
+ * What one worker counted. Only its own thread writes them; others see
+ * the copy the worker publishes in its thread (worker_report), so the
+ * answer path takes no lock and shares no cache line.
+ */
 struct worker_stats {
 	uint64_t queries;		/**< every query received, UDP and TCP */
-	uint64_t answers;		/**< answered on the spot */
-	uint64_t forwards;		/**< handed to the forwarder */
-	uint64_t drops;
+	uint64_t tcp_queries;
+	uint64_t local;			/**< answered from dnsd's own data */
+	uint64_t errors;		/**< FORMERR, NOTIMP, REFUSED and the like */
+	uint64_t forwarded;		/**< handed to the forwarder */
+	uint64_t dropped;
+	uint64_t tcp_accepted;
+	uint64_t tcp_fd_closes;		/**< closed to free a descriptor */
+};
+
+/** A worker's counters and its forwarder's, as of one moment. */
+struct worker_report {
+	struct worker_stats stats;
+	struct upstream_stats up;
 };
 
 /** What every worker is made from; the server owns it. */
@@ -49,6 +63,7 @@ struct worker_config {
 	unsigned n_allow;
 	unsigned n_workers;
 	struct snapshot_slot *slot;
+	void *owner;			/**< the server, for report callbacks */
 };
 
 /** One worker: everything its thread owns. */
@@ -69,6 +84,9 @@ struct worker {
 	unsigned n_sockets;
 	struct tcp_pool *tcp_pool;
 	struct worker_stats stats;
+	struct worker_report report;	/**< published by worker_report */
+	struct event *ev_report;
+	void (*reported)(struct worker *w);
 };
 
 /**
@@ -95,6 +113,13 @@ void worker_stop_thread(struct worker *w);
  * worker's round robin counters.
  */
 void worker_sync_snapshot(struct worker *w);
+
+/**
+ * Ask the worker to copy its counters into w->report in its own thread and
+ * then call done(w) there. Safe from any thread; the worker must be
+ * running (or be worker 0, whose loop is the server's).
+ */
+void worker_report(struct worker *w, void (*done)(struct worker *w));
 
 /**
  * Count what happened to a query and, with --query-log, log it (a

@@ -231,7 +231,7 @@ def test_starts_and_stops_cleanly_on_sigterm():
     d = Dnsd(ZONES)
     assert d.query("monitoring.us-east-2.amazonaws.com").answer
     assert d.stop() == 0
-    assert re.search(r"stopped: 1 queries, 1 answered locally", d.log())
+    assert re.search(r"stopped: 1 query, 1 answered locally", d.log())
 
 
 def test_upstream_equal_to_a_listener_is_left_out():

@@ -127,9 +127,20 @@ def check_cw(d, healthy_azs):
         assert answer(d, name) == [CW_ADDR[az]]
 
 
+LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z dnsd: ")
+
+
 def error_lines(log):
-    """Definition errors: `path:line: error: message` lines."""
-    return [l for l in log.splitlines() if re.match(r"\S+:\d+: error: ", l)]
+    """Definition errors: `path:line: error: message` lines; each is a log
+    line with its timestamp (one is stripped off here)."""
+    errs = []
+    for line in log.splitlines():
+        m = LOG_PREFIX.match(line)
+        rest = line[m.end():] if m else line
+        if re.match(r"\S+:\d+: error: ", rest):
+            assert m, f"an error line without a timestamp: {line!r}"
+            errs.append(rest)
+    return errs
 
 
 # ---- health (facts §1: round robin over healthy ENIs) ----
