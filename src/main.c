@@ -7,6 +7,7 @@
 #include "listen.h"
 #include "log.h"
 #include "netaddr.h"
+#include "notify.h"
 #include "options.h"
 #include "server.h"
 #include "snapshot.h"
@@ -352,6 +353,8 @@ serve(const struct options *o, struct listener_set *set)
 		return EXIT_START;
 	}
 	log_started(snap, o, set, &upstreams);
+	notify_send("READY=1\nSTATUS=serving %u VPC%s, %u endpoint%s", snap->n_vpcs,
+		log_s(snap->n_vpcs), snap->n_endpoints, log_s(snap->n_endpoints));
 	int rc = server_run(s) < 0 ? EXIT_START : EXIT_OK;
 	server_free(s);
 	return rc;

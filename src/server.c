@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "log.h"
+#include "notify.h"
 #include "snapshot.h"
 #include "worker.h"
 
@@ -59,10 +60,13 @@ reload_start(struct server *s)
 		return;
 	}
 	log_notice("reloading %s", s->opt->zones);
+	notify_send("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading %s",
+		notify_monotonic_usec(), s->opt->zones);
 	s->reloading = true;
 	if (pthread_create(&s->reload_thread, NULL, reload_main, s) != 0) {
 		log_err("reload: cannot start a thread: %s", strerror(errno));
 		s->reloading = false;
+		notify_send("READY=1\nSTATUS=reload failed: no thread; serving the previous data");
 	}
 }
 
@@ -93,6 +97,8 @@ on_reload_done(evutil_socket_t fd, short what, void *arg)
 		s->reloads_failed++;
 		log_err("reload failed with %u error%s; still serving the previous definitions",
 			s->reload_errors, log_s(s->reload_errors));
+		notify_send("READY=1\nSTATUS=reload failed with %u error%s; serving the previous "
+			"data", s->reload_errors, log_s(s->reload_errors));
 	} else {
 		s->reloads_ok++;
 		swap_snapshot(s, next);
@@ -100,6 +106,8 @@ on_reload_done(evutil_socket_t fd, short what, void *arg)
 			next->n_vpcs, log_s(next->n_vpcs), next->n_endpoints,
 			log_s(next->n_endpoints), next->n_files, log_s(next->n_files),
 			next->load_seconds);
+		notify_send("READY=1\nSTATUS=serving %u VPC%s, %u endpoint%s", next->n_vpcs,
+			log_s(next->n_vpcs), next->n_endpoints, log_s(next->n_endpoints));
 	}
 	if (s->reload_again) {
 		s->reload_again = false;
@@ -196,6 +204,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	log_notice("stopping on signal %d", (int)sig);
+	notify_send("STOPPING=1\nSTATUS=stopping");
 	for (unsigned i = 0; i < s->n_workers; i++)
 		event_base_loopbreak(s->workers[i].base);
 }

@@ -13,6 +13,7 @@ import time
 import dns.message
 import dns.opcode
 import dns.query
+import pytest
 
 from tests.integration.harness import (DEAD_UPSTREAM, DNSD, ZONES, Dnsd, World, addresses,
                                       rcode, tool)
@@ -275,3 +276,67 @@ def test_closes_for_lack_of_descriptors_are_summed_up_per_interval():
     per_close = [l for l in d.lines if "descriptor" in l and "statistics" not in l and
                  "limit" not in l]
     assert len(per_close) == 2, per_close
+
+
+# ---- systemd's notify protocol ----
+
+def notify_socket(tmp, abstract):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    if abstract:
+        name = f"@dnsd-test-notify-{os.getpid()}-{time.monotonic_ns()}"
+        s.bind("\0" + name[1:])
+    else:
+        name = os.path.join(tmp, "notify")
+        s.bind(name)
+    s.settimeout(10)
+    return s, name
+
+
+def expect(sock, *fields):
+    """The next notify message: its fields as a dict; fields must be in it."""
+    msg = dict(l.split("=", 1) for l in sock.recv(4096).decode().splitlines())
+    for f in fields:
+        k, v = f.split("=", 1)
+        assert msg.get(k) == v or (v == "*" and k in msg), (f, msg)
+    return msg
+
+
+@pytest.mark.parametrize("abstract", [False, True], ids=["path", "abstract"])
+def test_sd_notify_ready_reloading_stopping(abstract):
+    """Type=notify without libsystemd: dnsd writes READY=1 once it answers,
+    RELOADING=1 (with MONOTONIC_USEC) and READY=1 around each reload (also
+    a failed one, which keeps serving), STOPPING=1 when asked to stop."""
+    with tempfile.TemporaryDirectory() as tmp, World() as w:
+        shutil.copytree(ZONES, os.path.join(w.dir, "z"))
+        sock, name = notify_socket(tmp, abstract)
+        d = Raw(["--zones", w.dir, "--listen", "127.0.0.1:0", "--upstream", DEAD_UPSTREAM],
+                env=dict(os.environ, NOTIFY_SOCKET=name))
+        try:
+            msg = expect(sock, "READY=1", "STATUS=serving 2 VPCs, 9 endpoints")
+            d.wait_for("started: ")
+            q = dns.message.make_query("monitoring.us-east-2.amazonaws.com", "A")
+            assert dns.query.udp(q, "127.0.0.1", port=d.port(), timeout=3).answer
+            d.proc.send_signal(signal.SIGHUP)
+            msg = expect(sock, "RELOADING=1", "MONOTONIC_USEC=*")
+            assert abs(int(msg["MONOTONIC_USEC"]) - time.monotonic_ns() // 1000) < 10_000_000
+            expect(sock, "READY=1", "STATUS=serving 2 VPCs, 9 endpoints")
+            w.write("bad.yaml", BROKEN)
+            d.proc.send_signal(signal.SIGHUP)
+            expect(sock, "RELOADING=1")
+            expect(sock, "READY=1",
+                   "STATUS=reload failed with 1 error; serving the previous data")
+            d.proc.send_signal(signal.SIGTERM)
+            expect(sock, "STOPPING=1")
+        finally:
+            rc = d.stop()
+            sock.close()
+    assert rc == 0
+    assert not any("NOTIFY_SOCKET" in l for l in d.lines), d.lines
+
+
+def test_unreachable_notify_socket_is_a_warning():
+    d = Raw(["--zones", ZONES, "--listen", "127.0.0.1:0", "--upstream", DEAD_UPSTREAM],
+            env=dict(os.environ, NOTIFY_SOCKET="/nonexistent/notify"))
+    line = d.wait_for("NOTIFY_SOCKET")
+    assert "warning: NOTIFY_SOCKET=/nonexistent/notify: cannot tell systemd: No such file" in line
+    assert d.stop() == 0
