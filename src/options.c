@@ -76,7 +76,7 @@ static const struct option_def option_table[] = {
 	{ "check", 'c', OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(check), 0,
 	  "check the definitions, print the generated zones and exit" },
 	{ "verbose", 'v', OPT_COUNT, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(verbose), 0,
-	  "log more: -v connections and forwards, -vv also why each packet was dropped or refused" },
+	  "log more: -v closed connections and forwarding trouble, -vv also why each packet was dropped or refused" },
 	{ "quiet", 'q', OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(quiet), 0,
 	  "log errors and warnings only" },
 	{ "query-log", 0, OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(query_log), 0,
