@@ -75,6 +75,10 @@ def test_man_page_states_every_default_bound_and_limit_of_the_table():
             lo, hi, default = m.groups()
             assert f"{lo} to {hi}" in man[name], (name, man[name])
             assert re.search(rf"default {default}\b", man[name]), (name, man[name])
+        m = re.search(r"repeatable, at most \d+ times \(default: (.*)\)$", text)
+        if m and re.match(r"[\d\[]", m.group(1)):  # a list of values: each is in the man page
+            for value in re.split(r", | and ", m.group(1)):
+                assert value in man[name], (name, value, man[name])
         m = re.search(r"at most (\d+) times", text)
         if m:
             assert f"at most {m.group(1)}" in man[name] or f"up to {m.group(1)}" in man[name], \
