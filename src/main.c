@@ -235,10 +235,10 @@ run_check(const struct options *o, const struct listener_set *set)
 			log_s(d.errors), d.warnings, log_s(d.warnings));
 		return EXIT_DEFINITIONS;
 	}
-	fprintf(stderr, "dnsd: %s: ok: %u VPC%s, %u endpoint%s, %u name%s in %u file%s, "
-		"%u warning%s\n", o->zones, s->n_vpcs, log_s(s->n_vpcs), s->n_endpoints,
-		log_s(s->n_endpoints), s->db.count, log_s(s->db.count), s->n_files,
-		log_s(s->n_files), d.warnings, log_s(d.warnings));
+	char what[256];
+	snapshot_describe(s, what, sizeof(what));
+	fprintf(stderr, "dnsd: %s: ok: %s, %u warning%s\n", o->zones, what, d.warnings,
+		log_s(d.warnings));
 	snapshot_free(s);
 	return EXIT_OK;
 }

@@ -144,10 +144,7 @@ client_allowed(const struct query_env *env, const struct query_client *c)
 	for (unsigned i = 0; i < env->n_allow; i++)
 		if (netprefix_contains(&env->allow[i], c->addr))
 			return true;
-	for (unsigned i = 0; i < s->n_cidrs; i++)
-		if (netprefix_contains(&s->cidrs[i].prefix, c->addr))
-			return true;
-	return false;
+	return cidrmap_find(&s->cidrs, c->addr) >= 0;
 }
 
 /* ---- parsing ---- */
@@ -441,57 +438,123 @@ node_answer_for(const struct node *n, uint16_t qtype)
 	return node_answer(n, qtype);
 }
 
-/* What a lookup found. */
-struct found {
-	const struct answer *answer;	/* a prepared answer, or */
-	const struct zone *synth;	/* an EC2 zone that makes one up, or */
-	const struct zone *forward;	/* a FORWARD rule (NULL: the upstreams) */
+/* What one view's table says about a name. */
+struct walk {
+	const struct zone *auth;	/* the deciding zone, NULL: none in this view */
+	const struct node *exact;	/* the name's own node in that zone */
+	const struct node *ce;		/* else its closest encloser there */
 };
 
 /*
- * Find what answers the name in a view. An exact node answers; else the
- * closest existing ancestor decides: its zone's rule, its wildcard, or
- * NXDOMAIN. Phantom nodes only say which zone decides.
+ * Walk the name's suffixes in one view, most specific first. The first
+ * node found names the deciding zone; the closest encloser is the first
+ * real (not phantom) node of that zone.
  */
 static void
-lookup(const struct zonedb *db, struct query_info *qi, const uint8_t *label_off,
-	unsigned n_labels, struct found *f)
+walk_view(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t qname_len,
+	const uint8_t *label_off, unsigned n_labels, const uint32_t *hashes, struct walk *w)
+{
+	w->auth = NULL;
+	w->exact = w->ce = NULL;
+	for (unsigned i = 0; i <= n_labels; i++) {
+		const uint8_t *name = lname + label_off[i];
+		size_t len = qname_len - label_off[i];
+		const struct node *n = zonedb_find(db, view, name, len, hashes[i]);
+		if (!n)
+			continue;
+		if (!w->auth)
+			w->auth = n->zone;
+		if (n->flags & NODE_PHANTOM || n->zone != w->auth)
+			continue;
+		if (i == 0)
+			w->exact = n;
+		else
+			w->ce = n;
+		return;
+	}
+}
+
+/*
+ * The common cases in one or two probes: the name's own node in the
+ * view, or, where the view holds nothing at the name, a public endpoint
+ * name in a zone no VPC view overlaps (zone.shadowed): then no zone or
+ * rule of the view can decide instead (zonebuild.c mark_shadowed).
+ */
+static inline bool
+quick_find(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t len,
+	uint32_t hash, struct walk *w)
+{
+	const struct node *n = zonedb_find(db, view, lname, len, hash);
+	if (!n && view != 0) {
+		n = zonedb_find(db, 0, lname, len, hash);
+		if (n && (n->zone->kind != ZONE_PUBLIC || n->zone->shadowed))
+			return false;
+	}
+	if (!n || (n->flags & NODE_PHANTOM))
+		return false;
+	w->auth = n->zone;
+	w->exact = n;
+	w->ce = NULL;
+	return true;
+}
+
+/*
+ * Find what answers the name in a view. The view's own zones and rules
+ * decide first; where the view holds nothing for the name (or leaves it
+ * to recursion), the public endpoint names of view 0 answer: they are
+ * held once, not copied into every view (issue 12). An exact node
+ * answers; else the closest encloser decides: its wildcard, the zone's
+ * rule, or NXDOMAIN. Phantom nodes only say which zone decides.
+ */
+static inline __attribute__((always_inline)) void
+lookup(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t qname_len,
+	uint16_t qtype, const uint8_t *label_off, unsigned n_labels, struct query_lookup *f)
 {
 	uint32_t hashes[DNAME_MAX_LABELS + 1];
-	dname_suffix_hashes(qi->lname, label_off, n_labels, hashes);
+	dname_suffix_hashes(lname, label_off, n_labels, hashes);
+	f->node = NULL;
 	f->answer = NULL;
 	f->synth = NULL;
 	f->forward = NULL;
-	const struct zone *auth = NULL;
-	const struct node *ce = NULL;
-	for (unsigned i = 0; i <= n_labels; i++) {
-		const uint8_t *name = qi->lname + label_off[i];
-		size_t len = qi->qname_len - (size_t)(name - qi->lname);
-		const struct node *n = zonedb_find(db, qi->view, name, len, hashes[i]);
-		if (!n)
-			continue;
-		if (!auth)
-			auth = n->zone;
-		if (n->flags & NODE_PHANTOM || n->zone != auth)
-			continue;
-		if (i == 0 && (zone_kind_local(auth->kind) || auth->kind == ZONE_PUBLIC)) {
-			f->answer = node_answer_for(n, qi->qtype);
-			return;
-		}
-		ce = n;
-		break;
+	struct walk w;
+	if (!quick_find(db, view, lname, qname_len, hashes[0], &w)) {
+		walk_view(db, view, lname, qname_len, label_off, n_labels, hashes, &w);
+		if (view != 0 && (!w.auth || w.auth->view != view))
+			walk_view(db, 0, lname, qname_len, label_off, n_labels, hashes, &w);
+	}
+	const struct zone *auth = w.auth;
+	f->auth = auth;
+	f->from_public = auth && auth->view != view;
+	if (w.exact && (zone_kind_local(auth->kind) || auth->kind == ZONE_PUBLIC)) {
+		f->node = w.exact;
+		f->answer = node_answer_for(w.exact, qtype);
+		return;
 	}
 	if (!auth || auth->kind == ZONE_RECURSE || auth->kind == ZONE_FORWARD) {
 		f->forward = auth && auth->kind == ZONE_FORWARD ? auth : NULL;
 		return;
 	}
-	if (ce && ce->wildcard)
-		f->answer = node_answer_for(ce->wildcard, qi->qtype);
-	else if (auth->kind == ZONE_EC2 || auth->kind == ZONE_EC2_REVERSE)
+	if (w.ce && w.ce->wildcard) {
+		f->node = w.ce->wildcard;
+		f->answer = node_answer_for(w.ce->wildcard, qtype);
+	} else if (auth->kind == ZONE_EC2 || auth->kind == ZONE_EC2_REVERSE) {
 		f->synth = auth;
-	else if (auth->kind == ZONE_LOCAL)
+	} else if (auth->kind == ZONE_LOCAL) {
 		f->answer = &auth->nxdomain;
+	}
 	/* else a public zone: it holds only the names it has; forward */
+}
+
+void
+query_lookup_name(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t len,
+	uint16_t qtype, struct query_lookup *out)
+{
+	uint8_t label_off[DNAME_MAX_LABELS + 1];
+	unsigned n = 0;
+	for (size_t pos = 0; pos + 1 < len && n < DNAME_MAX_LABELS; pos += (size_t)lname[pos] + 1)
+		label_off[n++] = (uint8_t)pos;
+	label_off[n] = (uint8_t)(len - 1);
+	lookup(db, view, lname, len, qtype, label_off, n, out);
 }
 
 /* ---- EC2 hostnames, made up per query (a /16 holds 65,536 of them) ---- */
@@ -748,8 +811,9 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 			out_len);
 
 	qi->view = pick_view(env, c);
-	struct found f;
-	lookup(&env->snap->db, qi, label_off, n_labels, &f);
+	struct query_lookup f;
+	lookup(&env->snap->db, qi->view, qi->lname, qi->qname_len, qi->qtype, label_off, n_labels,
+		&f);
 	if (f.synth)
 		return answer_ec2(env, qi, f.synth, label_off, n_labels, c->tcp, out, out_cap, out_len);
 	if (!f.answer) {

@@ -86,6 +86,25 @@ enum query_action query_answer(struct query_env *env, const struct query_client 
 	const uint8_t *pkt, size_t len, uint8_t *out, size_t out_cap, size_t *out_len,
 	struct query_info *qi);
 
+/** What a view holds for a name, as the answer path finds it. */
+struct query_lookup {
+	const struct zone *auth;	/**< the deciding zone; NULL: recursion */
+	const struct node *node;	/**< the node that answers (the name's, or a wildcard) */
+	const struct answer *answer;	/**< the prepared answer, or NULL when */
+	const struct zone *synth;	/**< an EC2 zone makes one up, or */
+	const struct zone *forward;	/**< it is forwarded: by this rule (NULL: the upstreams) */
+	bool from_public;		/**< decided by view 0's public names, not the view's own */
+};
+
+struct zonedb;
+
+/**
+ * Look a lowercase wire name up in a view exactly as query_answer does,
+ * without a packet: for checks after a load and for explanations.
+ */
+void query_lookup_name(const struct zonedb *db, uint16_t view, const uint8_t *lname,
+	size_t len, uint16_t qtype, struct query_lookup *out);
+
 /**
  * A reply with only a header, the question and (when the query had EDNS)
  * an OPT record: SERVFAIL for failed forwards, or a truncated answer.

@@ -334,7 +334,9 @@ reverse_zone_names(const struct netprefix *p, void (*fn)(void *, const char *), 
 	unsigned octets = (p->len + 7) / 8;
 	if (octets == 0 || octets > 3)
 		octets = octets == 0 ? 1 : 3;
-	unsigned extra = octets * 8 - p->len;
+	/* a block longer than /24 lies in one /24 zone (the unsigned
+	 * difference used to wrap and give 256 zones) */
+	unsigned extra = octets * 8 > p->len ? octets * 8 - p->len : 0;
 	unsigned count = extra >= 8 ? MAX_REVERSE_ZONES : 1u << extra;
 	for (unsigned k = 0; k < count && k < MAX_REVERSE_ZONES; k++) {
 		uint8_t b[4];
