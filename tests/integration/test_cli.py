@@ -238,10 +238,22 @@ def test_starts_and_stops_cleanly_on_sigterm():
     assert re.search(r"stopped: 1 query, 1 answered locally", d.log())
 
 
+def free_port():
+    """A port free for both TCP and UDP on 127.0.0.1 (dnsd needs both)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t, \
+                socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            t.bind(("127.0.0.1", 0))
+            port = t.getsockname()[1]
+            try:
+                u.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+
+
 def test_upstream_equal_to_a_listener_is_left_out():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     with Dnsd(ZONES, listen=(f"127.0.0.1:{port}",), upstream=(f"127.0.0.1:{port}",)) as d:
         assert f"upstream 127.0.0.1:{port} is dnsd itself; left out" in d.log()
         assert "upstream none" in d.log()
