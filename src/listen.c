@@ -8,16 +8,72 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+struct listener *
+listener_set_add(struct listener_set *set)
+{
+	if (set->n == set->cap) {
+		unsigned cap = set->cap ? set->cap * 2 : 8;
+		struct listener *v = realloc(set->v, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		set->v = v;
+		set->cap = cap;
+	}
+	struct listener *l = &set->v[set->n++];
+	memset(l, 0, sizeof(*l));
+	return l;
+}
+
+void
+listener_set_remove(struct listener_set *set, unsigned i)
+{
+	free(set->v[i].owned);
+	memmove(&set->v[i], &set->v[i + 1], (set->n - i - 1) * sizeof(set->v[0]));
+	set->n--;
+}
+
+void
+listener_set_free(struct listener_set *set)
+{
+	for (unsigned i = 0; i < set->n; i++)
+		free(set->v[i].owned);
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}
+
+int
+listener_inbound(struct listener *l, const struct netaddr *addr, uint16_t port, const char *vpc)
+{
+	memset(l, 0, sizeof(*l));
+	if (addr->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&l->addr;
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, addr->bytes, 4);
+		l->addr_len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&l->addr;
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, addr->bytes, 16);
+		l->addr_len = sizeof(*sin6);
+	}
+	listener_set_port(l, port);
+	l->inbound = true;
+	l->owned = strdup(vpc);
+	l->vpc = l->owned;
+	return l->owned ? 0 : -1;
+}
 
 int
 listener_parse(struct listener *l, char *spec, char *err, size_t errsz)
 {
 	memset(l, 0, sizeof(*l));
-	l->spec = spec;
 	char *eq = strchr(spec, '=');
 	if (eq) {
 		*eq = 0;
@@ -58,6 +114,22 @@ grow_receive_buffer(int fd)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 }
 
+/* Binding below 1024 takes CAP_NET_BIND_SERVICE (or root): say how to get it. */
+static void
+explain_privileged(char *err, size_t errsz, const struct listener *l, const char *addr,
+	const char *proto)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = 0;
+	snprintf(err, errsz, "cannot listen on %s (%s): permission denied: ports below 1024 "
+		"need the CAP_NET_BIND_SERVICE capability; run dnsd as root, give it the "
+		"capability (setcap cap_net_bind_service=+ep %s), start it with the systemd "
+		"unit dnsd.service (which grants it), or choose a port from 1024 up (%s%d)",
+		addr, proto, n > 0 ? exe : "dnsd", l->inbound ? "--inbound-port " : "--listen ADDR:",
+		DNSD_DEFAULT_PORT);
+}
+
 static int
 fail(int fd, char *err, size_t errsz, const struct listener *l, const char *proto,
 	const char *what)
@@ -67,7 +139,11 @@ fail(int fd, char *err, size_t errsz, const struct listener *l, const char *prot
 	netaddr_sockaddr_str((const struct sockaddr *)&l->addr, addr, sizeof(addr));
 	if (e == EADDRINUSE)
 		snprintf(err, errsz, "cannot listen on %s (%s): the address is in use by "
-			"another program; stop it or choose another with --listen", addr, proto);
+			"another program; stop it or choose another with %s", addr, proto,
+			l->inbound ? "--inbound-port" : "--listen");
+	else if ((e == EACCES || e == EPERM) &&
+		 netaddr_sockaddr_port((const struct sockaddr *)&l->addr) < 1024)
+		explain_privileged(err, errsz, l, addr, proto);
 	else
 		snprintf(err, errsz, "cannot listen on %s (%s): %s: %s", addr, proto, what,
 			strerror(e));
@@ -111,4 +187,19 @@ listener_open(struct listener *l, int type, bool reuseport, char *err, size_t er
 	if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0)
 		listener_set_port(l, netaddr_sockaddr_port((struct sockaddr *)&bound));
 	return fd;
+}
+
+int
+listener_probe(struct listener *l, char *err, size_t errsz)
+{
+	int u = listener_open(l, SOCK_DGRAM, false, err, errsz);
+	if (u < 0)
+		return -1;
+	int t = listener_open(l, SOCK_STREAM, false, err, errsz);
+	int e = errno;
+	close(u);
+	if (t >= 0)
+		close(t);
+	errno = e;
+	return t < 0 ? -1 : 0;
 }

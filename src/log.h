@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* src/log.h - error, warning and verbose logging to stderr. */
+/* src/log.h - the operations log: stderr with timestamps, the journal's priorities, or syslog. */
 #ifndef DNSD_LOG_H
 #define DNSD_LOG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /** Verbosity levels for verbose(). */
 enum verb {
@@ -14,14 +15,40 @@ enum verb {
 	VERB_ALGO = 4	/**< lookup internals */
 };
 
+/** Where log lines go. */
+enum log_target {
+	LOG_STDERR,	/**< "TIME dnsd: message", time in UTC to the millisecond */
+	LOG_JOURNAL,	/**< "<PRIORITY>message": stderr is journald's stream, which stamps it */
+	LOG_SYSLOG	/**< syslog(3), facility daemon */
+};
+
 /** The current verbosity; checked before any formatting is done. */
 extern int log_verbosity;
 
-/** Prefix lines with a timestamp (off for --check output). */
+/**
+ * Choose the target: syslog when asked, else the journal when stderr is
+ * the stream named by $JOURNAL_STREAM (its device and inode match), else
+ * plain stderr.
+ */
+void log_open(bool use_syslog);
+
+/** The target log_open chose. */
+enum log_target log_target(void);
+
+/** Prefix stderr lines with a timestamp (off for --check output). */
 void log_set_timestamps(bool on);
+
+/**
+ * A stream whose lines are logged one by one (for struct diag during a
+ * load): "file:line: error: ..." as errors, "...: warning: ..." as
+ * warnings, anything else as information. Unbuffered; one writer at a time.
+ */
+FILE *log_stream(void);
 
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** Start, stop, reload, statistics: what an operator looks for. */
+void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Use verbose(), which checks the level first. */
 void log_verbose_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -30,6 +57,13 @@ void log_verbose_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 		if (log_verbosity >= (level)) \
 			log_verbose_(__VA_ARGS__); \
 	} while (0)
+
+/** "s" unless n is 1, for counts in messages. */
+static inline const char *
+log_s(unsigned long long n)
+{
+	return n == 1 ? "" : "s";
+}
 
 #ifdef NDEBUG
 #define log_assert(x) ((void)0)

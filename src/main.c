@@ -7,12 +7,14 @@
 #include "listen.h"
 #include "log.h"
 #include "netaddr.h"
+#include "notify.h"
 #include "options.h"
 #include "server.h"
 #include "snapshot.h"
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,33 +47,24 @@ address_usable(const struct sockaddr_storage *ss, socklen_t len)
 	return ok;
 }
 
+/* The --listen addresses; a default one the host lacks (::1) is skipped. */
 static int
-setup_listeners(const struct options *o, struct listener *ls, unsigned *n, char **specs)
+setup_listeners(const struct options *o, struct listener_set *set, char **specs)
 {
 	char err[256];
-	static char def4[] = "127.0.0.1", def6[] = "[::1]";
-	if (o->n_listen == 0) {
-		char *defs[2] = { def4, def6 };
-		*n = 0;
-		for (int i = 0; i < 2; i++) {
-			if (listener_parse(&ls[*n], defs[i], err, sizeof(err)) < 0)
-				continue;
-			if (i == 1 && !address_usable(&ls[*n].addr, ls[*n].addr_len)) {
-				log_warn("::1 is not available; listening on 127.0.0.1 only");
-				continue;
-			}
-			(*n)++;
-		}
-		return 0;
-	}
+	bool defaults = !options_given(o, "listen");
 	for (unsigned i = 0; i < o->n_listen; i++) {
+		struct listener *l = listener_set_add(set);
 		specs[i] = strdup(o->listen[i]);
-		if (!specs[i] || listener_parse(&ls[i], specs[i], err, sizeof(err)) < 0) {
-			fprintf(stderr, "dnsd: %s\n", specs[i] ? err : "out of memory");
+		if (!l || !specs[i] || listener_parse(l, specs[i], err, sizeof(err)) < 0) {
+			log_err("%s", l && specs[i] ? err : "out of memory");
 			return -1;
 		}
+		if (defaults && !address_usable(&l->addr, l->addr_len)) {
+			log_warn("%s is not an address of this host; not listening there", o->listen[i]);
+			set->n--;
+		}
 	}
-	*n = o->n_listen;
 	return 0;
 }
 
@@ -79,7 +72,8 @@ static bool
 add_upstream(struct fwd_targets *t, const char *text, const char *from)
 {
 	if (t->n >= FWD_MAX_TARGETS) {
-		log_warn("%s: more than %d upstreams; %s is left out", from, FWD_MAX_TARGETS, text);
+		log_warn("%s: nameserver %s is left out: dnsd forwards to at most %d", from, text,
+			FWD_MAX_TARGETS);
 		return true;
 	}
 	if (!netaddr_parse_sockaddr(text, 53, &t->addr[t->n], &t->len[t->n]))
@@ -141,25 +135,13 @@ drop_self_upstreams(struct fwd_targets *t, const struct listener *ls, unsigned n
 	t->n = k;
 }
 
-/* Who may use dnsd besides VPC clients: --allow, else the loopback and
- * private ranges a local setup uses (containers, VMs, the LAN). */
+/* Who may use dnsd besides VPC clients: --allow or its default. */
 static int
 setup_allow(const struct options *o, struct netprefix *allow, unsigned *n)
 {
-	static const char *const defaults[] = {
-		"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
-		"100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::ffff:127.0.0.0/104",
-	};
-	*n = 0;
-	if (o->n_allow == 0) {
-		for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-			if (netprefix_parse(defaults[i], false, &allow[*n]))
-				(*n)++;
-		return 0;
-	}
-	for (unsigned i = 0; i < o->n_allow; i++) {
-		if (!netprefix_parse(o->allow[i], true, &allow[(*n)++])) {
-			fprintf(stderr, "dnsd: --allow: '%s' is not ADDR/LEN\n", o->allow[i]);
+	for (*n = 0; *n < o->n_allow; (*n)++) {
+		if (!netprefix_parse(o->allow[*n], true, &allow[*n])) {
+			log_err("--allow: '%s' is not ADDR/LEN", o->allow[*n]);
 			return -1;
 		}
 	}
@@ -176,7 +158,7 @@ setup_upstreams(const struct options *o, struct fwd_targets *t)
 	t->len = len;
 	for (unsigned i = 0; i < o->n_upstream; i++) {
 		if (!add_upstream(t, o->upstream[i], "--upstream")) {
-			fprintf(stderr, "dnsd: --upstream: '%s' is not ADDR[:PORT]\n", o->upstream[i]);
+			log_err("--upstream: '%s' is not ADDR[:PORT]", o->upstream[i]);
 			return -1;
 		}
 	}
@@ -185,88 +167,120 @@ setup_upstreams(const struct options *o, struct fwd_targets *t)
 	return 0;
 }
 
-static void
-bindings_of(const struct listener *ls, unsigned n, struct snapshot_listener *out)
+/* What the snapshot needs of the listeners: their VPCs (NULL when out of memory). */
+static struct snapshot_listener *
+bindings_of(const struct listener_set *set)
 {
-	for (unsigned i = 0; i < n; i++) {
-		out[i].vpc = ls[i].vpc;
-		out[i].inbound = ls[i].inbound;
+	struct snapshot_listener *b = calloc(set->n + 1, sizeof(*b));
+	for (unsigned i = 0; b && i < set->n; i++) {
+		b[i].vpc = set->v[i].vpc;
+		b[i].inbound = set->v[i].inbound;
 	}
+	return b;
 }
 
 /* Inbound resolver endpoints whose addresses this host has become
  * listeners in their VPC (R53: how on-premises resolvers reach it). */
-static void
+static int
 add_inbound_listeners(const struct options *o, const struct snapshot *s,
-	struct listener *ls, unsigned *n)
+	struct listener_set *set)
 {
 	for (unsigned i = 0; i < s->n_inbound && o->inbound_port; i++) {
 		const struct snapshot_inbound *in = &s->inbound[i];
-		char addr[64];
-		if (*n >= DNSD_MAX_LIST) {
-			log_warn("too many listeners: inbound endpoint %s is left out", in->endpoint_id);
-			return;
+		struct listener *l = listener_set_add(set);
+		if (!l || listener_inbound(l, &in->addr, (uint16_t)o->inbound_port, in->vpc_id) < 0) {
+			log_err("out of memory");
+			return -1;
 		}
-		struct listener *l = &ls[*n];
-		memset(l, 0, sizeof(*l));
-		netaddr_str(&in->addr, addr, sizeof(addr));
-		snprintf(l->text, sizeof(l->text), in->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u",
-			addr, o->inbound_port);
-		if (!netaddr_parse_sockaddr(l->text, o->inbound_port, &l->addr, &l->addr_len))
-			continue;
 		if (!address_usable(&l->addr, l->addr_len)) {
+			char addr[64];
 			log_info("inbound endpoint %s: %s is not an address of this host; not "
-				"listening there", in->endpoint_id, addr);
+				"listening there", in->endpoint_id,
+				netaddr_str(&in->addr, addr, sizeof(addr)));
+			listener_set_remove(set, set->n - 1);
+		}
+	}
+	return 0;
+}
+
+/* An inbound listener that cannot be bound for lack of privilege is left
+ * out with a warning, unless --inbound-port asked for it; any other
+ * failure stops the start. */
+static int
+probe_inbound_listeners(const struct options *o, struct listener_set *set)
+{
+	char err[768];
+	for (unsigned i = 0; i < set->n;) {
+		if (!set->v[i].inbound || listener_probe(&set->v[i], err, sizeof(err)) == 0) {
+			i++;
 			continue;
 		}
-		l->spec = l->text;
-		l->vpc = in->vpc_id;
-		l->inbound = true;
-		(*n)++;
+		if ((errno != EACCES && errno != EPERM) || options_given(o, "inbound-port")) {
+			log_err("%s", err);
+			return -1;
+		}
+		log_warn("inbound endpoint address left out: %s", err);
+		listener_set_remove(set, i);
 	}
+	return 0;
 }
 
 static int
-run_check(const struct options *o, const struct listener *ls, unsigned n_listeners)
+run_check(const struct options *o, const struct listener_set *set)
 {
-	struct snapshot_listener bindings[DNSD_MAX_LIST];
-	bindings_of(ls, n_listeners, bindings);
-	struct snapshot_config cfg = { o->zones, bindings, n_listeners };
+	struct snapshot_listener *bindings = bindings_of(set);
+	struct snapshot_config cfg = { o->zones, bindings, set->n };
 	struct diag d;
 	diag_init(&d, stderr);
-	struct snapshot *s = snapshot_load(&cfg, &d, stdout);
+	struct snapshot *s = bindings ? snapshot_load(&cfg, &d, stdout) : NULL;
+	free(bindings);
 	if (!s) {
 		fprintf(stderr, "dnsd: %s: %u error%s, %u warning%s\n", o->zones, d.errors,
-			d.errors == 1 ? "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
+			log_s(d.errors), d.warnings, log_s(d.warnings));
 		return EXIT_DEFINITIONS;
 	}
 	char what[256];
 	snapshot_describe(s, what, sizeof(what));
 	fprintf(stderr, "dnsd: %s: ok: %s, %u warning%s\n", o->zones, what, d.warnings,
-		d.warnings == 1 ? "" : "s");
+		log_s(d.warnings));
 	snapshot_free(s);
 	return EXIT_OK;
 }
 
-static void
-log_started(const struct snapshot *s, const struct options *o, const struct listener *ls,
-	unsigned n, const struct fwd_targets *up)
+/* "ADDR ADDR=VPC ADDR=VPC(inbound)", as long as it takes. */
+static char *
+listeners_text(const struct listener_set *set)
 {
-	char listen[4096] = "", ups[1024] = "", buf[96];
-	for (unsigned i = 0; i < n; i++) {
-		netaddr_sockaddr_str((const struct sockaddr *)&ls[i].addr, buf, sizeof(buf));
-		snprintf(listen + strlen(listen), sizeof(listen) - strlen(listen), "%s%s%s%s%s",
-			i ? " " : "", buf, ls[i].vpc ? "=" : "", ls[i].vpc ? ls[i].vpc : "",
-			ls[i].inbound ? "(inbound)" : "");
+	size_t cap = 64 + (size_t)set->n * 96, len = 0;
+	char *text = malloc(cap), buf[64];
+	for (unsigned i = 0; text && i < set->n; i++) {
+		const struct listener *l = &set->v[i];
+		netaddr_sockaddr_str((const struct sockaddr *)&l->addr, buf, sizeof(buf));
+		len += (size_t)snprintf(text + len, cap - len, "%s%s%s%s%s", i ? " " : "", buf,
+			l->vpc ? "=" : "", l->vpc ? l->vpc : "", l->inbound ? "(inbound)" : "");
 	}
+	if (text && !set->n)
+		text[0] = 0;
+	return text;
+}
+
+static void
+log_started(const struct snapshot *s, const struct options *o, const struct listener_set *set,
+	const struct fwd_targets *up)
+{
+	char ups[FWD_MAX_TARGETS * 64] = "", buf[64];
+	char *listen = listeners_text(set);
 	for (unsigned i = 0; i < up->n; i++) {
 		netaddr_sockaddr_str((const struct sockaddr *)&up->addr[i], buf, sizeof(buf));
 		snprintf(ups + strlen(ups), sizeof(ups) - strlen(ups), "%s%s", i ? " " : "", buf);
 	}
-	log_info("started: %u VPCs, %u endpoints from %s in %.3f s; listening on %s "
-		"(udp, tcp); upstream %s; %u worker%s", s->n_vpcs, s->n_endpoints, o->zones,
-		s->load_seconds, listen, up->n ? ups : "none (SERVFAIL for names dnsd does not hold)",
-		o->workers, o->workers == 1 ? "" : "s");
+	log_notice("started: %u VPC%s, %u endpoint%s from %s in %.3f s; listening on %s "
+		"(udp, tcp); upstream %s; %u worker%s", s->n_vpcs, log_s(s->n_vpcs),
+		s->n_endpoints, log_s(s->n_endpoints), o->zones, s->load_seconds,
+		listen ? listen : "(out of memory)",
+		up->n ? ups : "none (SERVFAIL for names dnsd does not hold)", o->workers,
+		log_s(o->workers));
+	free(listen);
 }
 
 /* Every TCP connection, listener and upstream query is a descriptor:
@@ -285,16 +299,79 @@ raise_fd_limit(const struct options *o, unsigned n_listeners)
 			(unsigned long long)want);
 }
 
+/* Load the definitions for serving; errors are logged line by line. */
+static struct snapshot *
+load(const struct options *o, const struct listener_set *set)
+{
+	struct snapshot_listener *bindings = bindings_of(set);
+	struct snapshot_config cfg = { o->zones, bindings, set->n };
+	struct diag d;
+	diag_init(&d, log_stream());
+	struct snapshot *snap = bindings ? snapshot_load(&cfg, &d, NULL) : NULL;
+	free(bindings);
+	if (!snap)
+		log_err("%s: %u error%s in the definitions; not starting", o->zones, d.errors,
+			log_s(d.errors));
+	return snap;
+}
+
+/* Listeners on inbound endpoint addresses, once the definitions name them. */
+static int
+bind_inbound(const struct options *o, struct snapshot *snap, struct listener_set *set)
+{
+	unsigned before = set->n;
+	if (add_inbound_listeners(o, snap, set) < 0 || probe_inbound_listeners(o, set) < 0)
+		return -1;
+	if (set->n == before)
+		return 0;
+	struct snapshot_listener *bindings = bindings_of(set);
+	struct diag d;
+	diag_init(&d, log_stream());
+	bool ok = bindings && snapshot_bind_listeners(snap, bindings, set->n, &d);
+	free(bindings);
+	return ok ? 0 : -1;
+}
+
+static int
+serve(const struct options *o, struct listener_set *set)
+{
+	struct fwd_targets upstreams;
+	struct netprefix allow[DNSD_MAX_LIST];
+	unsigned n_allow = 0;
+	char err[768];
+	if (setup_upstreams(o, &upstreams) < 0 || setup_allow(o, allow, &n_allow) < 0)
+		return EXIT_USAGE;
+	drop_self_upstreams(&upstreams, set->v, set->n);
+	struct snapshot *snap = load(o, set);
+	if (!snap)
+		return EXIT_DEFINITIONS;
+	if (bind_inbound(o, snap, set) < 0) {
+		snapshot_free(snap);
+		return EXIT_START;
+	}
+	raise_fd_limit(o, set->n);
+	struct server *s = server_create(o, set->v, set->n, &upstreams, allow, n_allow, snap, err,
+		sizeof(err));
+	if (!s) {
+		log_err("%s", err);
+		return EXIT_START;
+	}
+	log_started(snap, o, set, &upstreams);
+	notify_send("READY=1\nSTATUS=serving %u VPC%s, %u endpoint%s", snap->n_vpcs,
+		log_s(snap->n_vpcs), snap->n_endpoints, log_s(snap->n_endpoints));
+	int rc = server_run(s) < 0 ? EXIT_START : EXIT_OK;
+	server_free(s);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
 	char err[512];
-	struct listener listeners[DNSD_MAX_LIST];
+	struct listener_set listeners = { 0 };
 	char *specs[DNSD_MAX_LIST] = { 0 };
-	unsigned n_listeners = 0;
-	struct fwd_targets upstreams;
-	int rc = EXIT_OK;
+	int rc;
 
 	snapshot_memory_setup();
 	options_defaults(&o);
@@ -311,53 +388,21 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	log_verbosity = o.quiet ? VERB_NONE : VERB_OPS + (int)o.verbose;
-	if (setup_listeners(&o, listeners, &n_listeners, specs) < 0) {
+	/* until the server handles them: a reload or statistics request during
+	 * the first load must not kill dnsd */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+	if (o.check)
+		log_set_timestamps(false);	/* a report, like a compiler's */
+	else
+		log_open(o.syslog);
+	if (setup_listeners(&o, &listeners, specs) < 0)
 		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (o.check) {
-		log_set_timestamps(false);
-		rc = run_check(&o, listeners, n_listeners);
-		goto out;
-	}
-	struct netprefix allow[DNSD_MAX_LIST + 16];
-	unsigned n_allow = 0;
-	if (setup_upstreams(&o, &upstreams) < 0 || setup_allow(&o, allow, &n_allow) < 0) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	drop_self_upstreams(&upstreams, listeners, n_listeners);
-
-	struct snapshot_listener bindings[DNSD_MAX_LIST];
-	bindings_of(listeners, n_listeners, bindings);
-	struct snapshot_config cfg = { o.zones, bindings, n_listeners };
-	struct diag d;
-	diag_init(&d, stderr);
-	struct snapshot *snap = snapshot_load(&cfg, &d, NULL);
-	if (!snap) {
-		log_err("%s: %u error%s in the definitions; not starting", o.zones, d.errors,
-			d.errors == 1 ? "" : "s");
-		rc = EXIT_DEFINITIONS;
-		goto out;
-	}
-	unsigned before = n_listeners;
-	add_inbound_listeners(&o, snap, listeners, &n_listeners);
-	if (n_listeners != before) {
-		bindings_of(listeners, n_listeners, bindings);
-		snapshot_bind_listeners(snap, bindings, n_listeners, &d);
-	}
-	raise_fd_limit(&o, n_listeners);
-	struct server *s = server_create(&o, listeners, n_listeners, &upstreams, allow, n_allow,
-		snap, err, sizeof(err));
-	if (!s) {
-		log_err("%s", err);
-		rc = EXIT_START;
-		goto out;
-	}
-	log_started(snap, &o, listeners, n_listeners, &upstreams);
-	rc = server_run(s);
-	server_free(s);
-out:
+	else if (o.check)
+		rc = run_check(&o, &listeners);
+	else
+		rc = serve(&o, &listeners);
+	listener_set_free(&listeners);
 	for (unsigned i = 0; i < DNSD_MAX_LIST; i++)
 		free(specs[i]);
 	return rc;

@@ -3,27 +3,43 @@
 #include "config.h"
 #include "options.h"
 
+#include "forward.h"
+
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#ifndef DNSD_ZONES_DIR
+#error "DNSD_ZONES_DIR is set by the Makefile: $(sysconfdir)/dnsd/zones"
+#endif
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 enum opt_type {
 	OPT_FLAG,	/* bool */
 	OPT_COUNT,	/* unsigned, +1 per use */
 	OPT_STRING,	/* const char * */
 	OPT_UINT,	/* unsigned within [min, max] */
-	OPT_LIST	/* const char *[DNSD_MAX_LIST] with a count after it */
+	OPT_LIST	/* const char *[DNSD_MAX_LIST], at most max, with a count after it */
 };
 
-/* One row per option: the parser, --help and the man page test read it. */
+/* One row per option: the parser, the defaults, --help and (through
+ * --help) the man page test read it. */
 struct option_def {
 	const char *name;
 	char short_name;
 	enum opt_type type;
 	const char *arg;
-	unsigned long min, max;
-	const char *default_text;
+	unsigned long min, max;		/* UINT: bounds; LIST: most entries */
+	unsigned long def;		/* UINT: the default */
+	const char *def_str;		/* STRING: the default */
+	const char *const *def_list;	/* LIST: the default entries, NULL-terminated */
+	const char *def_text;		/* the default, in words, when it is not a value */
 	size_t offset;
 	size_t count_offset;
 	const char *help;
@@ -31,92 +47,188 @@ struct option_def {
 
 #define OFF(f) offsetof(struct options, f)
 
+static const char *const listen_default[] = {
+	"127.0.0.1:" STR(DNSD_DEFAULT_PORT), "[::1]:" STR(DNSD_DEFAULT_PORT), NULL
+};
+
+/* Who may use dnsd besides VPC clients: the loopback and private ranges a
+ * local setup uses (containers, VMs, the LAN). */
+static const char *const allow_default[] = {
+	"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+	"100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::ffff:127.0.0.0/104", NULL
+};
+
 static const struct option_def option_table[] = {
-	{ "zones", 'z', OPT_STRING, "DIR", 0, 0, "zones", OFF(zones), 0,
+	{ "zones", 'z', OPT_STRING, "DIR", 0, 0, 0, DNSD_ZONES_DIR, NULL, NULL, OFF(zones), 0,
 	  "read definitions (*.json, *.yaml, *.yml) from DIR" },
-	{ "listen", 'l', OPT_LIST, "ADDR[:PORT][=VPC-ID]", 0, 0,
-	  "127.0.0.1:5300 and [::1]:5300", OFF(listen), OFF(n_listen),
-	  "answer on ADDR (UDP and TCP; port 5300 unless given; :0 picks a free "
-	  "port); =VPC-ID places every query on it in that VPC; repeatable" },
-	{ "upstream", 'u', OPT_LIST, "ADDR[:PORT]", 0, 0, "the nameservers of /etc/resolv.conf",
-	  OFF(upstream), OFF(n_upstream),
-	  "resolve names dnsd does not hold through ADDR (port 53 unless given); "
-	  "repeatable, tried in order" },
-	{ "allow", 'a', OPT_LIST, "PREFIX", 0, 0,
-	  "loopback, 10/8, 172.16/12, 192.168/16, 100.64/10, 169.254/16, fc00::/7, fe80::/10",
+	{ "listen", 'l', OPT_LIST, "ADDR[:PORT][=VPC-ID]", 0, DNSD_MAX_LIST, 0, NULL,
+	  listen_default, NULL, OFF(listen), OFF(n_listen),
+	  "answer on ADDR (UDP and TCP; port " STR(DNSD_DEFAULT_PORT) " unless given; :0 "
+	  "picks a free port); =VPC-ID places every query on it in that VPC" },
+	{ "upstream", 'u', OPT_LIST, "ADDR[:PORT]", 0, FWD_MAX_TARGETS, 0, NULL, NULL,
+	  "the nameservers in the --resolv-conf file", OFF(upstream), OFF(n_upstream),
+	  "resolve names dnsd does not hold through ADDR (port 53 unless given), "
+	  "tried in order" },
+	{ "allow", 'a', OPT_LIST, "PREFIX", 0, DNSD_MAX_LIST, 0, NULL, allow_default, NULL,
 	  OFF(allow), OFF(n_allow),
 	  "answer clients in PREFIX (and in the VPCs' CIDRs, and on VPC-bound listeners); "
-	  "others get REFUSED, as dnsd is not an open resolver; repeatable, replaces the "
-	  "default; 0.0.0.0/0 and ::/0 allow all" },
-	{ "check", 'c', OPT_FLAG, NULL, 0, 0, NULL, OFF(check), 0,
+	  "others get REFUSED, as dnsd is not an open resolver; 0.0.0.0/0 and ::/0 allow all" },
+	{ "check", 'c', OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(check), 0,
 	  "check the definitions, print the generated zones and exit" },
-	{ "verbose", 'v', OPT_COUNT, NULL, 0, 0, NULL, OFF(verbose), 0,
-	  "log more (repeat for every query's fate)" },
-	{ "quiet", 'q', OPT_FLAG, NULL, 0, 0, NULL, OFF(quiet), 0,
+	{ "verbose", 'v', OPT_COUNT, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(verbose), 0,
+	  "log more: -v closed connections and forwarding trouble, -vv also why each packet was dropped or refused" },
+	{ "quiet", 'q', OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(quiet), 0,
 	  "log errors and warnings only" },
-	{ "query-log", 0, OPT_FLAG, NULL, 0, 0, NULL, OFF(query_log), 0,
-	  "log one line per answered query to stderr" },
-	{ "edns-size", 0, OPT_UINT, "BYTES", 512, 4096, "1232", OFF(edns_size), 0,
+	{ "query-log", 0, OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(query_log), 0,
+	  "log one line per answered query" },
+	{ "syslog", 0, OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(syslog), 0,
+	  "log to syslog (facility daemon) instead of standard error" },
+	{ "edns-size", 0, OPT_UINT, "BYTES", 512, 4096, 1232, NULL, NULL, NULL, OFF(edns_size), 0,
 	  "largest UDP answer sent to EDNS clients" },
-	{ "forward-timeout", 0, OPT_UINT, "MS", 10, 30000, "1500", OFF(forward_timeout), 0,
-	  "wait this long for each upstream before trying the next" },
-	{ "cache-size", 0, OPT_UINT, "MIB", 0, 4096, "16", OFF(cache_size), 0,
+	{ "forward-timeout", 0, OPT_UINT, "MS", 10, 30000, 1500, NULL, NULL, NULL,
+	  OFF(forward_timeout), 0, "wait this long for each upstream before trying the next" },
+	{ "cache-size", 0, OPT_UINT, "MIB", 0, 4096, 16, NULL, NULL, NULL, OFF(cache_size), 0,
 	  "keep forwarded answers, up to this much per worker (0: no cache)" },
-	{ "tcp-idle-timeout", 0, OPT_UINT, "SECONDS", 1, 3600, "10", OFF(tcp_idle_timeout), 0,
-	  "close TCP connections idle this long" },
-	{ "tcp-max-connections", 0, OPT_UINT, "N", 1, 100000, "1000", OFF(tcp_max_conns), 0,
-	  "most TCP connections at once; the longest idle is closed for a new one" },
-	{ "error-rate", 0, OPT_UINT, "N", 0, 1000000, "1000", OFF(error_rate), 0,
+	{ "tcp-idle-timeout", 0, OPT_UINT, "SECONDS", 1, 3600, 10, NULL, NULL, NULL,
+	  OFF(tcp_idle_timeout), 0, "close TCP connections idle this long" },
+	{ "tcp-max-connections", 0, OPT_UINT, "N", 1, 100000, 1000, NULL, NULL, NULL,
+	  OFF(tcp_max_conns), 0,
+	  "most TCP connections at once per worker; the longest idle is closed for a new one" },
+	{ "error-rate", 0, OPT_UINT, "N", 0, 1000000, 1000, NULL, NULL, NULL, OFF(error_rate), 0,
 	  "most FORMERR/NOTIMP/REFUSED replies per second to one client prefix (/24, "
 	  "/56) per worker (0: no limit)" },
-	{ "workers", 'w', OPT_UINT, "N", 1, 64, "1", OFF(workers), 0,
+	{ "workers", 'w', OPT_UINT, "N", 1, 64, 1, NULL, NULL, NULL, OFF(workers), 0,
 	  "threads answering queries, each with its own sockets" },
-	{ "inbound-port", 0, OPT_UINT, "PORT", 0, 65535, "53", OFF(inbound_port), 0,
-	  "listen on the addresses of inbound resolver endpoints that exist on this "
+	{ "inbound-port", 0, OPT_UINT, "PORT", 0, 65535, 53, NULL, NULL, NULL, OFF(inbound_port),
+	  0, "listen on the addresses of inbound resolver endpoints that exist on this "
 	  "host, at PORT (0: not at all)" },
-	{ "resolv-conf", 0, OPT_STRING, "FILE", 0, 0, "/etc/resolv.conf", OFF(resolv_conf), 0,
-	  "where the default upstreams come from" },
-	{ "help", 'h', OPT_FLAG, NULL, 0, 0, NULL, OFF(help), 0,
+	{ "resolv-conf", 0, OPT_STRING, "FILE", 0, 0, 0, "/etc/resolv.conf", NULL, NULL,
+	  OFF(resolv_conf), 0, "where the default upstreams come from" },
+	{ "help", 'h', OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(help), 0,
 	  "print this help and exit" },
-	{ "version", 'V', OPT_FLAG, NULL, 0, 0, NULL, OFF(version), 0,
+	{ "version", 'V', OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(version), 0,
 	  "print the version and exit" },
 };
 
 #define N_OPTIONS (sizeof(option_table) / sizeof(option_table[0]))
+#define LONG_ONLY 256	/* getopt_long value of row i without a short name: LONG_ONLY + i */
+
+_Static_assert(N_OPTIONS <= 64, "struct options.given has a bit per row");
+
+/* The source tree's zones/ when this binary sits in its build tree. */
+static const char *
+build_tree_zones(void)
+{
+	static char path[PATH_MAX];
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = 0;
+	char *slash = strrchr(exe, '/');
+	if (!slash || (size_t)(slash - exe) + sizeof("/" DNSD_BUILD_TREE_MARKER) > sizeof(exe))
+		return NULL;
+	strcpy(slash + 1, DNSD_BUILD_TREE_MARKER);
+	FILE *f = fopen(exe, "r");
+	if (!f)
+		return NULL;
+	bool ok = fgets(path, sizeof(path), f) != NULL;
+	fclose(f);
+	path[strcspn(path, "\n")] = 0;
+	return ok && path[0] ? path : NULL;
+}
+
+/* The default of a row, for the struct and for --help. */
+static const char *
+default_zones(void)
+{
+	static const char *zones;
+	if (!zones) {
+		zones = build_tree_zones();
+		if (!zones)
+			zones = DNSD_ZONES_DIR;
+	}
+	return zones;
+}
+
+static void
+set_default(struct options *o, const struct option_def *d)
+{
+	char *base = (char *)o;
+	switch (d->type) {
+	case OPT_STRING:
+		*(const char **)(base + d->offset) =
+			d->offset == OFF(zones) ? default_zones() : d->def_str;
+		break;
+	case OPT_UINT:
+		*(unsigned *)(base + d->offset) = (unsigned)d->def;
+		break;
+	case OPT_LIST: {
+		unsigned *n = (unsigned *)(base + d->count_offset);
+		for (*n = 0; d->def_list && d->def_list[*n]; (*n)++)
+			((const char **)(base + d->offset))[*n] = d->def_list[*n];
+		break;
+	}
+	case OPT_FLAG:
+	case OPT_COUNT:
+		break;
+	}
+}
 
 void
 options_defaults(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->zones = "zones";
-	o->edns_size = 1232;
-	o->forward_timeout = 1500;
-	o->tcp_idle_timeout = 10;
-	o->tcp_max_conns = 1000;
-	o->error_rate = 1000;
-	o->workers = 1;
-	o->resolv_conf = "/etc/resolv.conf";
-	o->inbound_port = 53;
-	o->cache_size = 16;
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		set_default(o, &option_table[i]);
 }
 
 static const struct option_def *
-find_long(const char *name, size_t len)
+find_long(const char *name)
 {
 	for (size_t i = 0; i < N_OPTIONS; i++)
-		if (strlen(option_table[i].name) == len &&
-		    strncmp(option_table[i].name, name, len) == 0)
+		if (strcmp(option_table[i].name, name) == 0)
 			return &option_table[i];
 	return NULL;
 }
 
-static const struct option_def *
-find_short(char c)
+bool
+options_given(const struct options *o, const char *name)
 {
-	for (size_t i = 0; i < N_OPTIONS; i++)
-		if (option_table[i].short_name == c)
-			return &option_table[i];
-	return NULL;
+	const struct option_def *d = find_long(name);
+	return d && (o->given >> (d - option_table) & 1);
+}
+
+static int
+set_list(struct options *o, const struct option_def *d, const char *value, char *err,
+	size_t errsz)
+{
+	char *base = (char *)o;
+	unsigned *n = (unsigned *)(base + d->count_offset);
+	if (!(o->given >> (d - option_table) & 1))
+		*n = 0;	/* the first one given replaces the default list */
+	if (*n >= d->max) {
+		snprintf(err, errsz, "--%s %s: at most %lu may be given", d->name, value, d->max);
+		return -1;
+	}
+	((const char **)(base + d->offset))[(*n)++] = value;
+	return 0;
+}
+
+static int
+set_uint(struct options *o, const struct option_def *d, const char *value, char *err,
+	size_t errsz)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(value, &end, 10);
+	if (!*value || *end || errno || value[0] == '-' || v < d->min || v > d->max) {
+		snprintf(err, errsz, "--%s: '%s' is not a number from %lu to %lu", d->name, value,
+			d->min, d->max);
+		return -1;
+	}
+	*(unsigned *)((char *)o + d->offset) = (unsigned)v;
+	return 0;
 }
 
 static int
@@ -124,39 +236,26 @@ set_value(struct options *o, const struct option_def *d, const char *value, char
 	size_t errsz)
 {
 	char *base = (char *)o;
+	int rc = 0;
 	switch (d->type) {
 	case OPT_FLAG:
 		*(bool *)(base + d->offset) = true;
-		return 0;
+		break;
 	case OPT_COUNT:
 		(*(unsigned *)(base + d->offset))++;
-		return 0;
+		break;
 	case OPT_STRING:
 		*(const char **)(base + d->offset) = value;
-		return 0;
-	case OPT_UINT: {
-		char *end;
-		errno = 0;
-		unsigned long v = strtoul(value, &end, 10);
-		if (!*value || *end || errno || value[0] == '-' || v < d->min || v > d->max) {
-			snprintf(err, errsz, "--%s: '%s' is not a number from %lu to %lu",
-				d->name, value, d->min, d->max);
-			return -1;
-		}
-		*(unsigned *)(base + d->offset) = (unsigned)v;
-		return 0;
+		break;
+	case OPT_UINT:
+		rc = set_uint(o, d, value, err, errsz);
+		break;
+	case OPT_LIST:
+		rc = set_list(o, d, value, err, errsz);
+		break;
 	}
-	case OPT_LIST: {
-		unsigned *n = (unsigned *)(base + d->count_offset);
-		if (*n >= DNSD_MAX_LIST) {
-			snprintf(err, errsz, "--%s: at most %d", d->name, DNSD_MAX_LIST);
-			return -1;
-		}
-		((const char **)(base + d->offset))[(*n)++] = value;
-		return 0;
-	}
-	}
-	return -1;
+	o->given |= (uint64_t)1 << (d - option_table);
+	return rc;
 }
 
 static bool
@@ -165,43 +264,163 @@ takes_value(const struct option_def *d)
 	return d->type == OPT_STRING || d->type == OPT_UINT || d->type == OPT_LIST;
 }
 
+/* getopt_long's tables, built from ours: ":" first so that a missing
+ * value is told apart from an unknown option. */
+static void
+build_getopt(char *shortopts, struct option *longopts)
+{
+	size_t k = 0;
+	shortopts[k++] = ':';
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct option_def *d = &option_table[i];
+		int val = d->short_name ? d->short_name : LONG_ONLY + (int)i;
+		longopts[i] = (struct option){ d->name, takes_value(d) ? required_argument :
+			no_argument, NULL, val };
+		if (d->short_name) {
+			shortopts[k++] = d->short_name;
+			if (takes_value(d))
+				shortopts[k++] = ':';
+		}
+	}
+	shortopts[k] = 0;
+	longopts[N_OPTIONS] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+static const struct option_def *
+row_of(int val)
+{
+	if (val >= LONG_ONLY && val < LONG_ONLY + (int)N_OPTIONS)
+		return &option_table[val - LONG_ONLY];
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (option_table[i].short_name && option_table[i].short_name == val)
+			return &option_table[i];
+	return NULL;
+}
+
+/* A long option getopt_long did not know: unknown, or an abbreviation of
+ * several (an exact name would have matched). */
+static void
+explain_long(const char *arg, char *err, size_t errsz)
+{
+	size_t len = strcspn(arg + 2, "=");
+	char matches[512] = "";
+	unsigned n = 0;
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		if (strncmp(option_table[i].name, arg + 2, len) != 0)
+			continue;
+		snprintf(matches + strlen(matches), sizeof(matches) - strlen(matches), "%s--%s",
+			n++ ? ", " : "", option_table[i].name);
+	}
+	if (n > 1)
+		snprintf(err, errsz, "option '%.*s' is ambiguous: %s (see --help)", (int)len + 2,
+			arg, matches);
+	else
+		snprintf(err, errsz, "unknown option '%.*s' (see --help)", (int)len + 2, arg);
+}
+
+/* What getopt_long refused: ':' a value missing; '?' with optopt 0 a long
+ * option it did not know; '?' with a known option a value it does not
+ * take (--check=x); else an unknown short option. */
+static void
+explain_error(int c, int argc, char **argv, char *err, size_t errsz)
+{
+	const struct option_def *d = row_of(optopt);
+	if (c == ':' && d)
+		snprintf(err, errsz, "--%s needs %s", d->name, d->arg);
+	else if (optopt == 0 && optind > 0 && optind <= argc)
+		explain_long(argv[optind - 1], err, errsz);
+	else if (d)
+		snprintf(err, errsz, "--%s takes no value", d->name);
+	else
+		snprintf(err, errsz, "unknown option '-%c' (see --help)", optopt);
+}
+
 int
 options_parse(struct options *o, int argc, char **argv, char *err, size_t errsz)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const struct option_def *d = NULL;
-		const char *value = NULL;
-		if (a[0] == '-' && a[1] == '-' && a[2]) {
-			const char *eq = strchr(a + 2, '=');
-			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-			d = find_long(a + 2, len);
-			if (eq)
-				value = eq + 1;
-		} else if (a[0] == '-' && a[1] && !a[2]) {
-			d = find_short(a[1]);
-		} else {
-			snprintf(err, errsz, "unexpected argument '%s' (see --help)", a);
-			return -1;
-		}
+	char shortopts[2 * N_OPTIONS + 2];
+	struct option longopts[N_OPTIONS + 1];
+	build_getopt(shortopts, longopts);
+	opterr = 0;
+	optind = 0;	/* glibc: start afresh */
+	int c;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct option_def *d = c == '?' || c == ':' ? NULL : row_of(c);
 		if (!d) {
-			snprintf(err, errsz, "unknown option '%s' (see --help)", a);
+			explain_error(c, argc, argv, err, errsz);
 			return -1;
 		}
-		if (takes_value(d) && !value) {
-			if (i + 1 >= argc) {
-				snprintf(err, errsz, "--%s needs %s", d->name, d->arg);
-				return -1;
-			}
-			value = argv[++i];
-		} else if (!takes_value(d) && value) {
-			snprintf(err, errsz, "--%s takes no value", d->name);
-			return -1;
-		}
-		if (set_value(o, d, value, err, errsz) < 0)
+		if (set_value(o, d, optarg, err, errsz) < 0)
 			return -1;
 	}
+	if (optind < argc) {
+		snprintf(err, errsz, "unexpected argument '%s' (see --help)", argv[optind]);
+		return -1;
+	}
 	return 0;
+}
+
+static void
+print_default(char *b, size_t size, const struct option_def *d)
+{
+	size_t n = strlen(b);
+	if (d->type == OPT_UINT) {
+		snprintf(b + n, size - n, " (default: %lu)", d->def);
+	} else if (d->type == OPT_STRING && d->def_str) {
+		snprintf(b + n, size - n, " (default: %s)",
+			d->offset == OFF(zones) ? default_zones() : d->def_str);
+	} else if (d->def_list) {
+		snprintf(b + n, size - n, " (default: ");
+		for (size_t i = 0; d->def_list[i]; i++) {
+			n = strlen(b);
+			snprintf(b + n, size - n, "%s%s",
+				i ? (d->def_list[i + 1] ? ", " : " and ") : "", d->def_list[i]);
+		}
+		n = strlen(b);
+		snprintf(b + n, size - n, ")");
+	} else if (d->def_text) {
+		snprintf(b + n, size - n, " (default: %s)", d->def_text);
+	}
+}
+
+/* Print text in lines of at most 78 columns, each indented by 10. */
+static void
+print_wrapped(FILE *out, const char *text)
+{
+	const size_t width = 78 - 10;
+	while (*text) {
+		size_t len = strlen(text), cut = len;
+		if (len > width) {
+			cut = width;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = strcspn(text, " ");
+		}
+		fprintf(out, "          %.*s\n", (int)cut, text);
+		text += cut;
+		while (*text == ' ')
+			text++;
+	}
+}
+
+static void
+print_row(FILE *out, const struct option_def *d)
+{
+	char text[1024];
+	if (d->short_name)
+		fprintf(out, "  -%c, --%s", d->short_name, d->name);
+	else
+		fprintf(out, "      --%s", d->name);
+	fprintf(out, "%s%s\n", d->arg ? " " : "", d->arg ? d->arg : "");
+	snprintf(text, sizeof(text), "%s", d->help);
+	size_t n = strlen(text);
+	if (d->type == OPT_UINT)
+		snprintf(text + n, sizeof(text) - n, "; %lu to %lu", d->min, d->max);
+	if (d->type == OPT_LIST)
+		snprintf(text + n, sizeof(text) - n, "; repeatable, at most %lu times", d->max);
+	print_default(text, sizeof(text), d);
+	print_wrapped(out, text);
 }
 
 void
@@ -212,22 +431,11 @@ options_usage(FILE *out)
 		"A Route 53 Resolver-style DNS server: answers VPC endpoint names, private\n"
 		"DNS and forwarding as the resolver inside an AWS VPC does, from the AWS\n"
 		"CLI output (or hand-written YAML/JSON) in a directory.\n\n"
+		"Long options may be abbreviated while unambiguous; values follow as\n"
+		"--zones DIR, --zones=DIR, -z DIR or -zDIR; -vvv is -v -v -v.\n\n"
 		"Options:\n");
-	for (size_t i = 0; i < N_OPTIONS; i++) {
-		const struct option_def *d = &option_table[i];
-		char head[96];
-		int n = 0;
-		if (d->short_name)
-			n = snprintf(head, sizeof(head), "  -%c, --%s", d->short_name, d->name);
-		else
-			n = snprintf(head, sizeof(head), "      --%s", d->name);
-		if (d->arg)
-			snprintf(head + n, sizeof(head) - (size_t)n, " %s", d->arg);
-		fprintf(out, "%s\n          %s", head, d->help);
-		if (d->default_text)
-			fprintf(out, " (default: %s)", d->default_text);
-		fputc('\n', out);
-	}
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		print_row(out, &option_table[i]);
 	fprintf(out,
 		"\nSignals: HUP reloads the definitions (errors keep the old data serving);\n"
 		"TERM and INT stop.\n"

@@ -5,10 +5,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define DNSD_DEFAULT_PORT 5300
-#define DNSD_MAX_LIST 64	/**< most --listen or --upstream given */
+#define DNSD_MAX_LIST 64	/**< room for a repeatable option; each row has its own limit */
+
+/** The file next to a binary in its build tree that names the source tree's zones/. */
+#define DNSD_BUILD_TREE_MARKER ".dnsd-build-tree"
 
 /** The daemon's settings after parsing. */
 struct options {
@@ -25,6 +29,7 @@ struct options {
 	unsigned verbose;
 	bool quiet;
 	bool query_log;
+	bool syslog;			/**< log through syslog(3) */
 	unsigned edns_size;
 	unsigned forward_timeout;	/**< milliseconds per upstream try */
 	unsigned tcp_idle_timeout;	/**< seconds */
@@ -34,17 +39,27 @@ struct options {
 	const char *resolv_conf;
 	unsigned inbound_port;		/**< port of inbound endpoint listeners */
 	unsigned cache_size;		/**< MiB of forwarded answers per worker */
+	uint64_t given;			/**< a bit per table row given on the command line */
 };
 
-/** Fill in every default. */
+/**
+ * Fill in every default from the table. The definitions directory is
+ * $(sysconfdir)/dnsd/zones, or the source tree's zones/ for a binary that
+ * has DNSD_BUILD_TREE_MARKER beside it (a build tree, never an install).
+ */
 void options_defaults(struct options *o);
 
 /**
- * Parse argv. Arguments are borrowed, not copied.
+ * Parse argv as getopt_long does: -vvv, -zDIR, --zones=DIR, unambiguous
+ * abbreviations of long names, `--`. Arguments are borrowed, not copied.
+ * A repeatable option given on the command line replaces its default list.
  * @param err: receives a message when parsing fails.
  * @return 0, or -1 with err set.
  */
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errsz);
+
+/** Whether the option (its long name) was given on the command line. */
+bool options_given(const struct options *o, const char *name);
 
 /** Print the --help text, generated from the option table. */
 void options_usage(FILE *out);

@@ -8,6 +8,7 @@
 #include "zonedb.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #ifdef HAVE_SYS_RANDOM_H
 #include <sys/random.h>
@@ -365,12 +366,39 @@ query_reply_empty(const struct query_env *env, const struct query_info *qi, uint
 	return len;
 }
 
+/* Each worker counts on its own (NSD round_robin_off): no shared writes. */
 static uint32_t
 rotation(const struct query_env *env, const struct answer *a)
 {
-	uint32_t *c = &env->snap->db.rot_counters[a->rot_counter];
-	uint32_t v = env->threads ? __atomic_fetch_add(c, 1, __ATOMIC_RELAXED) : (*c)++;
-	return v % a->rot_n;
+	if (a->rot_counter >= env->n_rot)
+		return 0;
+	return env->rot[a->rot_counter]++ % a->rot_n;
+}
+
+int
+query_env_set_snapshot(struct query_env *env, const struct snapshot *snap)
+{
+	uint32_t n = snap ? snap->db.n_rot : 0;
+	env->snap = snap;
+	if (n > env->n_rot || !env->rot) {
+		free(env->rot);
+		env->rot = calloc(n ? n : 1, sizeof(*env->rot));
+		if (!env->rot) {
+			env->n_rot = 0;
+			return -1;
+		}
+	}
+	memset(env->rot, 0, (n ? n : 1) * sizeof(*env->rot));
+	env->n_rot = n;
+	return 0;
+}
+
+void
+query_env_fini(struct query_env *env)
+{
+	free(env->rot);
+	env->rot = NULL;
+	env->n_rot = 0;
 }
 
 /* Copy a prepared answer behind the question: rotate its run, patch the

@@ -55,10 +55,21 @@ struct query_env {
 	uint64_t now_seconds;	/**< set by the caller; used for rate limits */
 	const struct netaddr *client;	/**< of the query being answered (query_answer sets it) */
 	uint16_t max_udp;	/**< largest UDP answer dnsd sends (EDNS) */
-	bool threads;		/**< round robin counters are shared */
+	uint32_t *rot;		/**< round robin: this worker's counter per rotating answer */
+	uint32_t n_rot;		/**< the snapshot's db.n_rot, or 0 (no rotation) */
 	const struct netprefix *allow;	/**< clients served besides VPC ones */
 	unsigned n_allow;		/**< 0: every client */
 };
+
+/**
+ * Answer from snap from now on, with round robin counters of its size,
+ * starting at 0 (allocated here, never on the answer path). When they
+ * cannot be allocated, answers are not rotated and -1 is returned.
+ */
+int query_env_set_snapshot(struct query_env *env, const struct snapshot *snap);
+
+/** Free the env's round robin counters. */
+void query_env_fini(struct query_env *env);
 
 /** What dnsd learned from a query; filled for every parsed query. */
 struct query_info {

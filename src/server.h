@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* src/server.h - event loops, workers, signals and snapshot swaps of the running daemon. */
+/* src/server.h - the daemon's lifecycle: workers and their threads, signals, reloads, stop. */
 #ifndef DNSD_SERVER_H
 #define DNSD_SERVER_H
 
@@ -21,7 +21,7 @@ struct server *server_create(const struct options *opt, struct listener *listene
 	unsigned n_listeners, const struct fwd_targets *upstreams, const struct netprefix *allow,
 	unsigned n_allow, struct snapshot *snap, char *err, size_t errsz);
 
-/** Serve until SIGTERM or SIGINT. @return 0. */
+/** Serve until SIGTERM or SIGINT. @return 0, or -1 when the workers cannot start. */
 int server_run(struct server *s);
 
 /** Close everything and free. */

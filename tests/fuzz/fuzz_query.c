@@ -50,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snap = snapshot_load_buffer("fuzz-world.yaml", fuzz_world, sizeof(fuzz_world) - 1, &d);
 		if (!snap)
 			abort();
-		env.snap = snap;
+		query_env_set_snapshot(&env, snap);	/* its counters live as long as snap */
 		env.max_udp = 1232;
 		env.errors.per_second = 0;
 		env.now_seconds = 1;

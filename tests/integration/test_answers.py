@@ -685,7 +685,7 @@ def test_unmodified_aws_cli_capture_loads_and_answers__facts_s8():
                        "monitoring.us-east-2.amazonaws.com")
         # the shipped YAML is not loaded: no ssm endpoint here
         check_forwarded_dead(d.query("ssm.us-east-2.amazonaws.com", "A"))
-    assert "started: 1 VPCs, 1 endpoints" in d.log()
+    assert "started: 1 VPC, 1 endpoint from" in d.log()
 
 
 # ---- views (one per VPC) ----

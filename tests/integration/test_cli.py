@@ -11,7 +11,38 @@ MAN_IN = os.path.join(SRCDIR, "src", "dnsd.8.in")
 def help_options():
     out = run_dnsd(["--help"])
     assert out.returncode == 0
-    return out.stdout, re.findall(r"^\s+(?:-(\w), )?--([a-z-]+)", out.stdout, re.M)
+    return out.stdout, re.findall(r"^  (?:-(\w), |    )--([a-z-]+)", out.stdout, re.M)
+
+
+def help_entries():
+    """{long name: its --help text, unwrapped}."""
+    text, _ = help_options()
+    entries, name = {}, None
+    for line in text.splitlines():
+        m = re.match(r"^  (?:-\w, |    )--([a-z-]+)", line)
+        if m:
+            name = m.group(1)
+            entries[name] = ""
+        elif name and line.startswith("          "):
+            entries[name] += " " + line.strip()
+        else:
+            name = None
+    return entries
+
+
+def man_entries():
+    """{long name: the text of its OPTIONS entry in src/dnsd.8.in}."""
+    man = open(MAN_IN).read()
+    options = man.split(".SH OPTIONS", 1)[1].split("\n.SH ", 1)[0]
+    entries = {}
+    for item in options.split(".TP\n")[1:]:
+        head, _, body = item.partition("\n")
+        m = re.search(r"\\-\\-([a-z\\-]+)", head)
+        assert m, head
+        name = m.group(1).replace("\\-", "-")
+        assert name not in entries, f"--{name} is in the man page twice"
+        entries[name] = " ".join(body.replace("\\-", "-").split())
+    return entries
 
 
 def test_help_lists_the_issue_synopsis():
@@ -33,6 +64,45 @@ def test_every_help_option_is_in_the_man_page():
                 f"-{short}" in man, f"-{short} missing from the man page"
 
 
+def test_man_page_states_every_default_bound_and_limit_of_the_table():
+    """--help is made from the option table; the man page, written by hand,
+    must say the same numbers: defaults, bounds and list limits."""
+    helps, man = help_entries(), man_entries()
+    assert sorted(helps) == sorted(man)
+    for name, text in helps.items():
+        m = re.search(r"; (\d+) to (\d+) \(default: (\d+)\)", text)
+        if m:
+            lo, hi, default = m.groups()
+            assert f"{lo} to {hi}" in man[name], (name, man[name])
+            assert re.search(rf"default {default}\b", man[name]), (name, man[name])
+        m = re.search(r"repeatable, at most \d+ times \(default: (.*)\)$", text)
+        if m and re.match(r"[\d\[]", m.group(1)):  # a list of values: each is in the man page
+            for value in re.split(r", | and ", m.group(1)):
+                assert value in man[name], (name, value, man[name])
+        m = re.search(r"at most (\d+) times", text)
+        if m:
+            assert f"at most {m.group(1)}" in man[name] or f"up to {m.group(1)}" in man[name], \
+                (name, man[name])
+
+
+def test_man_page_has_files_and_definitions_sections():
+    man = open(MAN_IN).read()
+    sections = re.findall(r"^\.SH (\w+)", man, re.M)
+    for s in ("NAME", "SYNOPSIS", "OPTIONS", "DEFINITIONS", "FILES", "SIGNALS", "EXIT"):
+        assert s in sections, s
+    defs = man.split(".SH DEFINITIONS", 1)[1].split("\n.SH ", 1)[0]
+    subsections = re.findall(r"^\.SS (.+)$", defs, re.M)
+    for s in ("VPCs, subnets and interface endpoints", "Private hosted zones", "Zone files",
+              "Resolver rules", "Resolver endpoints"):
+        assert s in subsections, s
+    for cli in ("describe-vpc-endpoints", "list-hosted-zones", "list-resource-record-sets",
+                "list-resolver-rules", "list-resolver-rule-associations",
+                "list-resolver-endpoints", "list-resolver-endpoint-ip-addresses", "ZoneFile"):
+        assert cli in defs.replace("\\-", "-"), cli
+    files = man.split(".SH FILES", 1)[1].split("\n.SH ", 1)[0]
+    assert "@zonesdir@" in files and "resolv.conf" in files
+
+
 def test_version():
     out = run_dnsd(["--version"])
     assert out.returncode == 0
@@ -47,6 +117,42 @@ def test_unknown_option_is_a_usage_error():
     assert "unknown option '--no-such-option'" in out.stderr
 
 
+def test_getopt_long_forms():
+    """-zDIR, --zones=DIR, abbreviations, clustered flags and `--` work as
+    getopt_long(3) has them."""
+    for args in (["-c", "-z" + ZONES], ["-c", "--zones=" + ZONES], ["--che", "--zon", ZONES],
+                 ["-cz", ZONES], ["-cqz" + ZONES], ["--check", "--zones", ZONES, "--"]):
+        out = run_dnsd(args)
+        assert out.returncode == 0, (args, out.stderr)
+        assert re.search(r"ok: 2 VPCs, 9 endpoints", out.stderr), args
+
+
+def test_getopt_errors_say_what_is_wrong():
+    for args, text in ((["--c"], "option '--c' is ambiguous: --check, --cache-size"),
+                       (["--qu"], "option '--qu' is ambiguous: --quiet, --query-log"),
+                       (["--check=yes"], "--check takes no value"),
+                       (["-x"], "unknown option '-x'"),
+                       (["-cx"], "unknown option '-x'"),
+                       (["--nope=1"], "unknown option '--nope'"),
+                       (["-w"], "--workers needs N"),
+                       (["--work"], "--workers needs N"),
+                       (["--workers="], "--workers: '' is not a number from 1 to 64"),
+                       (["--check", "extra"], "unexpected argument 'extra'"),
+                       (["--check", "--", "-v"], "unexpected argument '-v'")):
+        out = run_dnsd(["--zones", ZONES] + args)
+        assert out.returncode == 2, (args, out.stderr)
+        assert text in out.stderr, (args, out.stderr)
+
+
+def test_vv_logs_every_dropped_packet_and_v_does_not():
+    garbage = b"\x00\x01\x80\x00" + bytes(8)  # QR set: dropped
+    for flags, logged in (("-vv", True), ("-v", False), ("-v -v", True), ("-qvvv", False)):
+        with Dnsd(ZONES, args=flags.split()) as d:
+            d.raw(garbage, timeout=0.2)
+            d.query("monitoring.us-east-2.amazonaws.com")  # after the drop
+        assert ("dropped a query" in d.log()) == logged, (flags, d.log())
+
+
 def test_bad_option_values_are_usage_errors():
     for args, text in ((["--edns-size", "100"], "--edns-size: '100' is not a number from 512 to 4096"),
                        (["--listen", "not-an-address"], "--listen: 'not-an-address' is not ADDR[:PORT]"),
@@ -55,6 +161,38 @@ def test_bad_option_values_are_usage_errors():
         out = run_dnsd(["--zones", ZONES] + args)
         assert out.returncode == 2, args
         assert text in out.stderr, (args, out.stderr)
+
+
+def test_upstream_limit_is_stated_and_enforced():
+    """--upstream: at most 8 (FWD_MAX_TARGETS), said by --help and the man
+    page, and a ninth is a usage error rather than silently left out."""
+    assert "at most 8 times" in help_entries()["upstream"]
+    assert "at most 8" in man_entries()["upstream"]
+    for n in (7, 8):
+        ups = [f"127.0.0.{i + 10}:9" for i in range(n)]
+        with Dnsd(ZONES, upstream=ups) as d:
+            line = d.wait_log("started: ")
+            listed = re.search(r"upstream (.*?); ", line).group(1).split()
+            assert listed == ups, line
+    args = ["--zones", ZONES, "--listen", "127.0.0.1:0"]
+    for i in range(9):
+        args += ["--upstream", f"127.0.0.{i + 10}:9"]
+    out = run_dnsd(args, timeout=10)
+    assert out.returncode == 2, out.stderr
+    assert "--upstream 127.0.0.18:9: at most 8 may be given" in out.stderr
+
+
+def test_resolv_conf_beyond_8_nameservers_names_each_one_left_out():
+    with World() as w:
+        conf = w.write("resolv.conf", "".join(f"nameserver 127.0.0.{i + 10}\n" for i in range(10)))
+        with Dnsd(ZONES, upstream=(), args=("--resolv-conf", conf)) as d:
+            line = d.wait_log("started: ")
+            assert len(re.search(r"upstream (.*?); ", line).group(1).split()) == 8
+            log = d.log()
+    for left_out in ("127.0.0.18", "127.0.0.19"):
+        assert re.search(rf"{re.escape(conf)}: nameserver {left_out} is left out: dnsd "
+                         r"forwards to at most 8", log), log
+    assert "127.0.0.17 is left out" not in log
 
 
 def test_check_on_the_shipped_zones():
@@ -97,16 +235,33 @@ def test_starts_and_stops_cleanly_on_sigterm():
     d = Dnsd(ZONES)
     assert d.query("monitoring.us-east-2.amazonaws.com").answer
     assert d.stop() == 0
-    assert re.search(r"stopped: 1 queries, 1 answered locally", d.log())
+    assert re.search(r"stopped: 1 query, 1 answered locally", d.log())
+
+
+def free_port():
+    """A port free for both TCP and UDP on 127.0.0.1 (dnsd needs both)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t, \
+                socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            t.bind(("127.0.0.1", 0))
+            port = t.getsockname()[1]
+            try:
+                u.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def test_upstream_equal_to_a_listener_is_left_out():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     with Dnsd(ZONES, listen=(f"127.0.0.1:{port}",), upstream=(f"127.0.0.1:{port}",)) as d:
         assert f"upstream 127.0.0.1:{port} is dnsd itself; left out" in d.log()
         assert "upstream none" in d.log()
+
+
+# The files that may use libevent: the daemon's lifecycle, its UDP and TCP
+# I/O, its workers' loops and the forwarder. Headers stay free of it.
+EVENT_EDGES = ["server.c", "tcp.c", "udp.c", "upstream.c", "worker.c"]
 
 
 def test_libevent_stays_at_the_edges():
@@ -115,8 +270,8 @@ def test_libevent_stays_at_the_edges():
     src = os.path.join(SRCDIR, "src")
     users = sorted(f for f in os.listdir(src) if f.endswith((".c", ".h")) and
                    "#include <event2/" in open(os.path.join(src, f)).read())
-    assert users == ["server.c", "upstream.c"]
+    assert users == EVENT_EDGES
     for f in os.listdir(src):
-        if f.endswith((".c", ".h")) and f not in ("server.c", "upstream.c", "main.c"):
+        if f.endswith((".c", ".h")) and f not in EVENT_EDGES + ["main.c"]:
             assert "#include <ldns/" not in open(os.path.join(src, f)).read() or f in (
                 "export.c", "defs_r53.c"), f"{f} uses ldns: keep it off the answer path"

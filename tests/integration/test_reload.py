@@ -112,20 +112,35 @@ def check_cw(d, healthy_azs):
     healthy_azs (rotating through them); every zonal name its own ENI."""
     expect = sorted(CW_ADDR[az] for az in healthy_azs)
     seen = set()
-    for _ in range(len(expect) + 1):
-        got = answer(d, CW)
-        assert sorted(got) == expect
-        seen.add(got[0])
-        assert answer_set(d, MON) == expect
+    # one socket, so one worker: each worker rotates with its own counters
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for _ in range(len(expect) + 1):
+            r = dns.query.udp(dns.message.make_query(CW, "A"), d.host, port=d.port, sock=s,
+                              timeout=3)
+            got = addresses(r)
+            assert sorted(got) == expect
+            seen.add(got[0])
+            assert answer_set(d, MON) == expect
     # every healthy ENI takes its turn first
     assert seen == set(expect)
     for az, name in CW_ZONAL.items():
         assert answer(d, name) == [CW_ADDR[az]]
 
 
+LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z dnsd: ")
+
+
 def error_lines(log):
-    """Definition errors: `path:line: error: message` lines."""
-    return [l for l in log.splitlines() if re.match(r"\S+:\d+: error: ", l)]
+    """Definition errors: `path:line: error: message` lines; each is a log
+    line with its timestamp (one is stripped off here)."""
+    errs = []
+    for line in log.splitlines():
+        m = LOG_PREFIX.match(line)
+        rest = line[m.end():] if m else line
+        if re.match(r"\S+:\d+: error: ", rest):
+            assert m, f"an error line without a timestamp: {line!r}"
+            errs.append(rest)
+    return errs
 
 
 # ---- health (facts §1: round robin over healthy ENIs) ----

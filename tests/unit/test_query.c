@@ -180,7 +180,7 @@ setup(void **state)
 		return -1;
 	}
 	free(msgs);
-	fx.env.snap = fx.snap;
+	assert_int_equal(query_env_set_snapshot(&fx.env, fx.snap), 0);
 	fx.env.max_udp = 1232;
 	fx.env.errors.per_second = 0;
 	fx.env.now_seconds = 1;
@@ -191,6 +191,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
+	query_env_fini(&fx.env);
 	snapshot_unref(fx.snap);
 	fx.snap = NULL;
 	return 0;
@@ -457,6 +458,48 @@ test_header_flags(void **state)
 	assert_int_equal(ask(&q), QUERY_SEND);
 	check_header(4, DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA, 1, 2, 0, 0);
 	check_question_echoed(&q);
+}
+
+/* Each worker has its own round robin counters (query_env), so workers
+ * never write to the shared snapshot; a new snapshot starts them at 0. */
+static void
+test_rotation_per_worker(void **state)
+{
+	static const char *const order[2] = {
+		"an " MON ". 60 IN A 10.0.1.10\nan " MON ". 60 IN A 10.0.2.10\n",
+		"an " MON ". 60 IN A 10.0.2.10\nan " MON ". 60 IN A 10.0.1.10\n",
+	};
+	struct query_env mine = fx.env, other = fx.env;
+	struct qbuf q;
+
+	(void)state;
+	other.rot = NULL;
+	other.n_rot = 0;
+	assert_int_equal(query_env_set_snapshot(&other, fx.snap), 0);
+	assert_ptr_not_equal(other.rot, mine.rot);
+	assert_int_equal(other.n_rot, fx.snap->db.n_rot);
+	q_make(&q, 1, 0, MON, DNS_TYPE_A, DNS_CLASS_IN);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(ask(&q), QUERY_SEND);
+		check_records(order[i % 2]);
+	}
+	/* the second worker starts at the first rotation */
+	fx.env = other;
+	assert_int_equal(ask(&q), QUERY_SEND);
+	check_records(order[0]);
+	/* a new snapshot (here: the same one again) starts every answer over */
+	fx.env = mine;
+	assert_int_equal(query_env_set_snapshot(&fx.env, fx.snap), 0);
+	assert_int_equal(ask(&q), QUERY_SEND);
+	check_records(order[0]);
+	/* without counters nothing rotates, and nothing breaks */
+	fx.env.n_rot = 0;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(ask(&q), QUERY_SEND);
+		check_records(order[0]);
+	}
+	fx.env.n_rot = fx.snap->db.n_rot;
+	query_env_fini(&other);
 }
 
 static void
@@ -948,7 +991,7 @@ test_wildcard_cname_rotation(void **state)
 	zb_free(b);
 	s.default_view = 1;
 	s.refs = 1;
-	fx.env.snap = &s;
+	assert_int_equal(query_env_set_snapshot(&fx.env, &s), 0);
 
 	struct qbuf q;
 	q_make(&q, 1, 0, "Foo.Bar.W.example.COM", DNS_TYPE_A, DNS_CLASS_IN);
@@ -976,7 +1019,7 @@ test_wildcard_cname_rotation(void **state)
 	assert_int_equal(ask(&q), QUERY_SEND);
 	check_header(2, DNS_FLAG_QR | DNS_FLAG_RA | DNS_RCODE_NXDOMAIN, 1, 0, 1, 0);
 	assert_memory_equal(fx.out + q.len, "\xc0\x10\x00\x06\x00\x01\x00\x00\x01\x2c", 10);
-	fx.env.snap = fx.snap;
+	assert_int_equal(query_env_set_snapshot(&fx.env, fx.snap), 0);
 	arena_free(s.arena);
 }
 
@@ -1024,7 +1067,7 @@ test_rules(void **state)
 	assert_int_equal(zb_finish(b, s.arena, &s.db), 0);
 	zb_free(b);
 	s.default_view = 1;
-	fx.env.snap = &s;
+	assert_int_equal(query_env_set_snapshot(&fx.env, &s), 0);
 
 	struct qbuf q;
 	static const char *const forwarded[] = { "corp.example", "Www.Corp.Example", "a.b.c.corp.example" };
@@ -1049,7 +1092,7 @@ test_rules(void **state)
 	q_make(&q, 1, DNS_FLAG_RD, "no.db.corp.example", DNS_TYPE_A, DNS_CLASS_IN);
 	assert_int_equal(ask(&q), QUERY_SEND);
 	check_header(1, DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA | DNS_RCODE_NXDOMAIN, 1, 0, 1, 0);
-	fx.env.snap = fx.snap;
+	assert_int_equal(query_env_set_snapshot(&fx.env, fx.snap), 0);
 	arena_free(s.arena);
 }
 
@@ -1536,6 +1579,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_answer_a, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rotation_per_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_case_preserved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edns, setup, teardown),
