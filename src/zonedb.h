@@ -38,7 +38,7 @@ struct answer {
 	uint8_t rot_n;		/**< records in the rotating run; <2: none */
 	uint16_t rot_off;	/**< where the run starts in the block */
 	uint16_t rot_size;	/**< size of each record of the run */
-	uint32_t rot_counter;	/**< index into snapshot.rot_counters */
+	uint32_t rot_counter;	/**< index into each worker's round-robin counters */
 	const struct reloc *relocs;
 };
 
@@ -122,8 +122,7 @@ struct zonedb {
 	uint32_t count;
 	struct view *views;
 	uint16_t n_views;
-	uint32_t *rot_counters;		/**< mutable: one per rotating answer */
-	uint32_t n_rot;
+	uint32_t n_rot;			/**< rotating answers: workers keep a counter each */
 };
 
 /** Mix a name hash with a view index into a table hash. */
