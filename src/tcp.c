@@ -378,8 +378,16 @@ conn_arm_timer(struct conn *c)
 		if (left < ms)
 			ms = left;
 	}
-	if (c->pending || c->out_len > c->out_off)
-		ms += (uint64_t)o->forward_timeout * FWD_MAX_TARGETS + 1000;
+	if (c->pending) {
+		/* every forward ends, with an answer or a SERVFAIL once its
+		 * targets are tried, and re-arms the timer: however many targets
+		 * a rule has, the connection waits (it used to close after 8
+		 * targets' worth of timeouts) */
+		evtimer_del(&c->timer);
+		return;
+	}
+	if (c->out_len > c->out_off)
+		ms += 1000;	/* a little longer for a client still reading */
 	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
 	evtimer_add(&c->timer, &tv);
 }

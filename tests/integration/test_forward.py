@@ -991,6 +991,26 @@ class ManyUpstreams:
             s.close()
 
 
+def test_tcp_client_waits_for_a_rule_with_many_silent_targets():
+    """40 silent targets at 100 ms each: the TCP client gets SERVFAIL after
+    about 4 s. The connection's timer used to allow 8 targets' worth of
+    timeouts plus 1 s beyond the idle timeout, and closed it first."""
+    socks = [silent_socket() for _ in range(40)]
+    try:
+        targets = ", ".join("{Ip: 127.0.0.1, Port: %s}" % a.rsplit(":", 1)[1] for _, a in socks)
+        with World({"world.yaml": SCRUB_WORLD, "rules.yaml": RULE % targets}) as w:
+            with Dnsd(zones=w.dir, listen=("127.0.0.1:0=" + VPC,),
+                      args=("--forward-timeout", "100", "--tcp-idle-timeout", "1")) as d:
+                start = time.monotonic()
+                m = d.query("www.corp.example.", "A", tcp=True, timeout=15)
+                took = time.monotonic() - start
+                assert m.rcode() == dns.rcode.SERVFAIL, m
+                assert took >= 3.5, took
+    finally:
+        for s, _ in socks:
+            s.close()
+
+
 @pytest.mark.parametrize("n", [5, 6, 7, 8, 9, 64])
 def test_every_rule_target_is_tried__aws_quotas_6_per_rule(n):
     """dnsd kept only a rule's first 8 TargetIps. Now all are tried, in
