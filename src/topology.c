@@ -612,13 +612,27 @@ enis_described(struct topology *t, const char *endpoint_id)
 
 /* Gather the endpoint's ENIs: inline, listed by id, named in their
  * Description, and one per remaining subnet. */
+/* Room for every ENI the endpoint can gather: inline, one per listed id,
+ * one per subnet and, when it lists no ids, every ENI naming it. */
+static unsigned
+endpoint_eni_room(struct topology *t, const struct topo_endpoint *ep)
+{
+	unsigned room = ep->n_enis + ep->n_eni_ids + ep->n_subnet_ids;
+	if (ep->n_eni_ids == 0)
+		for (struct topo_eni *e = enis_described(t, ep->id); e; e = e->next_described)
+			room++;
+	return room;
+}
+
 static void
 link_endpoint_enis(struct topology *t, struct topo_endpoint *ep, struct diag *d)
 {
-	unsigned cap = ep->n_enis + ep->n_eni_ids + ep->n_subnet_ids + 8;
-	struct topo_eni **enis = arena_zalloc(t->arena, cap * sizeof(*enis));
-	if (!enis)
+	unsigned cap = endpoint_eni_room(t, ep);
+	struct topo_eni **enis = arena_zalloc(t->arena, (cap ? cap : 1) * sizeof(*enis));
+	if (!enis) {
+		diag_error(d, ep->src.file, ep->src.line, "out of memory");
 		return;
+	}
 	for (unsigned i = 0; i < ep->n_enis; i++) {
 		struct topo_eni *e = ep->enis[i];
 		if (!e->id) {

@@ -582,6 +582,65 @@ test_duplicate_address(void **state)
 	world_free(&w);
 }
 
+/*
+ * ENIs found by their Description ("VPC Endpoint Interface vpce-…", as
+ * describe-network-interfaces prints it) when the endpoint lists no
+ * NetworkInterfaceIds: every one of them is linked, at counts around the
+ * old fixed room of 8 and far past it (issue 13).
+ */
+static char *
+described_defs(unsigned n, bool with_subnet)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	assert_non_null(f);
+	fprintf(f, "Vpcs:\n"
+		"  - VpcId: vpc-1\n"
+		"    CidrBlock: 10.0.0.0/16\n"
+		"    Subnets:\n"
+		"      - {SubnetId: subnet-a, AvailabilityZone: us-east-2a, CidrBlock: 10.0.0.0/20}\n"
+		"      - {SubnetId: subnet-b, AvailabilityZone: us-east-2b, CidrBlock: 10.0.16.0/20}\n"
+		"    VpcEndpoints:\n"
+		"      - VpcEndpointId: vpce-0aaaaaaaaaaaaaaa1\n"
+		"        ServiceName: com.amazonaws.us-east-2.monitoring\n"
+		"        SubnetIds: [%s]\n"
+		"NetworkInterfaces:\n", with_subnet ? "subnet-b" : "");
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "  - {NetworkInterfaceId: eni-%017x, SubnetId: subnet-a, "
+			"Description: VPC Endpoint Interface vpce-0aaaaaaaaaaaaaaa1, "
+			"PrivateIpAddress: 10.0.%u.%u}\n", i, 1 + i / 200, 1 + i % 200);
+	fclose(f);
+	return text;
+}
+
+static void
+test_enis_by_description(void **state)
+{
+	static const unsigned counts[] = { 1, 7, 8, 9, 15, 16, 17, 20, 64, 300, 1000 };
+	struct world w;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+		for (int sub = 0; sub < 2; sub++) {
+			char *defs = described_defs(counts[k], sub);
+			world_load(&w, "w.yaml", defs);
+			free(defs);
+			assert_int_equal(w.d.errors, 0);
+			struct topo_endpoint *ep = endpoint_n(&w, 0);
+			/* with a SubnetIds entry nothing describes, one more is made up */
+			assert_int_equal(ep->n_enis, counts[k] + (unsigned)sub);
+			for (unsigned i = 0; i < counts[k]; i++) {
+				char id[32];
+				snprintf(id, sizeof(id), "eni-%017x", i);
+				assert_ptr_equal(ep->enis[i], eni(&w, id));
+			}
+			world_free(&w);
+		}
+	}
+}
+
 static void
 test_duplicate_vpc(void **state)
 {
@@ -948,6 +1007,7 @@ main(void)
 		cmocka_unit_test(test_record_type_pairs),
 		cmocka_unit_test(test_eni_outside_subnet),
 		cmocka_unit_test(test_duplicate_address),
+		cmocka_unit_test(test_enis_by_description),
 		cmocka_unit_test(test_duplicate_vpc),
 		cmocka_unit_test(test_unknown_references),
 		cmocka_unit_test(test_private_dns_conflict),
