@@ -873,40 +873,123 @@ topology_load_buffer(struct topology *t, const char *name, const char *buf, size
 	return d->errors > r.errors_before ? -1 : 0;
 }
 
-int
-topology_load_file(struct topology *t, const char *path, struct diag *d)
+/* The next directory of a path walked by open_walk: NUL-terminated in
+ * place; NULL at the last component, which *last then holds. */
+static char *
+next_component(char **rest, char **last)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
+	char *p = *rest;
+	while (*p == '/')
+		p++;
+	char *slash = strchr(p, '/');
+	while (slash && slash[1] == '/')
+		slash++;
+	if (!slash || !slash[1]) {
+		if (slash)
+			*slash = 0;
+		*last = p;
+		return NULL;
 	}
-	if ((unsigned long long)st.st_size > DEFS_MAX_FILE) {
-		diag_error(d, path, 0, "file larger than 1 GiB");
-		close(fd);
+	*strchr(p, '/') = 0;
+	*rest = slash + 1;
+	return p;
+}
+
+/* A path longer than PATH_MAX, opened a directory at a time. */
+static int
+open_walk(int at, const char *path, int flags)
+{
+	char *copy = strdup(path), *rest = copy, *last = NULL, *dir;
+	int fd = -1, saved;
+	if (!copy)
 		return -1;
+	int cur = path[0] == '/' ? open("/", O_PATH | O_DIRECTORY | O_CLOEXEC) :
+		openat(at, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	while (cur >= 0 && (dir = next_component(&rest, &last)) != NULL) {
+		int next = *dir ? openat(cur, dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : dup(cur);
+		saved = errno;
+		close(cur);
+		errno = saved;
+		cur = next;
 	}
-	size_t size = (size_t)st.st_size;
-	char *buf = malloc(size ? size : 1);
-	size_t got = 0;
+	if (cur >= 0) {
+		fd = openat(cur, *last ? last : ".", flags);
+		saved = errno;
+		close(cur);
+		errno = saved;
+	}
+	saved = errno;
+	free(copy);
+	errno = saved;
+	return fd;
+}
+
+int
+defs_open(int at, const char *path, int flags)
+{
+	int fd = openat(at, path, flags | O_CLOEXEC);
+	if (fd < 0 && errno == ENAMETOOLONG)
+		fd = open_walk(at, path, flags | O_CLOEXEC);
+	return fd;
+}
+
+char *
+defs_read_fd(int fd, size_t max, size_t *len, struct stat *st, const char **why)
+{
+	if (fstat(fd, st) < 0) {
+		*why = strerror(errno);
+		return NULL;
+	}
+	if ((unsigned long long)st->st_size > max) {
+		*why = "file larger than 1 GiB";
+		return NULL;
+	}
+	size_t size = (size_t)st->st_size, got = 0;
+	char *buf = malloc(size + 1);
 	while (buf && got < size) {
 		ssize_t n = read(fd, buf + got, size - got);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	close(fd);
 	if (!buf || got != size) {
-		diag_error(d, path, 0, "cannot read the whole file");
+		*why = buf ? "cannot read the whole file" : "out of memory";
 		free(buf);
+		return NULL;
+	}
+	buf[size] = 0;
+	*len = size;
+	return buf;
+}
+
+/* Read one definitions file, found as name in directory at (path: for messages). */
+static int
+load_file_at(struct topology *t, int at, const char *name, const char *path, struct diag *d)
+{
+	struct stat st;
+	const char *why = NULL;
+	size_t size = 0;
+	char *buf = NULL;
+	int fd = defs_open(at, name, O_RDONLY);
+	if (fd < 0)
+		why = strerror(errno);
+	else
+		buf = defs_read_fd(fd, DEFS_MAX_FILE, &size, &st, &why);
+	if (fd >= 0)
+		close(fd);
+	if (!buf) {
+		diag_error(d, path, 0, "cannot read: %s", why);
 		return -1;
 	}
 	int rc = topology_load_buffer(t, path, buf, size, d);
 	free(buf);
 	return rc;
+}
+
+int
+topology_load_file(struct topology *t, const char *path, struct diag *d)
+{
+	return load_file_at(t, AT_FDCWD, path, path, d);
 }
 
 static bool
@@ -934,60 +1017,124 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int
-load_dir(struct topology *t, const char *dir, struct diag *d, int depth)
+/** The entries of a directory (hidden ones left out), sorted by name. */
+struct dir_names {
+	char **names;
+	size_t n, cap;
+};
+
+static void
+dir_names_free(struct dir_names *l)
 {
-	DIR *dh = opendir(dir);
-	if (!dh) {
-		diag_error(d, dir, 0, "cannot read the definitions directory: %s", strerror(errno));
+	for (size_t i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+}
+
+static bool
+dir_names_add(struct dir_names *l, const char *name)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		char **nn = realloc(l->names, cap * sizeof(*nn));
+		if (!nn)
+			return false;
+		l->names = nn;
+		l->cap = cap;
+	}
+	l->names[l->n] = strdup(name);
+	if (!l->names[l->n])
+		return false;
+	l->n++;
+	return true;
+}
+
+/* Every name in the directory, or false (reported) when it cannot all be read. */
+static bool
+dir_names_read(DIR *dh, const char *path, struct dir_names *l, struct diag *d)
+{
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(dh))) {
+		if (de->d_name[0] != '.' && !dir_names_add(l, de->d_name)) {
+			diag_error(d, path, 0, "out of memory reading the directory");
+			return false;
+		}
+		errno = 0;
+	}
+	if (errno) {
+		diag_error(d, path, 0, "cannot read the directory: %s", strerror(errno));
+		return false;
+	}
+	if (l->n)
+		qsort(l->names, l->n, sizeof(*l->names), name_cmp);
+	return true;
+}
+
+static int load_dir(struct topology *t, int at, const char *name, const char *path,
+	struct diag *d, int depth);
+
+/* One directory entry: a subdirectory, a definitions file or a zone file;
+ * anything else is not dnsd's. Entries are opened relative to the
+ * directory, so a path has no length limit. */
+static int
+load_entry(struct topology *t, int dir, const char *name, const char *path, struct diag *d,
+	int depth)
+{
+	struct stat st;
+	bool wanted = is_definitions_file(name), zone = is_zone_file(name);
+	if (fstatat(dir, name, &st, 0) < 0) {
+		if (errno == ENOENT && !wanted && !zone)
+			return 0;	/* a dangling link that is not a definitions file */
+		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
 		return -1;
 	}
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	while ((de = readdir(dh))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			char **nn = realloc(names, cap * sizeof(*nn));
-			if (!nn)
-				break;
-			names = nn;
-		}
-		names[n] = strdup(de->d_name);
-		if (names[n])
-			n++;
+	if (S_ISDIR(st.st_mode)) {
+		if (depth < DEFS_MAX_DEPTH)
+			return load_dir(t, dir, name, path, d, depth + 1);
+		diag_error(d, path, 0, "directories nested more than %d deep", DEFS_MAX_DEPTH);
+		return -1;
 	}
-	closedir(dh);
-	if (n)
-		qsort(names, n, sizeof(*names), name_cmp);
+	if (S_ISREG(st.st_mode) && wanted)
+		return load_file_at(t, dir, name, path, d);
+	/* zone files wait until every document is read: their hosted zone
+	 * may be declared in a later file */
+	if (S_ISREG(st.st_mode) && zone && topology_defer_zone_file(t, path) < 0) {
+		diag_error(d, path, 0, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+load_dir(struct topology *t, int at, const char *name, const char *path, struct diag *d,
+	int depth)
+{
+	int fd = defs_open(at, name, O_RDONLY | O_DIRECTORY);
+	DIR *dh = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dir_names l = { NULL, 0, 0 };
 	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
-		char path[4096];
-		struct stat st;
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		bool wanted = is_definitions_file(names[i]);
-		bool zone = is_zone_file(names[i]);
-		free(names[i]);
-		if (stat(path, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (depth >= DEFS_MAX_DEPTH)
-				diag_error(d, path, 0, "directories nested too deep");
-			else if (load_dir(t, path, d, depth + 1) < 0)
-				rc = -1;
-		} else if (S_ISREG(st.st_mode) && wanted) {
-			if (topology_load_file(t, path, d) < 0)
-				rc = -1;
-		} else if (S_ISREG(st.st_mode) && zone) {
-			/* zone files wait until every document is read: their
-			 * hosted zone may be declared in a later file */
-			if (topology_defer_zone_file(t, path) < 0)
-				rc = -1;
-		}
+	if (!dh) {
+		diag_error(d, path, 0, "cannot read the definitions directory: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
 	}
-	free(names);
+	if (!dir_names_read(dh, path, &l, d))
+		rc = -1;
+	for (size_t i = 0; i < l.n; i++) {
+		char *sub = NULL;
+		if (asprintf(&sub, "%s/%s", path, l.names[i]) < 0) {
+			diag_error(d, path, 0, "out of memory");
+			rc = -1;
+			break;
+		}
+		if (load_entry(t, dirfd(dh), l.names[i], sub, d, depth) < 0)
+			rc = -1;
+		free(sub);
+	}
+	dir_names_free(&l);
+	closedir(dh);
 	return rc;
 }
 
@@ -1006,7 +1153,7 @@ int
 topology_load_dir(struct topology *t, const char *dir, struct diag *d)
 {
 	unsigned errors = d->errors;
-	int rc = load_dir(t, dir, d, 0);
+	int rc = load_dir(t, AT_FDCWD, dir, dir, d, 0);
 	if (t->n_files == 0 && !t->zone_files && d->errors == errors) {
 		/* most likely a wrong --zones, or files being rewritten */
 		diag_error(d, dir, 0, "no definitions (*.json, *.yaml, *.yml) found");

@@ -12,6 +12,7 @@
 
 struct diag;
 struct doc_node;
+struct stat;
 struct strmap;
 
 /** Context while reading one file. */
@@ -118,6 +119,21 @@ bool defs_r53_document(struct reader *r, const struct doc_node *doc);
  */
 bool defs_r53_name(const char *given, uint8_t *wire, size_t *wlen, char *text,
 	const char **why);
+
+/**
+ * Open a file (flags as for open) relative to the directory at (AT_FDCWD:
+ * the current one), whatever the path's length: past PATH_MAX it is walked
+ * a directory at a time.
+ * @return the descriptor (close-on-exec), or -1 with errno set.
+ */
+int defs_open(int at, const char *path, int flags);
+
+/**
+ * Read a whole open file of at most max bytes into a NUL-terminated buffer
+ * to free(); st receives its fstat.
+ * @return the buffer, or NULL with *why set.
+ */
+char *defs_read_fd(int fd, size_t max, size_t *len, struct stat *st, const char **why);
 
 /** Read a zone file (RFC 1035) into the hosted zone of its apex. */
 int defs_load_zone_file(struct topology *t, const char *path, struct diag *d);

@@ -9,11 +9,13 @@
 #include "doc.h"
 
 #include <errno.h>
-#include <limits.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ldns/ldns.h>
 
@@ -106,9 +108,12 @@ struct pending_rrs {
 	struct src src;
 };
 
+/** A zone file read already, known by its inode: a ZoneFile may name
+ * one the directory holds too. */
 struct loaded_file {
 	struct loaded_file *next;
-	const char *path;
+	dev_t dev;
+	ino_t ino;
 };
 
 /** Reading state that outlives one file (in the topology's arena). */
@@ -382,49 +387,6 @@ zone_from_path(struct topology *t, const char *path, const char *name, char *see
 
 /* ---- zone files ---- */
 
-static char *
-read_whole_file(const char *path, size_t *len, const char **why)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	if (!fp) {
-		*why = strerror(errno);
-		return NULL;
-	}
-	for (;;) {
-		if (n == cap) {
-			if (cap >= R53_MAX_ZONE_FILE) {
-				*why = "file larger than 1 GiB";
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 65536;
-			char *nb = realloc(buf, cap + 1);
-			if (!nb) {
-				*why = "out of memory";
-				goto fail;
-			}
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, cap - n, fp);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		*why = "read error";
-		goto fail;
-	}
-	fclose(fp);
-	buf[n] = 0;
-	*len = n;
-	return buf;
-fail:
-	fclose(fp);
-	free(buf);
-	return NULL;
-}
-
 /** Line numbers of a zone file read by ldns, counted as it goes. */
 struct line_counter {
 	const char *buf;
@@ -563,42 +525,68 @@ zone_file_zone(struct topology *t, const char *path, const struct rr_sink *s,
 	return z;
 }
 
-/* Read a zone file once (by real path) into its zone, or into `into`. */
+/* The text of a zone file, or NULL (reported); *seen when read before. */
+static char *
+zone_file_text(struct topology *t, struct r53_state *st, const char *path, size_t *len, bool *seen,
+	struct diag *d, const struct src *from)
+{
+	struct stat sb;
+	const char *why = NULL;
+	char *buf = NULL;
+	int fd = defs_open(AT_FDCWD, path, O_RDONLY);
+	*seen = false;
+	if (fd < 0)
+		why = strerror(errno);
+	else
+		buf = defs_read_fd(fd, R53_MAX_ZONE_FILE, len, &sb, &why);
+	if (fd >= 0)
+		close(fd);
+	for (struct loaded_file *f = st->zone_files; buf && f; f = f->next)
+		*seen |= f->dev == sb.st_dev && f->ino == sb.st_ino;
+	if (*seen || !buf) {
+		if (!buf && from)
+			diag_error(d, from->file, from->line, "cannot read zone file %s: %s", path, why);
+		else if (!buf)
+			diag_error(d, path, 0, "cannot read: %s", why);
+		free(buf);
+		return NULL;
+	}
+	struct loaded_file *lf = arena_zalloc(t->arena, sizeof(*lf));
+	if (!lf) {
+		diag_error(d, path, 0, "out of memory");
+		free(buf);
+		return NULL;
+	}
+	lf->dev = sb.st_dev;
+	lf->ino = sb.st_ino;
+	lf->next = st->zone_files;
+	st->zone_files = lf;
+	return buf;
+}
+
+/* Read a zone file once (the same inode twice is read once) into its
+ * zone, or into `into`. */
 static int
 zone_file_load(struct topology *t, const char *path, struct diag *d, struct r53_zone *into,
 	const struct src *from)
 {
 	struct r53_state *st = r53_state(t);
-	char real[PATH_MAX];
-	const char *why = NULL, *key;
 	size_t len = 0;
+	bool seen;
 	struct rr_sink s;
 	if (!st) {
 		diag_error(d, path, 0, "out of memory");
 		return -1;
 	}
-	key = realpath(path, real) ? real : path;
-	for (struct loaded_file *f = st->zone_files; f; f = f->next)
-		if (strcmp(f->path, key) == 0)
-			return 0;	/* found in the directory and named by ZoneFile */
-	char *buf = read_whole_file(path, &len, &why);
-	if (!buf) {
-		if (from)
-			diag_error(d, from->file, from->line, "cannot read zone file %s: %s", path,
-				why);
-		else
-			diag_error(d, path, 0, "cannot read: %s", why);
-		return -1;
-	}
-	struct loaded_file *lf = arena_zalloc(t->arena, sizeof(*lf));
+	char *buf = zone_file_text(t, st, path, &len, &seen, d, from);
+	if (!buf)
+		return seen ? 0 : -1;	/* found in the directory and named by ZoneFile */
 	const char *apath = arena_strdup(t->arena, path);
-	if (!lf || !apath || !(lf->path = arena_strdup(t->arena, key))) {
+	if (!apath) {
 		free(buf);
 		diag_error(d, path, 0, "out of memory");
 		return -1;
 	}
-	lf->next = st->zone_files;
-	st->zone_files = lf;
 	sink_init(&s);
 	bool ok = zone_file_records(t, apath, buf, len, into, &s, d);
 	free(buf);
