@@ -110,31 +110,32 @@ stable_suffix(struct topology *t, const char *endpoint_id)
 static const char *
 region_of_az(struct topology *t, const char *az)
 {
-	char buf[64];
 	size_t n = strlen(az), best = 0;
-	if (n < 2 || n >= sizeof(buf))
+	char *buf = arena_strdup(t->arena, az);	/* cut at each '-' in turn */
+	if (n < 2 || !buf)
 		return NULL;
 	for (size_t len = 1; len < n; len++) {
 		if (az[len] != '-' && len != n - 1)
 			continue;
-		memcpy(buf, az, len);
 		buf[len] = 0;
 		if (catalog_region_known(buf))
 			best = len;
+		buf[len] = az[len];
 	}
 	if (!best) {
 		best = n;
 		while (best > 0 && az[best - 1] >= 'a' && az[best - 1] <= 'z')
 			best--;
 	}
-	return best ? arena_strndup(t->arena, az, best) : NULL;
+	buf[best] = 0;
+	return best ? buf : NULL;
 }
 
 /* Region of a ServiceName: com.amazonaws.<r>.x, com.amazonaws.vpce.<r>.vpce-svc-x, aws.x.<r>.y */
 static const char *
 region_of_service(struct topology *t, const char *name)
 {
-	char region[64];
+	char region[CATALOG_REGION_SIZE];
 	if (catalog_find(name, region, sizeof(region)))
 		return arena_strdup(t->arena, region);
 	const char *p = name;
@@ -145,15 +146,13 @@ region_of_service(struct topology *t, const char *name)
 	else
 		return NULL;
 	const char *dot = strchr(p, '.');
-	if (!dot || dot == p || (size_t)(dot - p) >= sizeof(region))
+	if (!dot || dot == p)
 		return NULL;
-	memcpy(region, p, (size_t)(dot - p));
-	region[dot - p] = 0;
-	return arena_strdup(t->arena, region);
+	return arena_strndup(t->arena, p, (size_t)(dot - p));
 }
 
 static bool
-set_vpc_region(struct topo_vpc *v, const char *region, const char *what,
+set_vpc_region(struct topo_vpc *v, const char *region, const char *kind, const char *id,
 	const struct src *from, struct diag *d)
 {
 	if (!region)
@@ -166,7 +165,7 @@ set_vpc_region(struct topo_vpc *v, const char *region, const char *what,
 	if (strcmp(v->region, region) == 0)
 		return true;
 	diag_error(d, from->file, from->line,
-		"%s is in region %s, but VPC %s is in %s (from %s:%u)", what, region,
+		"%s %s is in region %s, but VPC %s is in %s (from %s:%u)", kind, id, region,
 		v->id, v->region, v->region_src.file, v->region_src.line);
 	return false;
 }
@@ -217,9 +216,7 @@ link_subnets(struct topology *t, struct diag *d)
 				"subnet %s is in VPC %s, which no definition describes", s->id, s->vpc_id);
 			continue;
 		}
-		char what[160];
-		snprintf(what, sizeof(what), "subnet %s", s->id);
-		set_vpc_region(s->vpc, region_of_az(t, s->az), what, &s->src, d);
+		set_vpc_region(s->vpc, region_of_az(t, s->az), "subnet", s->id, &s->src, d);
 		if (s->has_v4 && !vpc_contains_prefix(s->vpc, &s->v4)) {
 			char buf[64];
 			diag_error(d, s->src.file, s->src.line,
@@ -336,7 +333,7 @@ finish_user_services(struct topology *t, struct diag *d)
 			s->label = dot ? arena_strndup(t->arena, s->base_domain,
 				(size_t)(dot - s->base_domain)) : s->base_domain;
 		} else {
-			char region[64];
+			char region[CATALOG_REGION_SIZE];
 			const struct catalog_entry *c = catalog_find(s->name, region, sizeof(region));
 			if (c)
 				s->label = arena_strdup(t->arena, c->label);
@@ -364,7 +361,7 @@ finish_user_services(struct topology *t, struct diag *d)
 static struct topo_service *
 service_from_catalog(struct topology *t, const char *name)
 {
-	char region[64], buf[512];
+	char region[CATALOG_REGION_SIZE], buf[512];
 	const struct catalog_entry *c = catalog_find(name, region, sizeof(region));
 	if (!c)
 		return NULL;
@@ -394,6 +391,28 @@ service_from_catalog(struct topology *t, const char *name)
 	return s;
 }
 
+/* The dot-separated parts of s in reverse order: iot.data -> data.iot. */
+static const char *
+reversed_parts(struct topology *t, const char *s)
+{
+	size_t n = strlen(s), o = 0;
+	char *out = arena_alloc(t->arena, n + 1);
+	if (!out)
+		return NULL;
+	for (const char *end = s + n; end > s;) {
+		const char *dot = end;
+		while (dot > s && dot[-1] != '.')
+			dot--;
+		if (o)
+			out[o++] = '.';
+		memcpy(out + o, dot, (size_t)(end - dot));
+		o += (size_t)(end - dot);
+		end = dot > s ? dot - 1 : s;
+	}
+	out[o] = 0;
+	return out;
+}
+
 /* A service neither the catalog nor the definitions know: derive the
  * likely names (UNCONFIRMED general rule: parts reversed) and say so. */
 static struct topo_service *
@@ -416,20 +435,10 @@ service_derived(struct topology *t, struct topo_endpoint *ep, struct diag *d)
 				s->label, s->region);
 	} else if (s->region && strncmp(ep->service_name, "com.amazonaws.", 14) == 0) {
 		const char *svc = ep->service_name + 14 + strlen(s->region) + 1;
-		char label[256] = "";
-		/* reverse the dot-separated parts: iot.data -> data.iot */
-		const char *end = svc + strlen(svc);
-		while (end > svc) {
-			const char *dot = end;
-			while (dot > svc && dot[-1] != '.')
-				dot--;
-			if (label[0])
-				strncat(label, ".", sizeof(label) - strlen(label) - 1);
-			strncat(label, dot, (size_t)(end - dot) < sizeof(label) - strlen(label) - 1 ?
-				(size_t)(end - dot) : sizeof(label) - strlen(label) - 1);
-			end = dot > svc ? dot - 1 : svc;
-		}
-		s->label = arena_strdup(t->arena, label);
+		const char *label = reversed_parts(t, svc);
+		if (!label)
+			return NULL;
+		s->label = label;
 		s->base_domain = arena_printf(t->arena, "%s.%s.vpce.amazonaws.com", label, s->region);
 		s->private_names = arena_alloc(t->arena, sizeof(char *));
 		if (s->private_names) {
@@ -482,9 +491,20 @@ addr_key(struct addr_index *ix, const char *vpc_id, const struct netaddr *a)
 static bool
 addr_taken(struct addr_index *ix, const char *vpc_id, const struct netaddr *a)
 {
-	char buf[64], key[160];
-	snprintf(key, sizeof(key), "%s/%s", vpc_id ? vpc_id : "-", netaddr_str(a, buf, sizeof(buf)));
-	return strmap_get(&ix->map, key) != NULL;
+	char text[64], small[160];
+	const char *vpc = vpc_id ? vpc_id : "-";
+	netaddr_str(a, text, sizeof(text));
+	size_t vlen = strlen(vpc), tlen = strlen(text), need = vlen + tlen + 2;
+	char *key = need <= sizeof(small) ? small : malloc(need);
+	if (!key)
+		return true;	/* out of memory: derive nothing rather than a duplicate */
+	memcpy(key, vpc, vlen);
+	key[vlen] = '/';
+	memcpy(key + vlen + 1, text, tlen + 1);
+	bool taken = strmap_get(&ix->map, key) != NULL;
+	if (key != small)
+		free(key);
+	return taken;
 }
 
 static void

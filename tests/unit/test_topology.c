@@ -641,6 +641,91 @@ test_enis_by_description(void **state)
 	}
 }
 
+/*
+ * Derived addresses keep clear of given ones in the same VPC, whatever the
+ * length of the VPC id (a 160-byte key cut long ids, so the given address
+ * was not seen and the derived one collided with it).
+ */
+static void
+test_derived_address_long_vpc_id(void **state)
+{
+	static const unsigned lengths[] = { 8, 100, 150, 155, 156, 157, 200, 1000 };
+	struct world w;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(lengths) / sizeof(lengths[0]); k++) {
+		char id[1024] = "vpc-";
+		memset(id + 4, 'a', lengths[k] - 4);
+		id[lengths[k]] = 0;
+		char *defs = NULL;
+		/* a /29 leaves three addresses (.4 to .6): two are taken */
+		assert_true(asprintf(&defs,
+			"Vpcs:\n"
+			"  - VpcId: %s\n"
+			"    CidrBlock: 10.0.0.0/16\n"
+			"    Subnets:\n"
+			"      - {SubnetId: subnet-a, AvailabilityZone: us-east-2a, CidrBlock: 10.0.0.0/29}\n"
+			"    NetworkInterfaces:\n"
+			"      - {NetworkInterfaceId: eni-1, SubnetId: subnet-a, PrivateIpAddress: 10.0.0.4}\n"
+			"      - {NetworkInterfaceId: eni-2, SubnetId: subnet-a, PrivateIpAddress: 10.0.0.6}\n"
+			"    VpcEndpoints:\n"
+			"      - VpcEndpointId: vpce-0aaaaaaaaaaaaaaa1\n"
+			"        ServiceName: com.amazonaws.us-east-2.monitoring\n"
+			"        SubnetIds: [subnet-a]\n", id) > 0);
+		world_load(&w, "w.yaml", defs);
+		free(defs);
+		assert_string_equal(world_msgs(&w), "");
+		struct topo_endpoint *ep = endpoint_n(&w, 0);
+		assert_int_equal(ep->n_enis, 1);
+		assert_int_equal(ep->enis[0]->n_v4, 1);
+		assert_int_equal(ep->enis[0]->v4[0].bytes[3], 5);
+		world_free(&w);
+	}
+}
+
+/* Names longer than the old fixed buffers are used whole: an AZ of 64
+ * characters or more gave no region, a derived service label was cut at
+ * 255 characters. */
+static void
+test_long_texts(void **state)
+{
+	static const unsigned lengths[] = { 62, 63, 64, 65, 300 };
+	struct world w;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(lengths) / sizeof(lengths[0]); k++) {
+		char az[400] = "us-east-2", part[400] = "", want[400] = "";
+		memset(az + 9, 'z', lengths[k] - 9);
+		az[lengths[k]] = 0;
+		/* a service of parts p0.p1.…: its label is the parts reversed */
+		for (unsigned i = 0; strlen(part) + 12 < lengths[k]; i++) {
+			char one[16], rev[400];
+			snprintf(one, sizeof(one), "%sp%u", i ? "." : "", i);
+			strcat(part, one);
+			snprintf(rev, sizeof(rev), "p%u%s%s", i, i ? "." : "", want);
+			strcpy(want, rev);
+		}
+		char *defs = NULL;
+		assert_true(asprintf(&defs,
+			"Vpcs:\n"
+			"  - VpcId: vpc-1\n"
+			"    CidrBlock: 10.0.0.0/16\n"
+			"    Subnets:\n"
+			"      - {SubnetId: subnet-a, AvailabilityZone: %s, CidrBlock: 10.0.0.0/24}\n"
+			"  - VpcId: vpc-2\n"
+			"    CidrBlock: 10.1.0.0/16\n"
+			"    Region: us-east-2\n"
+			"    VpcEndpoints:\n"
+			"      - {ServiceName: com.amazonaws.us-east-2.%s}\n",
+			az, part) > 0);
+		world_load(&w, "w.yaml", defs);
+		free(defs);
+		assert_string_equal(vpc(&w, "vpc-1")->region, "us-east-2");
+		assert_string_equal(endpoint_n(&w, 0)->service->label, want);
+		world_free(&w);
+	}
+}
+
 static void
 test_duplicate_vpc(void **state)
 {
@@ -1008,6 +1093,8 @@ main(void)
 		cmocka_unit_test(test_eni_outside_subnet),
 		cmocka_unit_test(test_duplicate_address),
 		cmocka_unit_test(test_enis_by_description),
+		cmocka_unit_test(test_derived_address_long_vpc_id),
+		cmocka_unit_test(test_long_texts),
 		cmocka_unit_test(test_duplicate_vpc),
 		cmocka_unit_test(test_unknown_references),
 		cmocka_unit_test(test_private_dns_conflict),
