@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "defs.h"
+#include "defs_route53.h"
 #include "diag.h"
 #include "topology.h"
 
@@ -662,9 +662,9 @@ test_zone_file(void **state)
 	const char *path = write_file(f, "corp.zone", corp_zone);
 	assert_int_equal(load(f, "zones.json", list_zones_doc), 0);
 	assert_int_equal(load(f, "get.json", get_zone_doc), 0);
-	assert_int_equal(defs_load_zone_file(f->t, path, &f->d), 0);
+	assert_int_equal(defs_zonefile_load(f->t, path, &f->d, NULL, NULL), 0);
 	/* read once, even when named again */
-	assert_int_equal(defs_load_zone_file(f->t, path, &f->d), 0);
+	assert_int_equal(defs_zonefile_load(f->t, path, &f->d, NULL, NULL), 0);
 	assert_int_equal(resolve(f), 0);
 	struct topo_hosted_zone *z = zone(f, "Z0123456789ABCDEFGHIJ");
 	assert_int_equal(z->n_rrs, 6);
@@ -715,7 +715,7 @@ test_zone_file_errors(void **state)
 	assert_true(asprintf(&missing, "%s/missing.zone", f->dir) > 0);
 	assert_int_equal(load(f, "zones.json", list_zones_doc), 0);
 	assert_int_equal(load(f, "split.yaml", two_zones), 0);
-	assert_int_equal(defs_load_zone_file(f->t, bad, &f->d), -1);
+	assert_int_equal(defs_zonefile_load(f->t, bad, &f->d, NULL, NULL), -1);
 	char *want = NULL;
 	assert_true(asprintf(&want, "%s:3: error: Syntax error, could not parse the RR's rdata",
 		bad) > 0);
@@ -727,25 +727,25 @@ test_zone_file_errors(void **state)
 	assert_true(asprintf(&want, "%s:5: error: only class IN records can be served", bad) > 0);
 	assert_msg(f, want);
 	free(want);
-	assert_int_equal(defs_load_zone_file(f->t, nozone, &f->d), -1);
+	assert_int_equal(defs_zonefile_load(f->t, nozone, &f->d, NULL, NULL), -1);
 	assert_true(asprintf(&want, "%s:1: error: zone file for nozone.example. but no "
 		"HostedZones entry declares that zone (and its VPCs)", nozone) > 0);
 	assert_msg(f, want);
 	free(want);
-	assert_int_equal(defs_load_zone_file(f->t, nosoa, &f->d), -1);
+	assert_int_equal(defs_zonefile_load(f->t, nosoa, &f->d, NULL, NULL), -1);
 	assert_true(asprintf(&want, "%s: error: the zone file has no SOA record, so its zone "
 		"is unknown", nosoa) > 0);
 	assert_msg(f, want);
 	free(want);
-	assert_int_equal(defs_load_zone_file(f->t, split, &f->d), -1);
+	assert_int_equal(defs_zonefile_load(f->t, split, &f->d, NULL, NULL), -1);
 	assert_true(asprintf(&want, "%s:1: error: 2 hosted zones are named split.example.com.: "
 		"put the zone id in the zone file's name", split) > 0);
 	assert_msg(f, want);
 	free(want);
-	assert_int_equal(defs_load_zone_file(f->t, split2, &f->d), 0);
+	assert_int_equal(defs_zonefile_load(f->t, split2, &f->d, NULL, NULL), 0);
 	assert_int_equal(zone(f, "ZSPLIT00000000002")->n_rrs, 2);
 	assert_int_equal(zone(f, "ZSPLIT00000000001")->n_rrs, 0);
-	assert_int_equal(defs_load_zone_file(f->t, missing, &f->d), -1);
+	assert_int_equal(defs_zonefile_load(f->t, missing, &f->d, NULL, NULL), -1);
 	assert_true(asprintf(&want, "%s: error: cannot read: No such file or directory",
 		missing) > 0);
 	assert_msg(f, want);
@@ -828,7 +828,7 @@ test_zone_file_origin_from_name(void **state)
 		"www 60 IN A 10.0.0.1\n"
 		"www.other.com. 60 IN A 10.0.0.2\n");
 	assert_int_equal(load(f, "get.json", get_zone_doc), 0);
-	assert_int_equal(defs_load_zone_file(f->t, path, &f->d), 0);
+	assert_int_equal(defs_zonefile_load(f->t, path, &f->d, NULL, NULL), 0);
 	assert_int_equal(resolve(f), -1);
 	char *want = NULL;
 	assert_true(asprintf(&want, "%s:3: error: RRSet with DNS name www.other.com. is not "
