@@ -67,6 +67,40 @@ origin_for(struct topology *t, const char *path, const struct topo_hosted_zone *
 	return ldns_dname_new_frm_str(".");
 }
 
+/* A record ldns read, into s when it is data dnsd can serve. */
+static void
+zone_file_record(struct topology *t, const ldns_rr *rr, struct src src,
+	struct topo_rr_list *s, struct diag *d)
+{
+	const ldns_rdf *owner = ldns_rr_owner(rr);
+	uint8_t wire[DNAME_MAX];
+	char text[NAME_TEXT_MAX];
+	uint16_t rdlen;
+	size_t wlen = ldns_rdf_size(owner);
+	if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
+		diag_error(d, src.file, src.line, "only class IN records can be served");
+		return;
+	}
+	if (!defs_rr_type_is_data((uint16_t)ldns_rr_get_type(rr))) {
+		diag_error(d, src.file, src.line, "a meta type cannot be a record of a zone");
+		return;
+	}
+	uint8_t *rdata = defs_rr_rdata(t->arena, rr, &rdlen);
+	if (wlen > DNAME_MAX || !rdata) {
+		diag_error(d, src.file, src.line, "record too long");
+		return;
+	}
+	for (size_t i = 0; i < wlen; i++)
+		wire[i] = dname_lower_byte(ldns_rdf_data(owner)[i]);
+	dname_to_text(wire, text, sizeof(text));
+	struct topo_rr *r = defs_rr_add(t, s, wire, wlen, text, (uint16_t)ldns_rr_get_type(rr),
+		ldns_rr_ttl(rr), src);
+	if (r) {
+		r->rdata = rdata;
+		r->rdlen = rdlen;
+	}
+}
+
 /* Read the records of a zone file into s; false when errors were reported. */
 static bool
 zone_file_records(struct topology *t, const char *path, const char *buf, size_t len,
@@ -84,43 +118,20 @@ zone_file_records(struct topology *t, const char *path, const char *buf, size_t 
 		int ldns_line = 0;
 		ldns_rr *rr = NULL;
 		ldns_status st = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin, &prev, &ldns_line);
-		unsigned line = record_line(&lc, before < 0 ? 0 : (size_t)before);
-		struct src src = { path, line };
-		if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
-		    st == LDNS_STATUS_SYNTAX_ORIGIN)
-			continue;
-		if (st == LDNS_STATUS_SYNTAX_INCLUDE) {
-			diag_error(d, path, line, "$INCLUDE is not supported");
-		} else if (st != LDNS_STATUS_OK) {
-			diag_error(d, path, line, "%s", ldns_get_errorstr_by_id(st));
-			if (ftell(fp) <= before)
-				break;	/* ldns made no progress: stop */
-		} else if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
-			diag_error(d, path, line, "only class IN records can be served");
-		} else if (!defs_rr_type_is_data((uint16_t)ldns_rr_get_type(rr))) {
-			diag_error(d, path, line, "a meta type cannot be a record of a zone");
-		} else {
-			const ldns_rdf *owner = ldns_rr_owner(rr);
-			uint8_t wire[DNAME_MAX];
-			char text[NAME_TEXT_MAX];
-			uint16_t rdlen;
-			size_t wlen = ldns_rdf_size(owner);
-			uint8_t *rdata = defs_rr_rdata(t->arena, rr, &rdlen);
-			if (wlen > DNAME_MAX || !rdata) {
-				diag_error(d, path, line, "record too long");
-			} else {
-				for (size_t i = 0; i < wlen; i++)
-					wire[i] = dname_lower_byte(ldns_rdf_data(owner)[i]);
-				dname_to_text(wire, text, sizeof(text));
-				struct topo_rr *r = defs_rr_add(t, s, wire, wlen, text,
-					(uint16_t)ldns_rr_get_type(rr), ldns_rr_ttl(rr), src);
-				if (r) {
-					r->rdata = rdata;
-					r->rdlen = rdlen;
-				}
-			}
+		struct src src = { path, record_line(&lc, before < 0 ? 0 : (size_t)before) };
+		bool stuck = false;
+		if (st == LDNS_STATUS_OK) {
+			zone_file_record(t, rr, src, s, d);
+		} else if (st == LDNS_STATUS_SYNTAX_INCLUDE) {
+			diag_error(d, path, src.line, "$INCLUDE is not supported");
+		} else if (st != LDNS_STATUS_SYNTAX_EMPTY && st != LDNS_STATUS_SYNTAX_TTL &&
+			   st != LDNS_STATUS_SYNTAX_ORIGIN) {
+			diag_error(d, path, src.line, "%s", ldns_get_errorstr_by_id(st));
+			stuck = ftell(fp) <= before;	/* ldns made no progress: stop */
 		}
 		ldns_rr_free(rr);
+		if (stuck)
+			break;
 	}
 	if (fp)
 		fclose(fp);
