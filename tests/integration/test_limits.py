@@ -223,6 +223,32 @@ Vpcs:
         assert block(out.stdout, "us-east-2.compute.internal.", "ec2-names")
 
 
+@pytest.mark.parametrize("n", [62, 63, 64, 65, 300])
+def test_region_that_makes_no_ec2_domain_is_an_error(n):
+    # EC2 hostnames live under <region>.compute.internal (EC2 User Guide,
+    # "EC2 instance hostnames, DNS names, and domains"; Route 53's API_VPC
+    # allows a VPCRegion of 64 characters): a Region longer than a DNS
+    # label gave no EC2 names and no message (cut at 128 bytes, or refused
+    # without a word)
+    region = "us-east-2" + "x" * (n - 9)
+    with World({"w.yaml": f"""\
+Vpcs:
+  - VpcId: vpc-1
+    CidrBlock: 10.0.0.0/16
+    Region: {region}
+    EnableDnsHostnames: true
+"""}) as w:
+        out = check(w.dir)
+        if n <= 63:
+            assert out.returncode == 0, out.stderr
+            assert block(out.stdout, f"{region}.compute.internal.", "ec2-names")
+        else:
+            assert out.returncode != 0
+            errs = diags(out.stderr)
+            assert len(errs) == 1 and errs[0][:2] == (os.path.join(w.dir, "w.yaml"), 4)
+            assert f"'{region}.compute.internal'" in errs[0][2], errs
+
+
 # ---- what --check shows of the Resolver ----
 
 @pytest.mark.xfail(strict=True, reason="export_definitions is not called yet: snapshot.c "
