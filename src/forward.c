@@ -20,9 +20,48 @@ forward_keep(struct fwd_question *fq, const struct query_info *qi)
 	fq->qi.question = fq->buf;
 }
 
+/* Random bits, 32 at a time, for the letters of a name. */
+static void
+caps_draw(const uint8_t *lname, size_t len, uint8_t *out, unsigned *upper, unsigned *letters)
+{
+	uint32_t bits = 0;
+	unsigned left = 0;
+	*upper = *letters = 0;
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = lname[i];
+		out[i] = c;
+		if (c < 'a' || c > 'z')
+			continue;	/* length bytes are below 'a' (at most 63) */
+		if (left == 0) {
+			bits = forward_random32();
+			left = 32;
+		}
+		(*letters)++;
+		if (bits & 1) {
+			out[i] = (uint8_t)(c - 32);
+			(*upper)++;
+		}
+		bits >>= 1;
+		left--;
+	}
+}
+
+void
+forward_caps(const struct fwd_question *fq, uint8_t *out)
+{
+	unsigned upper, letters;
+	/* all-lower or all-upper is drawn again (p <= 1/2 each time), so
+	 * every name with two letters mixes cases, uniformly among those */
+	for (int i = 0; i < 64; i++) {
+		caps_draw(fq->qi.lname, fq->qi.qname_len, out, &upper, &letters);
+		if (letters < 2 || (upper > 0 && upper < letters))
+			return;
+	}
+}
+
 size_t
 forward_make_query(const struct fwd_question *fq, uint16_t id, uint16_t edns_size,
-	uint8_t *out, size_t cap)
+	const uint8_t *name, uint8_t *out, size_t cap)
 {
 	const struct query_info *qi = &fq->qi;
 	size_t len = DNS_HEADER_SIZE + qi->question_len + 11;
@@ -35,7 +74,7 @@ forward_make_query(const struct fwd_question *fq, uint16_t id, uint16_t edns_siz
 	wire_put16(out + 8, 0);
 	wire_put16(out + 10, 1);
 	uint8_t *p = out + DNS_HEADER_SIZE;
-	memcpy(p, qi->lname, qi->qname_len);
+	memcpy(p, name, qi->qname_len);
 	wire_put16(p + qi->qname_len, qi->qtype);
 	wire_put16(p + qi->qname_len + 2, qi->qclass);
 	p += qi->question_len;
@@ -47,8 +86,33 @@ forward_make_query(const struct fwd_question *fq, uint16_t id, uint16_t edns_siz
 	return len;
 }
 
+/* The record at pos runs past the end of the message (a datagram cut
+ * short), rather than being malformed within it. */
+static bool
+runs_out(const uint8_t *pkt, size_t len, size_t pos)
+{
+	for (;;) {
+		if (pos >= len)
+			return true;
+		uint8_t c = pkt[pos];
+		if ((c & 0xc0) == 0xc0) {
+			pos += 2;
+			break;
+		}
+		if (c & 0xc0)
+			return false;
+		pos += (size_t)c + 1;
+		if (c == 0)
+			break;
+	}
+	if (pos + 10 > len)
+		return true;
+	return pos + 10 + wire_get16(pkt + pos + 8) > len;
+}
+
 enum fwd_verdict
-forward_check_reply(const struct fwd_question *fq, uint16_t id, const uint8_t *pkt, size_t len)
+forward_check_reply(const struct fwd_question *fq, uint16_t id, const uint8_t *sent,
+	const uint8_t *pkt, size_t len)
 {
 	const struct query_info *qi = &fq->qi;
 	if (len < DNS_HEADER_SIZE || wire_get16(pkt) != id)
@@ -69,6 +133,8 @@ forward_check_reply(const struct fwd_question *fq, uint16_t id, const uint8_t *p
 	if (len - pos < 4 || wire_get16(pkt + pos) != qi->qtype ||
 	    wire_get16(pkt + pos + 2) != qi->qclass)
 		return FWD_IGNORE;
+	if (sent && memcmp(pkt + DNS_HEADER_SIZE, sent, nlen) != 0)
+		return FWD_CASE;
 	if (flags & DNS_FLAG_TC)
 		return FWD_TRUNCATED;
 	/* the sections must parse, or the reply is no use to the client */
@@ -77,7 +143,7 @@ forward_check_reply(const struct fwd_question *fq, uint16_t id, const uint8_t *p
 	for (unsigned i = 0; i < total; i++) {
 		struct wire_rr rr;
 		if (!wire_parse_rr(pkt, len, &pos, &rr))
-			return FWD_FAIL;
+			return runs_out(pkt, len, pos) ? FWD_CUT : FWD_FAIL;
 	}
 	return FWD_ACCEPT;
 }
@@ -115,19 +181,6 @@ done:
 	for (int s = 0; s < 3; s++)
 		counts_out[s] = kept[s];
 	return keep_end;
-}
-
-size_t
-forward_strip_opt(const uint8_t *up, size_t uplen, uint8_t *out)
-{
-	size_t counts[3];
-	size_t len = copy_sections(up, uplen, out, counts);
-	if (!len)
-		return 0;
-	wire_put16(out + 6, (uint16_t)counts[0]);
-	wire_put16(out + 8, (uint16_t)counts[1]);
-	wire_put16(out + 10, (uint16_t)counts[2]);
-	return len;
 }
 
 size_t
@@ -192,4 +245,60 @@ forward_random32(void)
 		left = 64;
 	}
 	return pool[--left];
+}
+
+uint16_t
+forward_draw(struct fwd_recent *r, uint16_t lo, uint16_t hi)
+{
+	uint32_t range = (uint32_t)hi - lo + 1;
+	unsigned window = range / 4 < FWD_RECENT ? range / 4 : FWD_RECENT;
+	uint16_t v = lo;
+	/* at most a quarter of the range is taken: a free value comes within
+	 * a few draws; 64 misses in a row (p = 4^-64) take the last one */
+	for (int i = 0; i < 64; i++) {
+		v = (uint16_t)(lo + forward_random32() % range);
+		if (!(r->used[v >> 3] & (1u << (v & 7))))
+			break;
+	}
+	if (window == 0)
+		return v;
+	if (r->count >= window) {
+		uint16_t old = r->ring[r->head];
+		r->used[old >> 3] &= (uint8_t)~(1u << (old & 7));
+		r->head = (r->head + 1) % FWD_RECENT;
+		r->count--;
+	}
+	r->ring[(r->head + r->count) % FWD_RECENT] = v;
+	r->count++;
+	r->used[v >> 3] |= (uint8_t)(1u << (v & 7));
+	return v;
+}
+
+static unsigned
+caps_slot(const struct sockaddr_storage *addr, socklen_t len)
+{
+	const uint8_t *b = (const uint8_t *)addr;
+	uint32_t h = 2166136261u;
+	for (socklen_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h % FWD_CAPS_SLOTS;
+}
+
+void
+forward_caps_remember(struct fwd_caps_memory *m, const struct sockaddr_storage *addr,
+	socklen_t len, uint64_t until)
+{
+	unsigned i = caps_slot(addr, len);
+	memcpy(&m->slot[i].addr, addr, len);
+	m->slot[i].len = len;
+	m->slot[i].until = until;
+}
+
+bool
+forward_caps_off(const struct fwd_caps_memory *m, const struct sockaddr_storage *addr,
+	socklen_t len, uint64_t now)
+{
+	unsigned i = caps_slot(addr, len);
+	return m->slot[i].until > now && m->slot[i].len == len &&
+		memcmp(&m->slot[i].addr, addr, len) == 0;
 }

@@ -107,29 +107,18 @@ want_aaaa(enum dns_record_ip_type r, bool private_name)
 		(r == DRT_SERVICE_DEFINED && !private_name);
 }
 
-static int
-add_addr(struct hz *h, struct zb_zone *z, const uint8_t *owner, size_t len,
-	const struct netaddr *a, const char *text_owner)
-{
-	const char *why;
-	uint16_t type = a->family == AF_INET ? DNS_TYPE_A : DNS_TYPE_AAAA;
-	if (zb_rr_add(h->b, z, owner, len, type, HIDDENZONE_TTL, a->bytes,
-		    (uint16_t)netaddr_len(a), &why) < 0) {
-		diag_error(h->d, NULL, 0, "%s: %s", text_owner, why);
-		return -1;
-	}
-	return 0;
-}
+typedef int (*addr_fn)(void *ctx, const struct netaddr *a);
 
-/* The addresses of a set of ENIs, in their order. With private_name or
- * regional, only healthy ENIs count, unless none is (Route 53 fails open). */
+/* The addresses a name of an endpoint answers, in ENI order: a zonal
+ * name its AZ's ENIs; the others only healthy ENIs, unless none is
+ * (Route 53 fails open). */
 static int
-add_eni_records(struct hz *h, struct zb_zone *z, const uint8_t *owner, size_t len,
-	const char *text, const struct topo_endpoint *ep, const char *az, bool private_name)
+each_addr(const struct topology *t, const struct topo_endpoint *ep, const char *az,
+	bool private_name, addr_fn fn, void *ctx)
 {
 	bool any_healthy = false;
 	for (unsigned i = 0; i < ep->n_enis && !az; i++)
-		any_healthy |= topology_eni_healthy(h->t, ep->enis[i]);
+		any_healthy |= topology_eni_healthy(t, ep->enis[i]);
 	bool a = want_a(ep->dns_record_ip_type) && (ep->ip_address_type & IPF_V4);
 	bool aaaa = want_aaaa(ep->dns_record_ip_type, private_name) &&
 		(ep->ip_address_type & IPF_V6);
@@ -137,25 +126,56 @@ add_eni_records(struct hz *h, struct zb_zone *z, const uint8_t *owner, size_t le
 		const struct topo_eni *e = ep->enis[i];
 		if (az && (!e->az || strcmp(e->az, az) != 0))
 			continue;
-		if (!az && any_healthy && !topology_eni_healthy(h->t, e))
+		if (!az && any_healthy && !topology_eni_healthy(t, e))
 			continue;
 		for (unsigned k = 0; a && k < e->n_v4; k++)
-			if (add_addr(h, z, owner, len, &e->v4[k], text) < 0)
+			if (fn(ctx, &e->v4[k]) < 0)
 				return -1;
 		for (unsigned k = 0; aaaa && k < e->n_v6; k++)
-			if (add_addr(h, z, owner, len, &e->v6[k], text) < 0)
+			if (fn(ctx, &e->v6[k]) < 0)
 				return -1;
 	}
 	return 0;
 }
 
+/* Where add_addr puts a record. */
+struct addr_target {
+	struct hz *h;
+	struct zb_zone *z;
+	const uint8_t *owner;
+	size_t len;
+	const char *text;
+};
+
 static int
-name_wire(struct hz *h, const struct topo_endpoint *ep, const char *text, uint8_t *wire)
+add_addr(void *ctx, const struct netaddr *a)
+{
+	struct addr_target *at = ctx;
+	const char *why;
+	uint16_t type = a->family == AF_INET ? DNS_TYPE_A : DNS_TYPE_AAAA;
+	if (zb_rr_add(at->h->b, at->z, at->owner, at->len, type, HIDDENZONE_TTL, a->bytes,
+		    (uint16_t)netaddr_len(a), &why) < 0) {
+		diag_error(at->h->d, NULL, 0, "%s: %s", at->text, why);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+add_eni_records(struct hz *h, struct zb_zone *z, const uint8_t *owner, size_t len,
+	const char *text, const struct topo_endpoint *ep, const char *az, bool private_name)
+{
+	struct addr_target at = { h, z, owner, len, text };
+	return each_addr(h->t, ep, az, private_name, add_addr, &at);
+}
+
+static int
+name_wire(struct diag *d, const struct topo_endpoint *ep, const char *text, uint8_t *wire)
 {
 	const char *why;
 	int len = dname_from_text(text, wire, &why);
 	if (len < 0)
-		diag_error(h->d, ep->src.file, ep->src.line, "endpoint %s: name '%s': %s",
+		diag_error(d, ep->src.file, ep->src.line, "endpoint %s: name '%s': %s",
 			ep->id, text, why);
 	return len;
 }
@@ -165,32 +185,104 @@ name_wire(struct hz *h, const struct topo_endpoint *ep, const char *text, uint8_
 static struct zb_zone *
 public_zone(struct hz *h, const struct topo_endpoint *ep)
 {
-	char apex_text[512];
 	uint8_t apex[DNAME_MAX];
+	const char *start = ep->base_domain;
 	const char *tail = strstr(ep->base_domain, ".vpce.amazonaws.com");
 	if (tail && tail[19] == 0) {
-		const char *start = tail;
+		start = tail;
 		while (start > ep->base_domain && start[-1] != '.')
 			start--;
-		snprintf(apex_text, sizeof(apex_text), "%s", start);
-	} else {
-		snprintf(apex_text, sizeof(apex_text), "%s", ep->base_domain);
 	}
-	int len = name_wire(h, ep, apex_text, apex);
+	int len = name_wire(h->d, ep, start, apex);
 	if (len < 0)
 		return NULL;
 	return zone_get(h, 0, apex, (size_t)len, ZONE_PUBLIC, "public endpoint names", false);
 }
 
 static int
-add_endpoint_name(struct hz *h, struct zb_zone *z, const struct topo_endpoint *ep,
-	const char *text, const char *az)
+add_endpoint_name(struct hz *h, const struct topo_endpoint *ep, const struct endpoint_name *n)
 {
 	uint8_t wire[DNAME_MAX];
-	int len = name_wire(h, ep, text, wire);
+	struct zb_zone *z = public_zone(h, ep);
+	int len = z ? name_wire(h->d, ep, n->text, wire) : -1;
 	if (len < 0)
 		return -1;
-	return add_eni_records(h, z, wire, (size_t)len, text, ep, az, false);
+	return add_eni_records(h, z, wire, (size_t)len, n->text, ep, n->az, false);
+}
+
+/* Endpoint services get a CNAME to the endpoint's regional name (PL
+ * "Manage DNS names"); AWS services get the addresses themselves. */
+static int
+add_private_name(struct hz *h, const struct topo_endpoint *ep, const struct endpoint_name *n)
+{
+	uint8_t owner[DNAME_MAX];
+	int len = name_wire(h->d, ep, n->text, owner);
+	if (len < 0)
+		return -1;
+	const uint8_t *apex = owner;
+	size_t apex_len = (size_t)len;
+	if (owner[0] == 1 && owner[1] == '*') {
+		apex += 2;
+		apex_len -= 2;
+	}
+	char origin[300];
+	snprintf(origin, sizeof(origin), "%s (%s) private DNS", ep->id, ep->service_name);
+	struct zb_zone *z = zb_zone_find(h->b, (unsigned)n->view, apex, apex_len, ZONE_LOCAL);
+	if (z && strcmp(zb_zone_origin(z), origin) != 0) {
+		diag_error(h->d, ep->src.file, ep->src.line,
+			"private-dns-enabled cannot be set because there is already a "
+			"conflicting DNS domain for %s in the VPC %s (%s)", n->text, ep->vpc_id,
+			zb_zone_origin(z));
+		return -1;
+	}
+	/* an endpoint service's name is a CNAME: the hidden zone keeps its
+	 * SOA for negative answers only */
+	bool cname_apex = ep->service->endpoint_service && apex_len == (size_t)len;
+	z = zone_get(h, (unsigned)n->view, apex, apex_len, ZONE_LOCAL, origin, !cname_apex);
+	if (!z)
+		return -1;
+	if (!ep->service->endpoint_service)
+		return add_eni_records(h, z, owner, (size_t)len, n->text, ep, NULL, true);
+	char regional[600];
+	uint8_t target[DNAME_MAX];
+	const char *why;
+	snprintf(regional, sizeof(regional), "%s-%s.%s", ep->id, ep->suffix, ep->base_domain);
+	int tl = name_wire(h->d, ep, regional, target);
+	if (tl < 0)
+		return -1;
+	if (zb_rr_add(h->b, z, owner, (size_t)len, DNS_TYPE_CNAME, HIDDENZONE_TTL, target,
+		    (uint16_t)tl, &why) < 0) {
+		diag_error(h->d, ep->src.file, ep->src.line, "%s: %s", n->text, why);
+		return -1;
+	}
+	return 0;
+}
+
+bool
+hiddenzone_endpoint_serves(const struct topo_endpoint *ep)
+{
+	return ep->type == EP_INTERFACE && ep->vpc && ep->service && ep->base_domain &&
+		ep->suffix && ep->state &&
+		(!strcmp(ep->state, "available") || !strcmp(ep->state, "Available"));
+}
+
+/* Private DNS needs both VPC attributes (PL "Private DNS", VPCDNS). */
+static bool
+private_dns_on(const struct topo_endpoint *ep)
+{
+	return ep->private_dns && ep->n_private && ep->vpc->dns_support == TRI_YES &&
+		ep->vpc->dns_hostnames == TRI_YES;
+}
+
+static void
+warn_private_dns_off(struct diag *d, const struct topo_endpoint *ep)
+{
+	if (!ep->private_dns || !ep->n_private || private_dns_on(ep))
+		return;
+	diag_warn(d, ep->src.file, ep->src.line,
+		"endpoint %s has private DNS, but VPC %s has %s off: its private "
+		"names are not served (as in AWS)", ep->id, ep->vpc->id,
+		ep->vpc->dns_support != TRI_YES ? "EnableDnsSupport" : "EnableDnsHostnames");
 }
 
 static bool
@@ -205,101 +297,79 @@ az_seen(const struct topo_endpoint *ep, unsigned upto, const char *az)
 /* Regional and zonal names (facts §1); S3 puts "*." in front (§3).
  * Zonal names are left out for cross-Region endpoints (PL). */
 static int
-add_public_names(struct hz *h, const struct topo_endpoint *ep)
+each_public_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx)
 {
-	struct zb_zone *z = public_zone(h, ep);
-	if (!z)
-		return -1;
-	const char *wild = ep->service && (ep->service->flags & CATALOG_WILDCARD_ENDPOINT_NAMES) ?
-		"*." : "";
+	const char *wild = ep->service->flags & CATALOG_WILDCARD_ENDPOINT_NAMES ? "*." : "";
 	char text[600];
+	struct endpoint_name n = { text, 0, NULL, false };
 	snprintf(text, sizeof(text), "%s%s-%s.%s", wild, ep->id, ep->suffix, ep->base_domain);
-	if (add_endpoint_name(h, z, ep, text, NULL) < 0)
+	if (fn(ctx, ep, &n) < 0)
 		return -1;
-	bool cross_region = ep->service && ep->service->region && ep->vpc->region &&
+	bool cross_region = ep->service->region && ep->vpc->region &&
 		strcmp(ep->service->region, ep->vpc->region) != 0;
 	for (unsigned i = 0; i < ep->n_enis && !cross_region; i++) {
-		const char *az = ep->enis[i]->az;
-		if (!az || az_seen(ep, i, az))
+		n.az = ep->enis[i]->az;
+		if (!n.az || az_seen(ep, i, n.az))
 			continue;
-		snprintf(text, sizeof(text), "%s%s-%s-%s.%s", wild, ep->id, ep->suffix, az,
+		snprintf(text, sizeof(text), "%s%s-%s-%s.%s", wild, ep->id, ep->suffix, n.az,
 			ep->base_domain);
-		if (add_endpoint_name(h, z, ep, text, az) < 0)
+		if (fn(ctx, ep, &n) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* Endpoint services get a CNAME to the endpoint's regional name (PL
- * "Manage DNS names"); AWS services get the addresses themselves. */
+/* S3's PrivateDnsOnlyForInboundResolverEndpoint: queries from the VPC get
+ * the public answer, queries through an inbound resolver endpoint the
+ * interface endpoint's addresses (facts §3). */
 static int
-add_private_name(struct hz *h, const struct topo_endpoint *ep, const char *name, int view)
+each_private_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx)
 {
-	uint8_t owner[DNAME_MAX];
-	int len = name_wire(h, ep, name, owner);
-	if (len < 0)
-		return -1;
-	const uint8_t *apex = owner;
-	size_t apex_len = (size_t)len;
-	if (owner[0] == 1 && owner[1] == '*') {
-		apex += 2;
-		apex_len -= 2;
+	int views[2] = { ep->vpc->view, ep->vpc->inbound_view };
+	int status = 0;
+	for (int k = ep->inbound_only == TRI_YES ? 1 : 0; k < 2; k++) {
+		for (unsigned i = 0; views[k] >= 0 && i < ep->n_private; i++) {
+			struct endpoint_name n = { ep->private_names[i], views[k], NULL, true };
+			if (fn(ctx, ep, &n) < 0)
+				status = -1;	/* each conflict is its own error */
+		}
 	}
-	char origin[300];
-	snprintf(origin, sizeof(origin), "%s (%s) private DNS", ep->id, ep->service_name);
-	struct zb_zone *z = zb_zone_find(h->b, (unsigned)view, apex, apex_len, ZONE_LOCAL);
-	if (z && strcmp(zb_zone_origin(z), origin) != 0) {
-		diag_error(h->d, ep->src.file, ep->src.line,
-			"private-dns-enabled cannot be set because there is already a "
-			"conflicting DNS domain for %s in the VPC %s (%s)", name, ep->vpc_id,
-			zb_zone_origin(z));
+	return status;
+}
+
+int
+hiddenzone_each_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx)
+{
+	if (!hiddenzone_endpoint_serves(ep))
+		return 0;
+	if (each_public_name(ep, fn, ctx) < 0)
 		return -1;
-	}
-	/* an endpoint service's name is a CNAME: the hidden zone keeps its
-	 * SOA for negative answers only */
-	bool cname_apex = ep->service->endpoint_service && apex_len == (size_t)len;
-	z = zone_get(h, (unsigned)view, apex, apex_len, ZONE_LOCAL, origin, !cname_apex);
-	if (!z)
-		return -1;
-	if (!ep->service->endpoint_service)
-		return add_eni_records(h, z, owner, (size_t)len, name, ep, NULL, true);
-	char regional[600];
-	uint8_t target[DNAME_MAX];
-	const char *why;
-	snprintf(regional, sizeof(regional), "%s-%s.%s", ep->id, ep->suffix, ep->base_domain);
-	int tl = name_wire(h, ep, regional, target);
-	if (tl < 0)
-		return -1;
-	if (zb_rr_add(h->b, z, owner, (size_t)len, DNS_TYPE_CNAME, HIDDENZONE_TTL, target,
-		    (uint16_t)tl, &why) < 0) {
-		diag_error(h->d, ep->src.file, ep->src.line, "%s: %s", name, why);
-		return -1;
-	}
+	return private_dns_on(ep) ? each_private_name(ep, fn, ctx) : 0;
+}
+
+struct addr_count {
+	unsigned v4, v6;
+};
+
+static int
+count_addr(void *ctx, const struct netaddr *a)
+{
+	struct addr_count *c = ctx;
+	if (a->family == AF_INET)
+		c->v4++;
+	else
+		c->v6++;
 	return 0;
 }
 
-static bool
-endpoint_serves(const struct topo_endpoint *ep)
+void
+hiddenzone_name_addrs(const struct topology *t, const struct topo_endpoint *ep,
+	const struct endpoint_name *n, unsigned *v4, unsigned *v6)
 {
-	return ep->type == EP_INTERFACE && ep->vpc && ep->service && ep->base_domain &&
-		ep->suffix && ep->state &&
-		(!strcmp(ep->state, "available") || !strcmp(ep->state, "Available"));
-}
-
-/* Private DNS needs both VPC attributes (PL "Private DNS", VPCDNS). */
-static bool
-private_dns_on(struct hz *h, const struct topo_endpoint *ep)
-{
-	if (!ep->private_dns || !ep->n_private)
-		return false;
-	if (ep->vpc->dns_support != TRI_YES || ep->vpc->dns_hostnames != TRI_YES) {
-		diag_warn(h->d, ep->src.file, ep->src.line,
-			"endpoint %s has private DNS, but VPC %s has %s off: its private "
-			"names are not served (as in AWS)", ep->id, ep->vpc->id,
-			ep->vpc->dns_support != TRI_YES ? "EnableDnsSupport" : "EnableDnsHostnames");
-		return false;
-	}
-	return true;
+	struct addr_count c = { 0, 0 };
+	each_addr(t, ep, n->az, n->private_name, count_addr, &c);
+	*v4 = c.v4;
+	*v6 = c.v6;
 }
 
 static bool
@@ -327,8 +397,14 @@ hiddenzone_views(struct topology *t, struct zb *b, struct diag *d)
 			return -1;
 		}
 	}
-	zb_set_public_view_used(b, topology_default_vpc(t) == NULL);
 	return 0;
+}
+
+static int
+build_name(void *ctx, const struct topo_endpoint *ep, const struct endpoint_name *n)
+{
+	struct hz *h = ctx;
+	return n->private_name ? add_private_name(h, ep, n) : add_endpoint_name(h, ep, n);
 }
 
 int
@@ -339,19 +415,9 @@ hiddenzone_build(struct topology *t, struct zb *b, struct diag *d)
 	if (hiddenzone_views(t, b, d) < 0)
 		return -1;
 	for (struct topo_endpoint *ep = t->endpoints; ep; ep = ep->next) {
-		if (!endpoint_serves(ep))
-			continue;
-		if (add_public_names(&h, ep) < 0)
-			continue;
-		if (!private_dns_on(&h, ep))
-			continue;
-		/* S3's PrivateDnsOnlyForInboundResolverEndpoint: queries from the
-		 * VPC get the public answer, queries through an inbound resolver
-		 * endpoint the interface endpoint's addresses (facts §3) */
-		int views[2] = { ep->vpc->view, ep->vpc->inbound_view };
-		for (int k = ep->inbound_only == TRI_YES ? 1 : 0; k < 2; k++)
-			for (unsigned i = 0; views[k] >= 0 && i < ep->n_private; i++)
-				add_private_name(&h, ep, ep->private_names[i], views[k]);
+		if (hiddenzone_endpoint_serves(ep))
+			warn_private_dns_off(d, ep);
+		hiddenzone_each_name(ep, build_name, &h);
 	}
 	return d->errors > before ? -1 : 0;
 }

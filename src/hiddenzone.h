@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct topology;
+struct topo_endpoint;
 struct zb;
 struct zb_zone;
 struct diag;
@@ -29,6 +30,33 @@ int hiddenzone_views(struct topology *t, struct zb *b, struct diag *d);
  * @return 0, or -1 when errors were reported.
  */
 int hiddenzone_build(struct topology *t, struct zb *b, struct diag *d);
+
+/** One name AWS gives an interface endpoint. */
+struct endpoint_name {
+	const char *text;	/**< the owner, as text (may start "*.") */
+	int view;		/**< 0: public (regional, zonal); else a VPC's view */
+	const char *az;		/**< a zonal name's AZ; NULL for the others */
+	bool private_name;	/**< a name of the hidden zone (private DNS) */
+};
+
+/** Called for each name of an endpoint; a negative return stops public names. */
+typedef int (*endpoint_name_fn)(void *ctx, const struct topo_endpoint *ep,
+	const struct endpoint_name *n);
+
+/** Whether an endpoint gets DNS names at all (an available interface endpoint). */
+bool hiddenzone_endpoint_serves(const struct topo_endpoint *ep);
+
+/**
+ * Visit every name an endpoint gets: regional, zonal, then private names
+ * in each view that sees them. The builder and the check after a load
+ * both walk the names this way, so that they cannot disagree.
+ * @return 0, or -1 when fn failed.
+ */
+int hiddenzone_each_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx);
+
+/** How many A and AAAA records a name of an endpoint answers (health applied). */
+void hiddenzone_name_addrs(const struct topology *t, const struct topo_endpoint *ep,
+	const struct endpoint_name *n, unsigned *v4, unsigned *v6);
 
 /**
  * Fill rdata with the SOA dnsd gives a zone of the given kind (Route 53's

@@ -169,7 +169,11 @@ setup_allow(const struct options *o, struct netprefix *allow, unsigned *n)
 static int
 setup_upstreams(const struct options *o, struct fwd_targets *t)
 {
+	static struct sockaddr_storage addr[FWD_MAX_TARGETS];
+	static socklen_t len[FWD_MAX_TARGETS];
 	memset(t, 0, sizeof(*t));
+	t->addr = addr;
+	t->len = len;
 	for (unsigned i = 0; i < o->n_upstream; i++) {
 		if (!add_upstream(t, o->upstream[i], "--upstream")) {
 			fprintf(stderr, "dnsd: --upstream: '%s' is not ADDR[:PORT]\n", o->upstream[i]);
@@ -236,10 +240,10 @@ run_check(const struct options *o, const struct listener *ls, unsigned n_listene
 			d.errors == 1 ? "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
 		return EXIT_DEFINITIONS;
 	}
-	fprintf(stderr, "dnsd: %s: ok: %u VPC%s, %u endpoint%s, %u names in %u file%s, "
-		"%u warning%s\n", o->zones, s->n_vpcs, s->n_vpcs == 1 ? "" : "s", s->n_endpoints,
-		s->n_endpoints == 1 ? "" : "s", s->db.count, s->n_files, s->n_files == 1 ? "" : "s",
-		d.warnings, d.warnings == 1 ? "" : "s");
+	char what[256];
+	snapshot_describe(s, what, sizeof(what));
+	fprintf(stderr, "dnsd: %s: ok: %s, %u warning%s\n", o->zones, what, d.warnings,
+		d.warnings == 1 ? "" : "s");
 	snapshot_free(s);
 	return EXIT_OK;
 }

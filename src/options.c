@@ -67,7 +67,8 @@ static const struct option_def option_table[] = {
 	{ "tcp-max-connections", 0, OPT_UINT, "N", 1, 100000, "1000", OFF(tcp_max_conns), 0,
 	  "most TCP connections at once; the longest idle is closed for a new one" },
 	{ "error-rate", 0, OPT_UINT, "N", 0, 1000000, "1000", OFF(error_rate), 0,
-	  "most FORMERR/NOTIMP/REFUSED replies per second per worker (0: no limit)" },
+	  "most FORMERR/NOTIMP/REFUSED replies per second to one client prefix (/24, "
+	  "/56) per worker (0: no limit)" },
 	{ "workers", 'w', OPT_UINT, "N", 1, 64, "1", OFF(workers), 0,
 	  "threads answering queries, each with its own sockets" },
 	{ "inbound-port", 0, OPT_UINT, "PORT", 0, 65535, "53", OFF(inbound_port), 0,

@@ -29,7 +29,7 @@ struct options {
 	unsigned forward_timeout;	/**< milliseconds per upstream try */
 	unsigned tcp_idle_timeout;	/**< seconds */
 	unsigned tcp_max_conns;
-	unsigned error_rate;		/**< error replies per second per worker */
+	unsigned error_rate;		/**< error replies per second per client prefix */
 	unsigned workers;
 	const char *resolv_conf;
 	unsigned inbound_port;		/**< port of inbound endpoint listeners */

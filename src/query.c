@@ -9,6 +9,12 @@
 
 #include <stdio.h>
 #include <string.h>
+#ifdef HAVE_SYS_RANDOM_H
+#include <sys/random.h>
+#endif
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #define OPT_RR_SIZE 11
 
@@ -18,26 +24,91 @@ static const char chaos_id[] = PACKAGE_NAME;
 
 /* ---- error replies ---- */
 
+static void
+ratelimit_key(struct query_ratelimit *rl)
+{
+	size_t got = 0;
+#ifdef HAVE_GETRANDOM
+	while (got < sizeof(rl->key)) {
+		ssize_t n = getrandom((uint8_t *)rl->key + got, sizeof(rl->key) - got, 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+#endif
+	if (got < sizeof(rl->key)) {
+		/* no getrandom: a key an attacker cannot read off the wire */
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		rl->key[0] ^= (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uintptr_t)rl;
+		rl->key[1] ^= (uint64_t)ts.tv_sec * 0xc2b2ae3d27d4eb4full ^ (uint64_t)getpid();
+	}
+	rl->keyed = true;
+}
+
+/* The client's /24 (IPv4, also IPv4-mapped) or /56 (IPv6), with its family. */
+static uint64_t
+client_prefix(const struct netaddr *a)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	uint64_t p = 0;
+	if (!a)
+		return 0;
+	if (a->family == AF_INET6 && memcmp(a->bytes, mapped, 12) != 0) {
+		for (int i = 0; i < 7; i++)
+			p = p << 8 | a->bytes[i];
+		return p << 8 | 6;
+	}
+	const uint8_t *v4 = a->family == AF_INET ? a->bytes : a->bytes + 12;
+	return ((uint64_t)v4[0] << 24 | (uint64_t)v4[1] << 16 | (uint64_t)v4[2] << 8) | 4;
+}
+
+static uint32_t
+ratelimit_bucket(const struct query_ratelimit *rl, uint64_t prefix, int row)
+{
+	uint64_t h = (prefix ^ rl->key[row]) * 0x9e3779b97f4a7c15ull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return (uint32_t)h & (QUERY_RL_BUCKETS - 1);
+}
+
 static bool
 ratelimit_take(struct query_env *env)
 {
 	struct query_ratelimit *rl = &env->errors;
 	if (rl->per_second == 0)
 		return true;
-	if (rl->second != env->now_seconds) {
-		rl->second = env->now_seconds;
-		rl->used = 0;
+	if (!rl->keyed)
+		ratelimit_key(rl);
+	uint64_t prefix = client_prefix(env->client);
+	uint32_t now = (uint32_t)env->now_seconds, least = UINT32_MAX;
+	uint32_t *used[2];
+	for (int row = 0; row < 2; row++) {
+		uint32_t b = ratelimit_bucket(rl, prefix, row);
+		if (rl->bucket[row][b].second != now) {
+			rl->bucket[row][b].second = now;
+			rl->bucket[row][b].used = 0;
+		}
+		used[row] = &rl->bucket[row][b].used;
+		if (*used[row] < least)
+			least = *used[row];
 	}
-	if (rl->used >= rl->per_second)
+	if (least >= rl->per_second)
 		return false;
-	rl->used++;
+	/* conservative update: only the counts at the minimum grow */
+	for (int row = 0; row < 2; row++)
+		if (*used[row] == least)
+			(*used[row])++;
 	return true;
 }
 
 /*
- * FORMERR, NOTIMP, REFUSED and BADVERS replies: every flag but QR cleared,
- * RD kept on FORMERR (NSD bug141), never TC (a client would retry over
- * TCP), the ID and opcode kept; rate-limited like NSD and Unbound do.
+ * FORMERR, NOTIMP, REFUSED and BADVERS replies: the ID and opcode kept;
+ * RD copied when the opcode is QUERY, the only one that defines it (RFC
+ * 1035 §4.1.1 "copied into the response"; genreport's "nord" and "rd"
+ * checks); every other flag but QR clear, never TC (a client would retry
+ * over TCP); rate-limited per client prefix, like NSD's and Unbound's.
  */
 static enum query_action
 reply_error(struct query_env *env, const uint8_t *pkt, struct query_info *qi, uint8_t rcode,
@@ -51,7 +122,7 @@ reply_error(struct query_env *env, const uint8_t *pkt, struct query_info *qi, ui
 	}
 	uint16_t flags = wire_flags(pkt);
 	uint16_t rflags = DNS_FLAG_QR | (flags & DNS_OPCODE_MASK) | (rcode & DNS_RCODE_MASK);
-	if (rcode == DNS_RCODE_FORMERR)
+	if (wire_opcode(pkt) == DNS_OPCODE_QUERY)
 		rflags |= flags & DNS_FLAG_RD;
 	memcpy(out, pkt, 2);
 	wire_put16(out + 2, rflags);
@@ -102,7 +173,8 @@ reply_tsig_badkey(struct query_env *env, const uint8_t *pkt, size_t len, struct 
 	qi->rcode = DNS_RCODE_NOTAUTH;
 	qi->why = "TSIG with a key dnsd does not know";
 	memcpy(out, pkt, 2);
-	wire_put16(out + 2, DNS_FLAG_QR | (wire_flags(pkt) & DNS_OPCODE_MASK) | DNS_RCODE_NOTAUTH);
+	wire_put16(out + 2, DNS_FLAG_QR | (wire_flags(pkt) & (DNS_OPCODE_MASK | DNS_FLAG_RD)) |
+		DNS_RCODE_NOTAUTH);
 	wire_put16(out + 4, 1);
 	wire_put16(out + 6, 0);
 	wire_put16(out + 8, 0);
@@ -143,10 +215,7 @@ client_allowed(const struct query_env *env, const struct query_client *c)
 	for (unsigned i = 0; i < env->n_allow; i++)
 		if (netprefix_contains(&env->allow[i], c->addr))
 			return true;
-	for (unsigned i = 0; i < s->n_cidrs; i++)
-		if (netprefix_contains(&s->cidrs[i].prefix, c->addr))
-			return true;
-	return false;
+	return cidrmap_find(&s->cidrs, c->addr) >= 0;
 }
 
 /* ---- parsing ---- */
@@ -413,57 +482,123 @@ node_answer_for(const struct node *n, uint16_t qtype)
 	return node_answer(n, qtype);
 }
 
-/* What a lookup found. */
-struct found {
-	const struct answer *answer;	/* a prepared answer, or */
-	const struct zone *synth;	/* an EC2 zone that makes one up, or */
-	const struct zone *forward;	/* a FORWARD rule (NULL: the upstreams) */
+/* What one view's table says about a name. */
+struct walk {
+	const struct zone *auth;	/* the deciding zone, NULL: none in this view */
+	const struct node *exact;	/* the name's own node in that zone */
+	const struct node *ce;		/* else its closest encloser there */
 };
 
 /*
- * Find what answers the name in a view. An exact node answers; else the
- * closest existing ancestor decides: its zone's rule, its wildcard, or
- * NXDOMAIN. Phantom nodes only say which zone decides.
+ * Walk the name's suffixes in one view, most specific first. The first
+ * node found names the deciding zone; the closest encloser is the first
+ * real (not phantom) node of that zone.
  */
 static void
-lookup(const struct zonedb *db, struct query_info *qi, const uint8_t *label_off,
-	unsigned n_labels, struct found *f)
+walk_view(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t qname_len,
+	const uint8_t *label_off, unsigned n_labels, const uint32_t *hashes, struct walk *w)
+{
+	w->auth = NULL;
+	w->exact = w->ce = NULL;
+	for (unsigned i = 0; i <= n_labels; i++) {
+		const uint8_t *name = lname + label_off[i];
+		size_t len = qname_len - label_off[i];
+		const struct node *n = zonedb_find(db, view, name, len, hashes[i]);
+		if (!n)
+			continue;
+		if (!w->auth)
+			w->auth = n->zone;
+		if (n->flags & NODE_PHANTOM || n->zone != w->auth)
+			continue;
+		if (i == 0)
+			w->exact = n;
+		else
+			w->ce = n;
+		return;
+	}
+}
+
+/*
+ * The common cases in one or two probes: the name's own node in the
+ * view, or, where the view holds nothing at the name, a public endpoint
+ * name in a zone no VPC view overlaps (zone.shadowed): then no zone or
+ * rule of the view can decide instead (zonebuild.c mark_shadowed).
+ */
+static inline bool
+quick_find(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t len,
+	uint32_t hash, struct walk *w)
+{
+	const struct node *n = zonedb_find(db, view, lname, len, hash);
+	if (!n && view != 0) {
+		n = zonedb_find(db, 0, lname, len, hash);
+		if (n && (n->zone->kind != ZONE_PUBLIC || n->zone->shadowed))
+			return false;
+	}
+	if (!n || (n->flags & NODE_PHANTOM))
+		return false;
+	w->auth = n->zone;
+	w->exact = n;
+	w->ce = NULL;
+	return true;
+}
+
+/*
+ * Find what answers the name in a view. The view's own zones and rules
+ * decide first; where the view holds nothing for the name (or leaves it
+ * to recursion), the public endpoint names of view 0 answer: they are
+ * held once, not copied into every view (issue 12). An exact node
+ * answers; else the closest encloser decides: its wildcard, the zone's
+ * rule, or NXDOMAIN. Phantom nodes only say which zone decides.
+ */
+static inline __attribute__((always_inline)) void
+lookup(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t qname_len,
+	uint16_t qtype, const uint8_t *label_off, unsigned n_labels, struct query_lookup *f)
 {
 	uint32_t hashes[DNAME_MAX_LABELS + 1];
-	dname_suffix_hashes(qi->lname, label_off, n_labels, hashes);
+	dname_suffix_hashes(lname, label_off, n_labels, hashes);
+	f->node = NULL;
 	f->answer = NULL;
 	f->synth = NULL;
 	f->forward = NULL;
-	const struct zone *auth = NULL;
-	const struct node *ce = NULL;
-	for (unsigned i = 0; i <= n_labels; i++) {
-		const uint8_t *name = qi->lname + label_off[i];
-		size_t len = qi->qname_len - (size_t)(name - qi->lname);
-		const struct node *n = zonedb_find(db, qi->view, name, len, hashes[i]);
-		if (!n)
-			continue;
-		if (!auth)
-			auth = n->zone;
-		if (n->flags & NODE_PHANTOM || n->zone != auth)
-			continue;
-		if (i == 0 && (zone_kind_local(auth->kind) || auth->kind == ZONE_PUBLIC)) {
-			f->answer = node_answer_for(n, qi->qtype);
-			return;
-		}
-		ce = n;
-		break;
+	struct walk w;
+	if (!quick_find(db, view, lname, qname_len, hashes[0], &w)) {
+		walk_view(db, view, lname, qname_len, label_off, n_labels, hashes, &w);
+		if (view != 0 && (!w.auth || w.auth->view != view))
+			walk_view(db, 0, lname, qname_len, label_off, n_labels, hashes, &w);
+	}
+	const struct zone *auth = w.auth;
+	f->auth = auth;
+	f->from_public = auth && auth->view != view;
+	if (w.exact && (zone_kind_local(auth->kind) || auth->kind == ZONE_PUBLIC)) {
+		f->node = w.exact;
+		f->answer = node_answer_for(w.exact, qtype);
+		return;
 	}
 	if (!auth || auth->kind == ZONE_RECURSE || auth->kind == ZONE_FORWARD) {
 		f->forward = auth && auth->kind == ZONE_FORWARD ? auth : NULL;
 		return;
 	}
-	if (ce && ce->wildcard)
-		f->answer = node_answer_for(ce->wildcard, qi->qtype);
-	else if (auth->kind == ZONE_EC2 || auth->kind == ZONE_EC2_REVERSE)
+	if (w.ce && w.ce->wildcard) {
+		f->node = w.ce->wildcard;
+		f->answer = node_answer_for(w.ce->wildcard, qtype);
+	} else if (auth->kind == ZONE_EC2 || auth->kind == ZONE_EC2_REVERSE) {
 		f->synth = auth;
-	else if (auth->kind == ZONE_LOCAL)
+	} else if (auth->kind == ZONE_LOCAL) {
 		f->answer = &auth->nxdomain;
+	}
 	/* else a public zone: it holds only the names it has; forward */
+}
+
+void
+query_lookup_name(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t len,
+	uint16_t qtype, struct query_lookup *out)
+{
+	uint8_t label_off[DNAME_MAX_LABELS + 1];
+	unsigned n = 0;
+	for (size_t pos = 0; pos + 1 < len && n < DNAME_MAX_LABELS; pos += (size_t)lname[pos] + 1)
+		label_off[n++] = (uint8_t)pos;
+	label_off[n] = (uint8_t)(len - 1);
+	lookup(db, view, lname, len, qtype, label_off, n, out);
 }
 
 /* ---- EC2 hostnames, made up per query (a /16 holds 65,536 of them) ---- */
@@ -643,6 +778,7 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	uint8_t label_off[DNAME_MAX_LABELS + 1];
 	unsigned n_labels, edns_version = 0;
 
+	env->client = c->addr;
 	qi->edns = false;
 	qi->do_bit = false;
 	qi->question_len = 0;
@@ -720,8 +856,9 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 			out_len);
 
 	qi->view = pick_view(env, c);
-	struct found f;
-	lookup(&env->snap->db, qi, label_off, n_labels, &f);
+	struct query_lookup f;
+	lookup(&env->snap->db, qi->view, qi->lname, qi->qname_len, qi->qtype, label_off, n_labels,
+		&f);
 	if (f.synth)
 		return answer_ec2(env, qi, f.synth, label_off, n_labels, c->tcp, out, out_cap, out_len);
 	if (!f.answer) {

@@ -27,11 +27,25 @@ struct query_client {
 	bool tcp;
 };
 
-/** Limits error replies (FORMERR, NOTIMP, REFUSED, BADVERS) per worker. */
+/** Buckets per row of the error-reply budget table (a power of two). */
+#define QUERY_RL_BUCKETS 2048
+
+/**
+ * Limits error replies (FORMERR, NOTIMP, REFUSED, BADVERS, NOTAUTH) per
+ * second and client prefix (/24 for IPv4, /56 for IPv6), so one noisy
+ * source cannot spend everyone's budget. A fixed table that never grows:
+ * two rows of buckets, each prefix hashed (with a secret key) to one in
+ * each; a prefix's count is the smaller of its two (a count-min sketch),
+ * so it shares a budget only with a prefix that collides in both rows.
+ */
 struct query_ratelimit {
 	uint32_t per_second;	/**< 0: unlimited */
-	uint64_t second;	/**< the second the tokens belong to */
-	uint32_t used;
+	bool keyed;		/**< key drawn (on the first error reply) */
+	uint64_t key[2];
+	struct {
+		uint32_t second;	/**< the second the count belongs to */
+		uint32_t used;
+	} bucket[2][QUERY_RL_BUCKETS];
 };
 
 /** Per-worker state the answer path may change. */
@@ -39,6 +53,7 @@ struct query_env {
 	const struct snapshot *snap;
 	struct query_ratelimit errors;
 	uint64_t now_seconds;	/**< set by the caller; used for rate limits */
+	const struct netaddr *client;	/**< of the query being answered (query_answer sets it) */
 	uint16_t max_udp;	/**< largest UDP answer dnsd sends (EDNS) */
 	bool threads;		/**< round robin counters are shared */
 	const struct netprefix *allow;	/**< clients served besides VPC ones */
@@ -74,6 +89,25 @@ struct query_info {
 enum query_action query_answer(struct query_env *env, const struct query_client *c,
 	const uint8_t *pkt, size_t len, uint8_t *out, size_t out_cap, size_t *out_len,
 	struct query_info *qi);
+
+/** What a view holds for a name, as the answer path finds it. */
+struct query_lookup {
+	const struct zone *auth;	/**< the deciding zone; NULL: recursion */
+	const struct node *node;	/**< the node that answers (the name's, or a wildcard) */
+	const struct answer *answer;	/**< the prepared answer, or NULL when */
+	const struct zone *synth;	/**< an EC2 zone makes one up, or */
+	const struct zone *forward;	/**< it is forwarded: by this rule (NULL: the upstreams) */
+	bool from_public;		/**< decided by view 0's public names, not the view's own */
+};
+
+struct zonedb;
+
+/**
+ * Look a lowercase wire name up in a view exactly as query_answer does,
+ * without a packet: for checks after a load and for explanations.
+ */
+void query_lookup_name(const struct zonedb *db, uint16_t view, const uint8_t *lname,
+	size_t len, uint16_t qtype, struct query_lookup *out);
 
 /**
  * A reply with only a header, the question and (when the query had EDNS)

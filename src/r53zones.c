@@ -237,13 +237,22 @@ address_on_host(const struct netaddr *a)
 	return ok;
 }
 
+/* Route 53 Developer Guide, "Quotas", Quotas on Route 53 Resolver: "IP
+ * addresses per rule: 6" (not adjustable). */
+#define AWS_MAX_RULE_TARGETS 6
+
+/* Every target of a rule, in order: the list is as long as the rule's. */
 static struct fwd_targets *
 rule_targets(struct r53 *r, const struct topo_rule *rule)
 {
 	struct fwd_targets *ft = arena_zalloc(r->arena, sizeof(*ft));
 	if (!ft)
 		return NULL;
-	for (unsigned i = 0; i < rule->n_targets && ft->n < FWD_MAX_TARGETS; i++) {
+	ft->addr = arena_zalloc(r->arena, (rule->n_targets + 1) * sizeof(*ft->addr));
+	ft->len = arena_zalloc(r->arena, (rule->n_targets + 1) * sizeof(*ft->len));
+	if (!ft->addr || !ft->len)
+		return NULL;
+	for (unsigned i = 0; i < rule->n_targets; i++) {
 		char text[64], spec[80];
 		const struct topo_target *tg = &rule->targets[i];
 		netaddr_str(&tg->addr, text, sizeof(text));
@@ -306,6 +315,13 @@ add_rule(struct r53 *r, const struct topo_rule *rule, const struct topo_vpc *v,
 static void
 build_rules(struct r53 *r)
 {
+	/* more targets than AWS allows: only hand-written input has them */
+	for (const struct topo_rule *rule = r->t->rules; rule; rule = rule->next)
+		if (rule->n_targets > AWS_MAX_RULE_TARGETS)
+			diag_warn(r->d, rule->src.file, rule->src.line, "rule %s has %u TargetIps; "
+				"AWS allows %d per rule (Route 53 Developer Guide, Quotas); dnsd "
+				"tries all of them in order", rule->id, rule->n_targets,
+				AWS_MAX_RULE_TARGETS);
 	for (const struct topo_rule_assoc *as = r->t->rule_assocs; as; as = as->next) {
 		if (as->status && strcmp(as->status, "COMPLETE") != 0 &&
 		    strcmp(as->status, "CREATING") != 0)
@@ -333,7 +349,9 @@ reverse_zone_names(const struct netprefix *p, void (*fn)(void *, const char *), 
 	unsigned octets = (p->len + 7) / 8;
 	if (octets == 0 || octets > 3)
 		octets = octets == 0 ? 1 : 3;
-	unsigned extra = octets * 8 - p->len;
+	/* a block longer than /24 lies in one /24 zone (the unsigned
+	 * difference used to wrap and give 256 zones) */
+	unsigned extra = octets * 8 > p->len ? octets * 8 - p->len : 0;
 	unsigned count = extra >= 8 ? MAX_REVERSE_ZONES : 1u << extra;
 	for (unsigned k = 0; k < count && k < MAX_REVERSE_ZONES; k++) {
 		uint8_t b[4];

@@ -9,8 +9,10 @@
 #include "hiddenzone.h"
 #include "r53zones.h"
 #include "topology.h"
+#include "verify.h"
 #include "zonebuild.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -48,28 +50,28 @@ now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int
-cidr_cmp(const void *a, const void *b)
-{
-	const struct view_cidr *x = a, *y = b;
-	return (int)y->prefix.len - (int)x->prefix.len;
-}
-
-/* VPC blocks for placing clients by source address, longest first. */
+/* VPC blocks for placing clients by source address. Where VPCs share a
+ * block, the first VPC defined gets its clients (--listen VPC-ID binds
+ * the others). */
 static bool
 build_cidrs(struct snapshot *s, const struct topology *t)
 {
 	unsigned n = 0;
 	for (const struct topo_vpc *v = t->vpcs; v; v = v->next)
-		n += v->n_cidrs;
-	s->cidrs = arena_zalloc(s->arena, (n ? n : 1) * sizeof(*s->cidrs));
-	if (!s->cidrs)
-		return false;
-	for (const struct topo_vpc *v = t->vpcs; v; v = v->next)
-		for (unsigned i = 0; i < v->n_cidrs && v->view >= 0; i++)
-			s->cidrs[s->n_cidrs++] = (struct view_cidr){ v->cidrs[i], (uint16_t)v->view };
-	qsort(s->cidrs, s->n_cidrs, sizeof(*s->cidrs), cidr_cmp);
-	return true;
+		n += v->view >= 0 ? v->n_cidrs : 0;
+	struct netprefix *prefixes = malloc((n ? n : 1) * sizeof(*prefixes));
+	int32_t *views = malloc((n ? n : 1) * sizeof(*views));
+	bool ok = prefixes && views;
+	for (const struct topo_vpc *v = t->vpcs; v && ok; v = v->next) {
+		for (unsigned i = 0; i < v->n_cidrs && v->view >= 0; i++) {
+			prefixes[s->n_cidrs] = v->cidrs[i];
+			views[s->n_cidrs++] = v->view;
+		}
+	}
+	ok = ok && cidrmap_build(&s->cidrs, s->arena, prefixes, views, s->n_cidrs) == 0;
+	free(prefixes);
+	free(views);
+	return ok;
 }
 
 bool
@@ -172,11 +174,16 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 		goto fail;
 	if (export_to)
 		export_zones(b, export_to);
+	struct zb_counts counts;
+	zb_count(b, &counts);
 	if (zb_finish(b, s->arena, &s->db) < 0) {
 		diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory, or an answer "
 			"too large for a DNS message");
 		goto fail;
 	}
+	s->n_verified = verify_served(t, &s->db, d);
+	if (d->errors > errors)
+		goto fail;
 	struct topo_vpc *def = topology_default_vpc(t);
 	s->default_view = def ? (uint16_t)def->view : 0;
 	if (!build_cidrs(s, t) || !keep_vpcs(s, t) ||
@@ -185,6 +192,9 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	s->n_vpcs = t->n_vpcs;
 	s->n_endpoints = t->n_endpoints;
 	s->n_files = t->n_files;
+	s->n_zones = counts.zones;
+	s->n_names = counts.names;
+	s->n_records = counts.records;
 	zb_free(b);
 	topology_free(t);
 	give_back_memory();
@@ -211,6 +221,23 @@ snapshot_load_buffer(const char *name, const char *buf, size_t len, struct diag 
 {
 	struct source src = { NULL, name, buf, len };
 	return load(&src, NULL, d, NULL);
+}
+
+static const char *
+plural(unsigned n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+void
+snapshot_describe(const struct snapshot *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "%u %s, %u %s, %u %s, %u %s, %u %s in %u %s", s->n_vpcs,
+		plural(s->n_vpcs, "VPC", "VPCs"), s->n_endpoints,
+		plural(s->n_endpoints, "endpoint", "endpoints"), s->n_zones,
+		plural(s->n_zones, "zone", "zones"), s->n_names, plural(s->n_names, "name", "names"),
+		s->n_records, plural(s->n_records, "record", "records"), s->n_files,
+		plural(s->n_files, "file", "files"));
 }
 
 void

@@ -5,9 +5,12 @@
 
 #include "cache.h"
 #include "log.h"
+#include "scrub.h"
+#include "snapshot.h"
 #include "wire.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <event2/event.h>
 #include <event2/event_struct.h>
 #include <netinet/in.h>
@@ -19,6 +22,8 @@
 
 #define MAX_WAITERS 1024	/* clients waiting on another's identical query */
 #define PENDING_BUCKETS 1024
+#define CAPS_OFF_MS (15 * 60 * 1000)	/* 0x20 off this long (Unbound keeps host data 900 s) */
+#define PORT_TRIES 8		/* random source ports tried before the kernel picks */
 
 /* A client whose query is already out for another client: it gets the
  * same answer (RFC 5452 §5: one upstream query, not one per client). */
@@ -40,12 +45,16 @@ struct pending {
 	struct fwd_question fq;
 	struct fwd_dest dest;
 	struct waiter *waiters;
-	struct fwd_targets targets;
+	const struct fwd_targets *targets;	/* in snap, or the defaults */
+	struct snapshot *snap;	/* held while the query is out: its rule and targets */
 	unsigned target;
 	uint16_t id;
 	int fd;
 	bool tcp;
-	bool tcp_connected;
+	bool caps;		/* the name went out with 0x20 case */
+	bool case_mismatch;	/* a reply came back in another case */
+	bool caps_retry;	/* asking this target again without it */
+	uint8_t sent[DNAME_MAX];	/* the query name as sent */
 	struct event ev;
 	struct event timer;
 	uint8_t query[DNAME_MAX + 64];
@@ -58,7 +67,7 @@ struct pending {
 struct upstream {
 	struct event_base *base;
 	struct upstream_config cfg;
-	struct fwd_targets defaults;
+	struct fwd_targets defaults;	/* a copy, with its own arrays */
 	struct query_env *env;
 	upstream_deliver_fn deliver;
 	void *ctx;
@@ -68,13 +77,53 @@ struct upstream {
 	struct waiter waiter_pool[MAX_WAITERS];
 	struct waiter *free_waiters;
 	struct cache *cache;
+	struct scrub *scrub;
 	struct upstream_stats stats;
+	struct fwd_recent ids, ports;	/* lately drawn: not drawn again soon */
+	uint16_t port_lo, port_hi;
+	struct fwd_caps_memory no_caps;	/* upstreams that lose the case */
 	uint8_t rx[DNS_MAX_MESSAGE];
 	uint8_t tx[DNS_MAX_MESSAGE];
-	uint8_t stripped[DNS_MAX_MESSAGE];
+	uint8_t scrubbed[DNS_MAX_MESSAGE];	/* what the cache keeps */
+	uint8_t aged[DNS_MAX_MESSAGE];		/* a cached reply, TTLs counted down */
+	uint8_t viewed[DNS_MAX_MESSAGE];	/* without what the client's view serves */
 };
 
 static void attempt(struct pending *p);
+
+/* The kernel's ephemeral range: source ports are drawn from it, so they
+ * stay clear of ports services are configured on. */
+static void
+port_range(struct upstream *u)
+{
+	unsigned lo = 32768, hi = 60999;
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	if (f) {
+		unsigned a, b;
+		if (fscanf(f, "%u %u", &a, &b) == 2 && a >= 1024 && a < b && b <= 65535) {
+			lo = a;
+			hi = b;
+		}
+		fclose(f);
+	}
+	u->port_lo = (uint16_t)lo;
+	u->port_hi = (uint16_t)hi;
+}
+
+static bool
+copy_defaults(struct upstream *u, const struct fwd_targets *t)
+{
+	if (!t || t->n == 0)
+		return true;
+	u->defaults = *t;
+	u->defaults.addr = calloc(t->n, sizeof(*t->addr));
+	u->defaults.len = calloc(t->n, sizeof(*t->len));
+	if (!u->defaults.addr || !u->defaults.len)
+		return false;
+	memcpy(u->defaults.addr, t->addr, t->n * sizeof(*t->addr));
+	memcpy(u->defaults.len, t->len, t->n * sizeof(*t->len));
+	return true;
+}
 
 struct upstream *
 upstream_create(struct event_base *base, const struct upstream_config *cfg,
@@ -85,17 +134,15 @@ upstream_create(struct event_base *base, const struct upstream_config *cfg,
 		return NULL;
 	u->base = base;
 	u->cfg = *cfg;
-	if (cfg->defaults)
-		u->defaults = *cfg->defaults;
 	u->env = env;
 	u->deliver = deliver;
 	u->ctx = ctx;
+	port_range(u);
 	u->pool = calloc(cfg->max_pending, sizeof(*u->pool));
 	u->cache = cache_create(cfg->cache_bytes);
-	if (!u->pool || !u->cache) {
-		cache_free(u->cache);
-		free(u->pool);
-		free(u);
+	u->scrub = scrub_create();
+	if (!copy_defaults(u, cfg->defaults) || !u->pool || !u->cache || !u->scrub) {
+		upstream_free(u);
 		return NULL;
 	}
 	for (unsigned i = 0; i < MAX_WAITERS; i++) {
@@ -130,6 +177,8 @@ finish(struct pending *p)
 	free(p->tcp_buf);
 	p->tcp_buf = NULL;
 	p->in_use = false;
+	snapshot_unref(p->snap);
+	p->snap = NULL;
 	struct pending **pp = &u->by_key[p->key_hash % PENDING_BUCKETS];
 	while (*pp && *pp != p)
 		pp = &(*pp)->hnext;
@@ -150,11 +199,14 @@ upstream_free(struct upstream *u)
 {
 	if (!u)
 		return;
-	for (unsigned i = 0; i < u->cfg.max_pending; i++)
+	for (unsigned i = 0; u->pool && i < u->cfg.max_pending; i++)
 		if (u->pool[i].in_use)
 			finish(&u->pool[i]);
 	free(u->pool);
 	cache_free(u->cache);
+	scrub_free(u->scrub);
+	free(u->defaults.addr);
+	free(u->defaults.len);
 	free(u);
 }
 
@@ -216,17 +268,67 @@ deliver_to(struct upstream *u, const struct fwd_dest *d, const uint8_t *msg, siz
 		verbose(VERB_DETAIL, "cannot send a forwarded answer: %s", strerror(errno));
 }
 
-/* The answer (NULL: SERVFAIL) for one client, in its own terms: its ID,
- * question case, EDNS and size limit; cached TTLs counted down. */
-static void
-answer_client(struct upstream *u, const struct fwd_question *fq, const struct fwd_dest *d,
-	const uint8_t *msg, size_t len, const void *cached, uint64_t now)
+/* The zone a query was forwarded for: the rule's domain, or the root
+ * for the default upstreams. It bounds what the reply may say. */
+static const uint8_t *
+bailiwick(const struct fwd_question *fq, size_t *len)
 {
-	size_t out;
+	const struct zone *z = fq->qi.forward_zone;
+	*len = z ? z->apex_len : 1;
+	return z ? z->apex : (const uint8_t *)"";
+}
+
+static void
+scrub_query_of(const struct fwd_question *fq, const struct fwd_question *zone_from,
+	struct scrub_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->qname = fq->qi.lname;
+	q->qname_len = fq->qi.qname_len;
+	q->qtype = fq->qi.qtype;
+	q->qclass = fq->qi.qclass;
+	q->zone = bailiwick(zone_from, &q->zone_len);
+}
+
+/* A reply as one client's view may see it: nothing owned by a name dnsd
+ * serves in that view (a forged private name). NULL: nothing usable.
+ * snap: the snapshot the client's view number belongs to. */
+static const uint8_t *
+for_view(struct upstream *u, const struct snapshot *snap, const struct fwd_question *fq,
+	const struct fwd_question *zone_from, const uint8_t *msg, size_t *len)
+{
+	struct scrub_view v = { snap, fq->qi.view };
+	struct scrub_query q;
+	unsigned removed = 0;
+	scrub_query_of(fq, zone_from, &q);
+	q.served = scrub_served_in_view;
+	q.served_ctx = &v;
+	if (!scrub_mentions_served(&q, msg, *len))
+		return msg;
+	*len = scrub_reply(u->scrub, &q, msg, *len, u->viewed, sizeof(u->viewed), &removed);
+	u->stats.scrubbed += removed;
+	verbose(VERB_QUERY, "left out %u records an upstream sent for names dnsd serves",
+		removed);
+	return *len ? u->viewed : NULL;
+}
+
+/* The answer (NULL: SERVFAIL) for one client, in its own terms: its ID,
+ * question case, EDNS and size limit, its view; cached TTLs counted down. */
+static void
+answer_client(struct upstream *u, const struct snapshot *snap, const struct fwd_question *fq,
+	const struct fwd_question *zone_from, const struct fwd_dest *d, const uint8_t *msg,
+	size_t len, const void *cached, uint64_t now)
+{
+	size_t out = 0;
+	if (msg && cached) {
+		memcpy(u->aged, msg, len);
+		cache_age_ttls(cached, u->aged, len, now);
+		msg = u->aged;
+	}
+	if (msg)
+		msg = for_view(u, snap, fq, zone_from, msg, &len);
 	if (msg) {
 		out = forward_make_reply(u->env, fq, msg, len, d->tcp, u->tx, sizeof(u->tx));
-		if (out && cached)
-			cache_age_ttls(cached, u->tx, out, now);
 	} else {
 		out = query_reply_empty(u->env, &fq->qi, DNS_RCODE_SERVFAIL, false, u->tx,
 			sizeof(u->tx));
@@ -241,9 +343,9 @@ static void
 complete(struct pending *p, const uint8_t *msg, size_t len)
 {
 	struct upstream *u = p->u;
-	answer_client(u, &p->fq, &p->dest, msg, len, NULL, 0);
+	answer_client(u, p->snap, &p->fq, &p->fq, &p->dest, msg, len, NULL, 0);
 	for (struct waiter *w = p->waiters; w; w = w->next)
-		answer_client(u, &w->fq, &w->dest, msg, len, NULL, 0);
+		answer_client(u, p->snap, &w->fq, &p->fq, &w->dest, msg, len, NULL, 0);
 	finish(p);
 }
 
@@ -260,6 +362,7 @@ next_target(struct pending *p)
 	release_socket(p);
 	p->target++;
 	p->tcp = false;
+	p->caps_retry = false;
 	attempt(p);
 }
 
@@ -284,39 +387,109 @@ key_of(const struct fwd_question *fq, uint32_t targets, struct cache_key *k)
 	k->qname = fq->qi.lname;
 }
 
-/* A usable answer: keep it, rewrite it for each client and send it. */
+/* A usable answer: scrub it, keep it, rewrite it for each client and send it. */
 static void
 accept_reply(struct pending *p, const uint8_t *msg, size_t len)
 {
 	struct upstream *u = p->u;
-	size_t slen = forward_strip_opt(msg, len, u->stripped);
+	struct scrub_query q;
+	unsigned removed = 0;
+	scrub_query_of(&p->fq, &p->fq, &q);
+	size_t slen = scrub_reply(u->scrub, &q, msg, len, u->scrubbed, sizeof(u->scrubbed),
+		&removed);
 	if (!slen) {
+		verbose(VERB_QUERY, "upstream %u: a reply dnsd cannot use (a DNAME step too long, "
+			"or too large once rewritten)", p->target);
 		next_target(p);
 		return;
+	}
+	if (removed) {
+		u->stats.scrubbed += removed;
+		verbose(VERB_QUERY, "left out %u records of an upstream reply (not on the chain "
+			"from the question, or outside the zone forwarded)", removed);
 	}
 	u->stats.answered++;
 	struct cache_key k;
 	key_of(&p->fq, p->targets_hash, &k);
-	cache_store(u->cache, &k, u->stripped, slen, now_ms());
-	complete(p, u->stripped, slen);
+	cache_store(u->cache, &k, u->scrubbed, slen, now_ms());
+	complete(p, u->scrubbed, slen);
+}
+
+/* Asked again without 0x20, the upstream answered: it loses the case,
+ * so it is asked without 0x20 for a while (as Unbound's caps fallback). */
+static void
+caps_remember(struct upstream *u, const struct pending *p)
+{
+	const struct sockaddr_storage *a = &p->targets->addr[p->target];
+	char text[80];
+	forward_caps_remember(&u->no_caps, a, p->targets->len[p->target], now_ms() + CAPS_OFF_MS);
+	u->stats.caps_fallbacks++;
+	log_warn("upstream %s does not echo the letter case of query names (0x20); asking it "
+		"without for %d minutes", netaddr_sockaddr_str((const struct sockaddr *)a, text,
+		sizeof(text)), CAPS_OFF_MS / 60000);
+}
+
+/* The same upstream again, without 0x20. */
+static void
+caps_fallback(struct pending *p)
+{
+	release_socket(p);
+	p->caps_retry = true;
+	attempt(p);
+}
+
+/* Our question in another case: a forgery, or an upstream that loses
+ * the case. Never used. Over UDP dnsd keeps waiting for the real answer
+ * (a forger cannot turn 0x20 off); only when none comes does the timeout
+ * ask again without it. A TCP connection has no second answer. */
+static void
+caps_mismatch(struct pending *p)
+{
+	p->u->stats.caps_mismatches++;
+	p->case_mismatch = true;
+	verbose(VERB_QUERY, "upstream %u: ignored a reply with the question in another letter "
+		"case (0x20)", p->target);
+	if (p->tcp)
+		caps_fallback(p);
+}
+
+/* TC=1, or records cut off without TC: the same upstream over TCP. */
+static void
+retry_tcp(struct pending *p)
+{
+	if (p->tcp) {
+		next_target(p);
+		return;
+	}
+	p->u->stats.tcp_retries++;
+	release_socket(p);
+	p->tcp = true;
+	attempt(p);
 }
 
 static void
 judge(struct pending *p, const uint8_t *msg, size_t len)
 {
-	switch (forward_check_reply(&p->fq, p->id, msg, len)) {
+	enum fwd_verdict v = forward_check_reply(&p->fq, p->id, p->caps ? p->sent : NULL, msg,
+		len);
+	if (p->tcp && v == FWD_IGNORE)
+		v = FWD_FAIL;	/* the one reply on this connection is not ours */
+	switch (v) {
 	case FWD_ACCEPT:
+		if (p->caps_retry)
+			caps_remember(p->u, p);
 		accept_reply(p, msg, len);
 		return;
+	case FWD_CASE:
+		caps_mismatch(p);
+		return;
+	case FWD_CUT:
+		verbose(VERB_QUERY, "upstream %u: records cut off without TC; asking over TCP",
+			p->target);
+		retry_tcp(p);
+		return;
 	case FWD_TRUNCATED:
-		if (p->tcp) {
-			next_target(p);
-			return;
-		}
-		p->u->stats.tcp_retries++;
-		release_socket(p);
-		p->tcp = true;
-		attempt(p);
+		retry_tcp(p);
 		return;
 	case FWD_FAIL:
 		next_target(p);
@@ -397,11 +570,7 @@ on_tcp(evutil_socket_t fd, short what, void *arg)
 	size_t want = wire_get16(p->tcp_buf);
 	if (p->tcp_got < 2 + want)
 		return;
-	enum fwd_verdict v = forward_check_reply(&p->fq, p->id, p->tcp_buf + 2, want);
-	if (v == FWD_ACCEPT)
-		accept_reply(p, p->tcp_buf + 2, want);
-	else
-		next_target(p);
+	judge(p, p->tcp_buf + 2, want);
 }
 
 static void
@@ -412,7 +581,54 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	p->u->stats.timeouts++;
 	verbose(VERB_DETAIL, "upstream %u timed out", p->target);
-	next_target(p);
+	if (p->case_mismatch && p->caps && !p->caps_retry)
+		caps_fallback(p);
+	else
+		next_target(p);
+}
+
+static void
+set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+/*
+ * The local address: the outbound endpoint's, else any. Over UDP the port
+ * is dnsd's draw from the ephemeral range, none of the last thousands
+ * used (RFC 5452 §9.2); the kernel's own choice repeats sooner (974
+ * distinct in 1,000). TCP leaves the port to the kernel.
+ */
+static int
+bind_local(struct pending *p, int fd, const struct sockaddr *to)
+{
+	const struct fwd_targets *t = p->targets;
+	struct sockaddr_storage local;
+	socklen_t len;
+	bool source = t->has_source && t->source.ss_family == to->sa_family;
+	memset(&local, 0, sizeof(local));
+	if (source) {
+		local = t->source;
+		len = t->source_len;
+	} else {
+		local.ss_family = to->sa_family;
+		len = to->sa_family == AF_INET ? sizeof(struct sockaddr_in) :
+			sizeof(struct sockaddr_in6);
+	}
+	for (int i = 0; !p->tcp && i < PORT_TRIES; i++) {
+		set_port(&local, forward_draw(&p->u->ports, p->u->port_lo, p->u->port_hi));
+		if (bind(fd, (struct sockaddr *)&local, len) == 0)
+			return 0;
+		if (errno != EADDRINUSE)
+			break;
+	}
+	if (!source && !p->tcp)
+		verbose(VERB_DETAIL, "no free random source port: the kernel picks one");
+	set_port(&local, 0);
+	return source || !p->tcp ? bind(fd, (struct sockaddr *)&local, len) : 0;
 }
 
 static int
@@ -422,13 +638,11 @@ open_socket(struct pending *p, const struct sockaddr *to, socklen_t to_len)
 	int fd = socket(to->sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	if (p->targets.has_source && p->targets.source.ss_family == to->sa_family &&
-	    bind(fd, (struct sockaddr *)&p->targets.source, p->targets.source_len) < 0) {
+	if (bind_local(p, fd, to) < 0) {
 		close(fd);
 		return -1;
 	}
-	/* connect: the kernel picks a random source port and drops datagrams
-	 * from any other address (RFC 5452 §9.1) */
+	/* connect: the kernel drops datagrams from any other address (RFC 5452 §9.1) */
 	if (connect(fd, to, to_len) < 0 && errno != EINPROGRESS) {
 		close(fd);
 		return -1;
@@ -440,12 +654,19 @@ static void
 attempt(struct pending *p)
 {
 	struct upstream *u = p->u;
-	while (p->target < p->targets.n) {
-		const struct sockaddr *to = (const struct sockaddr *)&p->targets.addr[p->target];
-		p->id = (uint16_t)forward_random32();
-		p->query_len = forward_make_query(&p->fq, p->id, u->cfg.edns_size, p->query,
-			sizeof(p->query));
-		p->fd = open_socket(p, to, p->targets.len[p->target]);
+	while (p->target < p->targets->n) {
+		const struct sockaddr *to = (const struct sockaddr *)&p->targets->addr[p->target];
+		p->id = forward_draw(&u->ids, 0, 65535);
+		p->case_mismatch = false;
+		p->caps = !p->caps_retry && !forward_caps_off(&u->no_caps, &p->targets->addr[p->target],
+			p->targets->len[p->target], now_ms());
+		if (p->caps)
+			forward_caps(&p->fq, p->sent);
+		else
+			memcpy(p->sent, p->fq.qi.lname, p->fq.qi.qname_len);
+		p->query_len = forward_make_query(&p->fq, p->id, u->cfg.edns_size, p->sent,
+			p->query, sizeof(p->query));
+		p->fd = open_socket(p, to, p->targets->len[p->target]);
 		if (p->fd >= 0 && p->query_len) {
 			struct timeval tv = { u->cfg.timeout_ms / 1000, (u->cfg.timeout_ms % 1000) * 1000 };
 			evtimer_assign(&p->timer, u->base, on_timeout, p);
@@ -469,14 +690,19 @@ attempt(struct pending *p)
 		p->fd = -1;
 		p->target++;
 		p->tcp = false;
+		p->caps_retry = false;
 	}
 	fail_servfail(p);
 }
 
+/* Where a query goes and what its reply may say: the targets and the
+ * bailiwick, so that queries differing in either share no answer. */
 static uint32_t
-targets_hash(const struct fwd_targets *t)
+targets_hash(const struct fwd_targets *t, const struct fwd_question *fq)
 {
-	uint32_t h = 2166136261u;
+	size_t zlen;
+	const uint8_t *zone = bailiwick(fq, &zlen);
+	uint32_t h = dname_hash(zone);
 	for (unsigned i = 0; i < t->n; i++) {
 		const uint8_t *b = (const uint8_t *)&t->addr[i];
 		for (socklen_t k = 0; k < t->len[i]; k++)
@@ -492,7 +718,8 @@ pending_hash(const struct cache_key *k)
 		(k->do_bit ? 0x100000u : 0) ^ (k->cd_bit ? 0x200000u : 0);
 }
 
-/* An identical query already out: wait for its answer instead. */
+/* An identical query already out: wait for its answer instead. Only one
+ * started on the same snapshot: a client's view number is that snapshot's. */
 static bool
 join_pending(struct upstream *u, const struct query_info *qi, const struct cache_key *k,
 	uint32_t h, const struct fwd_dest *dest)
@@ -500,7 +727,8 @@ join_pending(struct upstream *u, const struct query_info *qi, const struct cache
 	for (struct pending *p = u->by_key[h % PENDING_BUCKETS]; p; p = p->hnext) {
 		struct cache_key pk;
 		key_of(&p->fq, p->targets_hash, &pk);
-		if (p->key_hash != h || pk.targets != k->targets || pk.qtype != k->qtype ||
+		if (p->key_hash != h || p->snap != u->env->snap || pk.targets != k->targets ||
+		    pk.qtype != k->qtype ||
 		    pk.qclass != k->qclass || pk.do_bit != k->do_bit || pk.cd_bit != k->cd_bit ||
 		    !dname_equal(pk.qname, pk.qname_len, k->qname, k->qname_len))
 			continue;
@@ -531,12 +759,12 @@ upstream_start(struct upstream *u, const struct query_info *qi,
 
 	u->stats.started++;
 	forward_keep(&fq, qi);
-	uint32_t th = targets_hash(t);
+	uint32_t th = targets_hash(t, &fq);
 	key_of(&fq, th, &k);
 	const void *hit = cache_lookup(u->cache, &k, now, &msg, &len);
 	if (hit) {
 		u->stats.cache_hits++;
-		answer_client(u, &fq, dest, msg, len, hit, now);
+		answer_client(u, u->env->snap, &fq, &fq, dest, msg, len, hit, now);
 		return;
 	}
 	uint32_t h = pending_hash(&k);
@@ -546,7 +774,7 @@ upstream_start(struct upstream *u, const struct query_info *qi,
 	if (!p) {
 		/* too much in flight: answer at once rather than queue */
 		u->stats.servfail++;
-		answer_client(u, &fq, dest, NULL, 0, NULL, 0);
+		answer_client(u, u->env->snap, &fq, &fq, dest, NULL, 0, NULL, 0);
 		return;
 	}
 	u->free_list = p->next_free;
@@ -554,7 +782,10 @@ upstream_start(struct upstream *u, const struct query_info *qi,
 	p->fq = fq;
 	p->fq.qi.question = p->fq.buf;
 	p->dest = *dest;
-	p->targets = *t;
+	p->targets = t;
+	/* the reference count is the one part of a snapshot that changes */
+	p->snap = (struct snapshot *)u->env->snap;
+	snapshot_ref(p->snap);
 	p->targets_hash = th;
 	p->key_hash = h;
 	p->hnext = u->by_key[h % PENDING_BUCKETS];
@@ -562,6 +793,7 @@ upstream_start(struct upstream *u, const struct query_info *qi,
 	p->waiters = NULL;
 	p->target = 0;
 	p->tcp = false;
+	p->caps_retry = false;
 	p->fd = -1;
 	p->tcp_got = 0;
 	evtimer_assign(&p->timer, u->base, on_timeout, p);

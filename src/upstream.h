@@ -48,6 +48,9 @@ struct upstream_config {
 struct upstream_stats {
 	uint64_t started, answered, servfail, unwanted, tcp_retries, timeouts;
 	uint64_t cache_hits, joined;
+	uint64_t scrubbed;		/**< upstream records left out (scrub.h) */
+	uint64_t caps_mismatches;	/**< replies with the question in another case */
+	uint64_t caps_fallbacks;	/**< upstreams found not to echo case */
 };
 
 /**
@@ -62,7 +65,9 @@ void upstream_free(struct upstream *u);
 
 /**
  * Resolve a query upstream. The client always gets an answer: the
- * upstream's, or SERVFAIL when every target fails or times out.
+ * upstream's, scrubbed (scrub.h), or SERVFAIL when every target fails or
+ * times out. The worker's snapshot (env) is held until the answer: the
+ * rule and its targets live there.
  * @param targets: a FORWARD rule's targets, or NULL for the defaults.
  */
 void upstream_start(struct upstream *u, const struct query_info *qi,

@@ -55,12 +55,16 @@ struct zb_zone {
 	uint8_t ec2_domain_len;
 	struct zb_name *names, **names_tail;
 	unsigned n_names;
+	bool shadowed;		/* view 0: a VPC view's zone or rule overlaps it */
 	struct zone *final;
 };
 
+/* Views live in a growable array: nothing may point into it (a pointer
+ * kept across its growth was the use-after-free of issue 12), so a view
+ * appends zones through its last zone, which lives in the arena. */
 struct zb_view {
 	const char *name;
-	struct zb_zone *zones, **zones_tail;
+	struct zb_zone *zones, *last;
 };
 
 /* Open-addressing map from (tag, name) to a pointer, used at build time. */
@@ -92,7 +96,6 @@ struct zb {
 	struct bmap names;	/* (zone id, name) -> zb_name */
 	struct bmap apexes;	/* (view, apex) -> zb_apex list */
 	struct pack *pack;
-	bool public_view_used;
 };
 
 /* ---- build-time map ---- */
@@ -132,7 +135,8 @@ bmap_grow(struct bmap *m)
 	return true;
 }
 
-static void **
+/* The value, never the slot: slots move when the map grows. */
+static void *
 bmap_find_hashed(const struct bmap *m, uint32_t tag, const uint8_t *key, size_t len,
 	uint32_t name_hash)
 {
@@ -144,11 +148,11 @@ bmap_find_hashed(const struct bmap *m, uint32_t tag, const uint8_t *key, size_t 
 		if (!s->key)
 			return NULL;
 		if (s->hash == h && s->tag == tag && dname_equal(s->key, s->keylen, key, len))
-			return &s->value;
+			return s->value;
 	}
 }
 
-static void **
+static void *
 bmap_find(const struct bmap *m, uint32_t tag, const uint8_t *key, size_t len)
 {
 	return m->slots ? bmap_find_hashed(m, tag, key, len, dname_hash(key)) : NULL;
@@ -188,7 +192,6 @@ zb_create(void)
 		return NULL;
 	b->arena = arena_create(1 << 20);
 	b->pack = malloc(sizeof(*b->pack));
-	b->public_view_used = true;
 	if (!b->arena || !b->pack || zb_view_add(b, "public") != 0) {
 		zb_free(b);
 		return NULL;
@@ -225,7 +228,7 @@ zb_view_add(struct zb *b, const char *name)
 	struct zb_view *v = &b->views[b->n_views];
 	v->name = arena_strdup(b->arena, name);
 	v->zones = NULL;
-	v->zones_tail = &v->zones;
+	v->last = NULL;
 	return (int)b->n_views++;
 }
 
@@ -245,17 +248,10 @@ struct zb_zone *
 zb_zone_find(const struct zb *b, unsigned view, const uint8_t *apex, size_t apex_len,
 	int kind)
 {
-	void **v = bmap_find(&b->apexes, view, apex, apex_len);
-	for (struct zb_apex *a = v ? *v : NULL; a; a = a->next)
+	for (struct zb_apex *a = bmap_find(&b->apexes, view, apex, apex_len); a; a = a->next)
 		if (kind < 0 || a->zone->kind == kind)
 			return a->zone;
 	return NULL;
-}
-
-void
-zb_set_public_view_used(struct zb *b, bool used)
-{
-	b->public_view_used = used;
 }
 
 struct zb_zone *
@@ -276,18 +272,21 @@ zb_zone_add(struct zb *b, unsigned view, const uint8_t *apex, size_t apex_len,
 	z->origin = arena_strdup(b->arena, origin ? origin : "");
 	z->names_tail = &z->names;
 	entry->zone = z;
-	void **head = bmap_find(&b->apexes, view, apex, apex_len);
-	if (head) {
+	struct zb_apex *first = bmap_find(&b->apexes, view, apex, apex_len);
+	if (first) {
 		/* same apex, other kind (a rule beside a zone): keep the first
 		 * entry first, it is the one the phantom pass starts from */
-		struct zb_apex *first = *head;
 		entry->next = first->next;
 		first->next = entry;
 	} else if (!bmap_put(&b->apexes, view, z->apex, apex_len, entry)) {
 		return NULL;
 	}
-	*b->views[view].zones_tail = z;
-	b->views[view].zones_tail = &z->next;
+	struct zb_view *v = &b->views[view];
+	if (v->last)
+		v->last->next = z;
+	else
+		v->zones = z;
+	v->last = z;
 	return z;
 }
 
@@ -323,9 +322,9 @@ zb_zone_set_ec2(struct zb_zone *z, const struct netprefix *cidrs, unsigned n,
 static struct zb_name *
 name_get(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t len, bool create)
 {
-	void **v = bmap_find(&b->names, z->id, owner, len);
-	if (v)
-		return *v;
+	struct zb_name *found = bmap_find(&b->names, z->id, owner, len);
+	if (found)
+		return found;
 	if (!create)
 		return NULL;
 	struct zb_name *n = arena_zalloc(b->arena, sizeof(*n));
@@ -457,6 +456,24 @@ zb_walk(const struct zb *b, zb_walk_fn fn, void *ctx)
 	}
 }
 
+void
+zb_count(const struct zb *b, struct zb_counts *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->views = b->n_views;
+	for (unsigned v = 0; v < b->n_views; v++) {
+		for (const struct zb_zone *z = b->views[v].zones; z; z = z->next) {
+			out->zones++;
+			for (const struct zb_name *n = z->names; n; n = n->next) {
+				unsigned before = out->records;
+				for (const struct zb_rrset *r = n->rrsets; r; r = r->next)
+					out->records += r->count;
+				out->names += out->records > before;
+			}
+		}
+	}
+}
+
 /* ---- compiling ---- */
 
 /* Identical blocks (an SOA, an NS set, one address set answered under
@@ -573,8 +590,9 @@ view_authority(const struct zb *b, unsigned view, const uint8_t *name, size_t le
 		const uint8_t *suffix = name + sx->off[i];
 		size_t suffix_len = len - sx->off[i];
 		struct zb_zone *fwd = NULL, *local = NULL, *pub = NULL;
-		void **e = bmap_find_hashed(&b->apexes, view, suffix, suffix_len, sx->hash[i]);
-		for (struct zb_apex *a = e ? *e : NULL; a; a = a->next) {
+		struct zb_apex *a = bmap_find_hashed(&b->apexes, view, suffix, suffix_len,
+			sx->hash[i]);
+		for (; a; a = a->next) {
 			struct zb_zone *z = a->zone;
 			if (z->kind == ZONE_FORWARD && !fwd)
 				fwd = z;
@@ -629,11 +647,9 @@ resolve(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
 	struct zb_zone *z = out->zone;
 	if (!z || (!zone_kind_local(z->kind) && z->kind != ZONE_PUBLIC))
 		return;
-	void **e = bmap_find(&b->names, z->id, name, len);
-	if (e) {
-		out->name = *e;
+	out->name = bmap_find(&b->names, z->id, name, len);
+	if (out->name)
 		return;
-	}
 	/* closest encloser inside the zone, then its wildcard (RFC 4592) */
 	const uint8_t *s = name;
 	size_t l = len;
@@ -647,11 +663,9 @@ resolve(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
 			wild[0] = 1;
 			wild[1] = '*';
 			memcpy(wild + 2, s, l);
-			e = bmap_find(&b->names, z->id, wild, l + 2);
-			if (e) {
-				out->name = *e;
+			out->name = bmap_find(&b->names, z->id, wild, l + 2);
+			if (out->name)
 				return;
-			}
 		}
 		break;
 	}
@@ -943,6 +957,7 @@ zone_final(struct finish *f, struct zb_zone *z)
 	out->apex_len = z->apex_len;
 	out->kind = (uint8_t)(z->kind == ZB_SYSTEM ? ZONE_RECURSE : z->kind);
 	out->view = (uint16_t)z->view;
+	out->shadowed = z->shadowed;
 	out->origin = z->origin[0] ? arena_strdup(f->a, z->origin) : "";
 	out->targets = z->targets;
 	if (z->n_cidrs) {
@@ -1007,6 +1022,55 @@ add_empty_non_terminals(struct zb *b)
 	return true;
 }
 
+/* The first view-0 zone at or above a name (by its suffixes), or NULL. */
+static struct zb_zone *
+public_zone_above(const struct zb *b, const uint8_t *name, size_t len)
+{
+	struct suffixes sx;
+	suffixes_of(name, len, &sx);
+	for (unsigned i = 0; i < sx.n; i++) {
+		struct zb_apex *a = bmap_find_hashed(&b->apexes, 0, name + sx.off[i],
+			len - sx.off[i], sx.hash[i]);
+		if (a)
+			return a->zone;
+	}
+	return NULL;
+}
+
+/*
+ * Mark the public zones that some VPC view overlaps: a zone or rule of
+ * that view at, above or inside the public zone's apex. Names of the
+ * other public zones are every view's, so the answer path may take them
+ * without walking the view (query.c lookup). SYSTEM rules decide nothing
+ * themselves and do not count. Linear: each view apex and each public
+ * apex is looked up by its suffixes once.
+ */
+static bool
+mark_shadowed(struct zb *b)
+{
+	struct bmap above = { NULL, 0, 0 };	/* VPC views' apexes, deduplicated */
+	bool ok = true;
+	for (unsigned v = 1; v < b->n_views && ok; v++) {
+		for (struct zb_zone *z = b->views[v].zones; z && ok; z = z->next) {
+			if (z->kind == ZB_SYSTEM || bmap_find(&above, 0, z->apex, z->apex_len))
+				continue;
+			ok = bmap_put(&above, 0, z->apex, z->apex_len, z);
+			struct zb_zone *p = public_zone_above(b, z->apex, z->apex_len);
+			if (p)
+				p->shadowed = true;	/* at or inside p */
+		}
+	}
+	for (struct zb_zone *p = b->views[0].zones; p && ok; p = p->next) {
+		struct suffixes sx;
+		suffixes_of(p->apex, p->apex_len, &sx);
+		for (unsigned i = 0; i < sx.n && !p->shadowed; i++)
+			p->shadowed = bmap_find_hashed(&above, 0, p->apex + sx.off[i],
+				p->apex_len - sx.off[i], sx.hash[i]) != NULL;
+	}
+	bmap_free(&above);
+	return ok;
+}
+
 /* Enter the names of zone z that view v sees through it. */
 static bool
 enter_zone_names(struct finish *f, unsigned v, struct zb_zone *z)
@@ -1026,15 +1090,13 @@ enter_zone_names(struct finish *f, unsigned v, struct zb_zone *z)
 /* A zone's apex must be findable even when it holds no name of its own
  * (rules, public zones): a phantom node routes to the deciding zone. */
 static bool
-enter_apex(struct finish *f, unsigned v, struct zb_zone *z)
+enter_apex(struct finish *f, struct zb_zone *z)
 {
 	const struct zb *b = f->b;
-	void **e = bmap_find(&b->apexes, z->view, z->apex, z->apex_len);
-	if (!e || ((struct zb_apex *)*e)->zone != z)
+	struct zb_apex *first = bmap_find(&b->apexes, z->view, z->apex, z->apex_len);
+	if (!first || first->zone != z)
 		return true;	/* not the first of its apex: done once per apex */
-	if (z->view == 0 && v != 0 && bmap_find(&b->apexes, v, z->apex, z->apex_len))
-		return true;	/* the view has its own zone there */
-	struct zb_zone *a = authority(b, v, z->apex, z->apex_len);
+	struct zb_zone *a = authority(b, z->view, z->apex, z->apex_len);
 	if (a && (zone_kind_local(a->kind) || a->kind == ZONE_PUBLIC) &&
 	    bmap_find(&b->names, a->id, z->apex, z->apex_len))
 		return true;	/* a real node is there */
@@ -1045,20 +1107,17 @@ enter_apex(struct finish *f, unsigned v, struct zb_zone *z)
 	node->name_len = z->apex_len;
 	node->flags = NODE_PHANTOM;
 	node->zone = zone_final(f, a);
-	return node->name && node->zone && pair_add(f, v, node);
+	return node->name && node->zone && pair_add(f, z->view, node);
 }
 
+/* Enter a view's own zones. View 0's names (the public endpoint names)
+ * are entered once: the answer path falls back to them for every view
+ * that holds nothing for a name, so they are not copied per view. */
 static bool
 enter_view(struct finish *f, unsigned v)
 {
-	const struct zb *b = f->b;
-	for (struct zb_zone *z = b->views[v].zones; z; z = z->next)
-		if (!enter_zone_names(f, v, z) || !enter_apex(f, v, z))
-			return false;
-	if (v == 0)
-		return true;
-	for (struct zb_zone *z = b->views[0].zones; z; z = z->next)
-		if (!enter_zone_names(f, v, z) || !enter_apex(f, v, z))
+	for (struct zb_zone *z = f->b->views[v].zones; z; z = z->next)
+		if (!enter_zone_names(f, v, z) || !enter_apex(f, z))
 			return false;
 	return true;
 }
@@ -1071,8 +1130,8 @@ link_wildcards(struct zb *b)
 			for (struct zb_name *n = z->names; n; n = n->next) {
 				if (!n->node || !is_wildcard(n->name))
 					continue;
-				void **e = bmap_find(&b->names, z->id, n->name + 2, n->len - 2u);
-				struct zb_name *parent = e ? *e : NULL;
+				struct zb_name *parent = bmap_find(&b->names, z->id, n->name + 2,
+					n->len - 2u);
 				if (parent && parent->node)
 					parent->node->wildcard = n->node;
 			}
@@ -1128,18 +1187,15 @@ zb_finish(struct zb *b, struct arena *arena, struct zonedb *db)
 	bool ok = false;
 	memset(db, 0, sizeof(*db));
 	f.recurse = arena_zalloc(arena, sizeof(*f.recurse));
-	if (!f.recurse || !add_empty_non_terminals(b))
+	if (!f.recurse || !add_empty_non_terminals(b) || !mark_shadowed(b))
 		goto out;
 	f.recurse->apex = (const uint8_t *)"";
 	f.recurse->apex_len = 1;
 	f.recurse->kind = ZONE_RECURSE;
 	f.recurse->origin = "recursion";
-	for (unsigned v = 0; v < b->n_views; v++) {
-		if (v == 0 && !b->public_view_used)
-			continue;
+	for (unsigned v = 0; v < b->n_views; v++)
 		if (!enter_view(&f, v))
 			goto out;
-	}
 	link_wildcards(b);
 	if (!table_fill(&f) || !views_copy(&f))
 		goto out;

@@ -46,12 +46,6 @@ struct zb_zone *zb_zone_add(struct zb *b, unsigned view, const uint8_t *apex,
 struct zb_zone *zb_zone_find(const struct zb *b, unsigned view,
 	const uint8_t *apex, size_t apex_len, int kind);
 
-/**
- * Whether clients can land in view 0 (no default VPC). When they cannot,
- * its names are not entered in the table (they still serve every VPC view).
- */
-void zb_set_public_view_used(struct zb *b, bool used);
-
 /** A zone's apex in wire form. */
 void zb_zone_apex(const struct zb_zone *z, const uint8_t **apex, size_t *len);
 
@@ -115,6 +109,14 @@ typedef void (*zb_walk_fn)(void *ctx, const struct zb_zone *z, unsigned view,
  * records in the order added (SOA first, then NS, then names).
  */
 void zb_walk(const struct zb *b, zb_walk_fn fn, void *ctx);
+
+/** What a builder holds: zones (rules included), names with records, records. */
+struct zb_counts {
+	unsigned views, zones, names, records;
+};
+
+/** Count what the builder holds (for --check and status). */
+void zb_count(const struct zb *b, struct zb_counts *out);
 
 /**
  * Compile everything into db; all of it lives in arena.

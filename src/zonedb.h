@@ -70,6 +70,9 @@ struct zone {
 	uint8_t apex_len;
 	uint8_t kind;			/**< enum zone_kind */
 	uint16_t view;			/**< view that owns it; 0 for public */
+	bool shadowed;			/**< view 0 only: some VPC view has a zone or rule
+					     at, above or inside it, so its names are not
+					     every view's without a look at the view */
 	const char *name;		/**< apex as text, for logs */
 	const char *origin;		/**< what created it (endpoint, file:line) */
 	struct answer nxdomain;		/**< LOCAL: NXDOMAIN with the SOA */

@@ -94,9 +94,82 @@ def upstream_seeds():
     save("upstream", r.to_wire()[:20])
 
 
+def scrub_seeds():
+    """What the scrubber sorts out: chains, DNAME steps, referrals and
+    glue, RRSIGs and NSECs, names the fuzz view serves (kms.*), junk.
+    IDs 0x12.. and 0x13..: the fuzz target's bailiwick is the root or
+    example.com by the first byte."""
+    def reply(qid, rcode=0, qtype="A", name="www.example.com"):
+        q = dns.message.make_query(name, qtype, use_edns=0)
+        q.id = qid
+        r = dns.message.make_response(q)
+        r.set_rcode(rcode)
+        return r
+
+    def rr(*args):
+        return dns.rrset.from_text(*args)
+
+    out = []
+    r = reply(0x1234)
+    r.answer += [rr("old.example.com.", 60, "IN", "DNAME", "new.example.net."),
+                 rr("www.example.com.", 60, "IN", "CNAME", "evil.example.org."),
+                 rr("www.new.example.net.", 60, "IN", "A", "192.0.2.7")]
+    out.append(r)
+    r = reply(0x1234)
+    r.answer += [rr("www.example.com.", 60, "IN", "CNAME", "kms.us-east-2.amazonaws.com."),
+                 rr("kms.us-east-2.amazonaws.com.", 60, "IN", "A", "6.6.6.7")]
+    r.additional += [rr("kms.us-east-2.amazonaws.com.", 60, "IN", "AAAA", "2001:db8::66")]
+    out.append(r)
+    r = reply(0x1234)
+    r.authority += [rr("example.com.", 60, "IN", "NS", "ns1.example.com.", "ns.evil.org."),
+                    rr("org.", 60, "IN", "NS", "ns.org.")]
+    r.additional += [rr("ns1.example.com.", 60, "IN", "A", "192.0.2.53"),
+                     rr("ns.evil.org.", 60, "IN", "A", "6.6.6.6")]
+    out.append(r)
+    r = reply(0x1234, qtype="MX", name="example.com")
+    r.answer += [rr("example.com.", 60, "IN", "MX", "10 mail.example.com."),
+                 rr("example.com.", 60, "IN", "RRSIG",
+                    "MX 13 2 60 20300101000000 20200101000000 1 example.com. AAAA")]
+    r.additional += [rr("mail.example.com.", 60, "IN", "A", "192.0.2.25"),
+                     rr("other.example.com.", 60, "IN", "A", "192.0.2.26")]
+    out.append(r)
+    r = reply(0x1234, rcode=dns.rcode.NXDOMAIN)
+    r.authority += [rr("com.", 60, "IN", "SOA", "a.gtld. n.verisign. 1 2 3 4 60"),
+                    rr("example.com.", 60, "IN", "SOA", "ns1.example.com. h.example.com. 1 2 3 4 60"),
+                    rr("a.example.com.", 60, "IN", "NSEC", "zzz.example.org. A RRSIG NSEC"),
+                    rr("example.com.", 60, "IN", "NSEC3",
+                       "1 0 0 - 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR A")]
+    out.append(r)
+    r = reply(0x1234, qtype="SRV", name="_x._tcp.example.com")
+    r.answer += [rr("_x._tcp.example.com.", 60, "IN", "SRV", "0 0 443 host.example.com."),
+                 rr("_x._tcp.example.com.", 60, "IN", "NAPTR",
+                    '10 20 "s" "SIP+D2U" "" _sip._udp.example.com.')]
+    r.additional += [rr("host.example.com.", 60, "IN", "A", "192.0.2.80")]
+    out.append(r)
+    r = reply(0x1234, qtype="ANY")
+    r.answer += [rr("www.example.com.", 60, "IN", "A", "192.0.2.1"),
+                 rr("www.example.com.", 60, "IN", "TXT", "hello"),
+                 rr("www.example.com.", 60, "CH", "TXT", "chaos")]
+    out.append(r)
+    for r in out:
+        wire = r.to_wire()
+        save("upstream", wire)
+        save("upstream", b"\x13" + wire[1:])
+    # a chain of 15 steps and a long DNAME substitution
+    r = reply(0x1334)
+    names = ["www.example.com."] + ["c%d.example.com." % i for i in range(15)]
+    r.answer += [rr(a, 60, "IN", "CNAME", b) for a, b in zip(names, names[1:])]
+    save("upstream", r.to_wire())
+    long = ".".join(["a" * 60] * 3) + ".old.example.com"
+    r = reply(0x1234, rcode=6, name=long)
+    r.answer += [rr("old.example.com.", 60, "IN", "DNAME", ".".join(["b" * 60] * 2) + ".example.")]
+    save("upstream", r.to_wire())
+
+
 if __name__ == "__main__":
     query_seeds()
     defs_seeds()
     upstream_seeds()
+    scrub_seeds()
     for t in ("query", "defs", "upstream"):
         print(t, len(os.listdir(os.path.join(HERE, "corpus", t))), file=sys.stderr)

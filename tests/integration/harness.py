@@ -37,8 +37,9 @@ class Dnsd:
     """A running dnsd. Use as a context manager, or call stop()."""
 
     def __init__(self, zones=ZONES, listen=("127.0.0.1:0",), upstream=(DEAD_UPSTREAM,),
-                 args=(), timeout=10, expect_start=True):
-        cmd = [DNSD, "--zones", zones]
+                 args=(), timeout=10, expect_start=True, wrap=()):
+        # wrap: a command prefix, e.g. a Netns's ("ip", "netns", "exec", name)
+        cmd = list(wrap) + [DNSD, "--zones", zones]
         for spec in listen:
             cmd += ["--listen", spec]
         for u in upstream:

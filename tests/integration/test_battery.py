@@ -94,7 +94,8 @@ def send(d, wire, timeout=1.0):
 
 
 def assert_error(r, rcode, rd=False, question=False):
-    """An error reply: every flag but QR clear (RD kept on FORMERR), never TC."""
+    """An error reply: every flag but QR clear (RD copied when the opcode is
+    QUERY, RFC 1035 §4.1.1), never TC."""
     assert r is not None, "no reply"
     assert r.id == ID
     assert r.rcode == rcode
@@ -153,12 +154,12 @@ CASES = {
                                                ("err", FORMERR, True)),
     "U34 option length overruns the OPT: FORMERR": (
         query(edns=opt(options=struct.pack("!HH", 100, 50) + b"abcd")), ("err", FORMERR, True)),
-    "U42 CH A: REFUSED": (query(qclass=3), ("err", REFUSED, False, True)),
-    "U43 class HS: REFUSED": (query(qclass=4), ("err", REFUSED, False, True)),
-    "U43 class 0: REFUSED": (query(qclass=0), ("err", REFUSED, False, True)),
-    "U43 class NONE: REFUSED": (query(qclass=254), ("err", REFUSED, False, True)),
-    "U46 AXFR over UDP: REFUSED": (query(qtype=252), ("err", REFUSED, False, True)),
-    "U47 IXFR over UDP without SOA: REFUSED": (query(qtype=251), ("err", REFUSED, False, True)),
+    "U42 CH A: REFUSED": (query(qclass=3), ("err", REFUSED, True, True)),
+    "U43 class HS: REFUSED": (query(qclass=4), ("err", REFUSED, True, True)),
+    "U43 class 0: REFUSED": (query(qclass=0), ("err", REFUSED, True, True)),
+    "U43 class NONE: REFUSED": (query(qclass=254), ("err", REFUSED, True, True)),
+    "U46 AXFR over UDP: REFUSED": (query(qtype=252), ("err", REFUSED, True, True)),
+    "U47 IXFR over UDP without SOA: REFUSED": (query(qtype=251), ("err", REFUSED, True, True)),
     "U48 QTYPE OPT: FORMERR": (query(qtype=41), ("err", FORMERR, True)),
     "U48 QTYPE TSIG: FORMERR": (query(qtype=250), ("err", FORMERR, True)),
     "U48 QTYPE TKEY: FORMERR": (query(qtype=249), ("err", FORMERR, True)),
@@ -277,7 +278,7 @@ def test_U51_not_allowed_client_refused_nothing_upstream():
         with Dnsd(ZONES, upstream=("127.0.0.1:%d" % up.getsockname()[1],),
                   args=("--allow", "10.0.0.0/8")) as d:
             r = send_plain(d, query(name="www.example.com"))
-            assert_error(r, REFUSED, question=True)
+            assert_error(r, REFUSED, rd=True, question=True)
             with pytest.raises(socket.timeout):
                 up.recvfrom(4096)
 
@@ -432,7 +433,7 @@ def test_T10_axfr_over_tcp_refused(dnsd):
     with tcp_connect(dnsd) as s:
         s.sendall(framed(query(qtype=252)))
         r = read_frame(s)
-    assert_error(r, REFUSED, question=True)
+    assert_error(r, REFUSED, rd=True, question=True)
 
 
 def test_error_replies_are_rate_limited():

@@ -6,6 +6,7 @@ sends spoofed replies first, one that records source ports and IDs) test
 timeouts, failover and RFC 5452 defences. Nothing leaves the loopback.
 """
 import os
+import re
 import shutil
 import socket
 import struct
@@ -25,6 +26,7 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 import pytest
+import selectors
 
 from tests.integration.harness import DEAD_UPSTREAM, Dnsd, World, tool
 
@@ -312,16 +314,18 @@ def test_forwarded_answer_matches_upstream(nsd, world, edns, do):
         m = dns.message.from_wire(r)
         assert m.rcode() == 0
         assert section_text(m.answer) == section_text(direct.answer)
-        assert section_text(m.authority) == section_text(direct.authority)
-        assert section_text(m.additional) == section_text(direct.additional)
         assert [a.address for a in m.answer[0]] == ["192.0.2.10"]
+        # NSD adds its NS set and the glue: scrubbed from a positive answer,
+        # as Unbound does (iter-scrub-promiscuous)
+        assert direct.authority[0].rdtype == dns.rdatatype.NS and direct.additional
+        assert m.authority == [] and m.additional == []
         if edns:
             # one OPT, dnsd's: its size, no options, DO as the client set it
-            assert ar == len(direct.additional) + 1
+            assert ar == 1
             assert m.edns == 0 and m.payload == 1232 and len(m.options) == 0
             assert bool(m.ednsflags & dns.flags.DO) == do
         else:
-            assert ar == len(direct.additional) and m.edns == -1
+            assert ar == 0 and m.edns == -1
 
 
 def test_forwarded_over_tcp_and_by_dig(nsd, world):
@@ -625,11 +629,20 @@ def test_upstream_opt_replaced(world):
         assert m.edns == -1 and [a.address for a in m.answer[0]] == ["192.0.2.99"]
 
 
-def test_ids_and_source_ports_spread(world):
+def letters_mixed(name):
+    """Both upper- and lower-case letters in the name as it arrived."""
+    text = b"".join(name.labels).decode("ascii", "replace")
+    return any(c.isupper() for c in text) and any(c.islower() for c in text)
+
+
+def test_ids_ports_and_0x20_over_1000_queries(world):
+    """1,000 forwarded queries (issue 10: 974 ports, 991 IDs, all lower case
+    before): at least 995 distinct source ports and IDs, the letters of
+    every name in mixed case, and each client's own case back."""
     with FakeUpstream() as up, Dnsd(zones=world.dir, upstream=[up.addr]) as d:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.settimeout(3)
-            for i in range(200):
+            for i in range(1000):
                 q = dns.message.make_query("q%d.spread.example." % i, "A")
                 s.sendto(q.to_wire(), d.addrs[0])
                 for _ in range(5):
@@ -638,13 +651,369 @@ def test_ids_and_source_ports_spread(world):
                         break
                 else:
                     raise AssertionError("no answer for query %d" % i)
+                assert_question_echoed(q, r)
                 assert dns.message.from_wire(r).rcode() == 0
         recs = up.records()
-    assert len(recs) == 200
+    assert len(recs) == 1000
     ports = {r[0] for r in recs}
     ids = {r[1] for r in recs}
-    assert len(ports) >= 190, len(ports)
-    assert len(ids) >= 190, len(ids)
+    mixed = sum(letters_mixed(r[2]) for r in recs)
+    print("1000 forwarded queries: %d distinct source ports, %d distinct IDs, %d names in "
+          "mixed case" % (len(ports), len(ids), mixed))
+    assert len(ports) >= 995, len(ports)
+    assert len(ids) >= 995, len(ids)
+    assert mixed == 1000
     # not a counter either
     steps = {(b[1] - a[1]) & 0xffff for a, b in zip(recs, recs[1:])}
-    assert len(steps) >= 150, len(steps)
+    assert len(steps) >= 950, len(steps)      # random: ~992; a counter: 1
+
+
+def test_names_without_letters_go_as_they_are(world):
+    with FakeUpstream() as up, Dnsd(zones=world.dir, upstream=[up.addr]) as d:
+        m = d.query("1.2-3.4.", "A")
+        assert [a.address for a in m.answer[0]] == ["192.0.2.99"]
+        assert up.records()[0][2].to_wire() == b"\x011\x032-3\x014\x00"
+
+
+def echo_lowered(sock, q, wire, peer):
+    """An upstream that answers with the question in lower case."""
+    r = dns.message.from_wire(reply_to(q, "192.0.2.99"))
+    lower = dns.name.from_text(q.question[0].name.to_text().lower())
+    r.question[0] = dns.rrset.RRset(lower, dns.rdataclass.IN, dns.rdatatype.A)
+    r.answer[0] = dns.rrset.from_text(lower, 60, "IN", "A", "192.0.2.99")
+    sock.sendto(r.to_wire(), peer)
+
+
+def test_upstream_that_loses_the_case_falls_back(world):
+    """A reply in another case is not the answer; when the upstream never
+    echoes the case, dnsd asks it again without 0x20 (after the timeout)
+    and then keeps asking it in lower case (as Unbound's caps fallback)."""
+    with FakeUpstream(echo_lowered) as up, \
+            Dnsd(zones=world.dir, upstream=[up.addr], args=["--forward-timeout", "300"]) as d:
+        q = dns.message.make_query("first.fallback.example.", "A")
+        r, t = raw_query(d, q)
+        m = dns.message.from_wire(r)
+        assert m.rcode() == 0 and [a.address for a in m.answer[0]] == ["192.0.2.99"]
+        assert 0.25 <= t <= 1.2, t
+        names = [x[2].to_text() for x in up.records()]
+        assert len(names) == 2 and letters_mixed(up.records()[0][2]), names
+        assert names[1] == "first.fallback.example."
+        d.wait_log(r"does not echo the letter case .*; asking it without for 15 minutes")
+        for i in range(5):
+            q = dns.message.make_query("next%d.fallback.example." % i, "A")
+            r, t = raw_query(d, q)
+            assert dns.message.from_wire(r).rcode() == 0 and t < 0.25
+        names = [x[2].to_text() for x in up.records()[2:]]
+        assert names == ["next%d.fallback.example." % i for i in range(5)]
+
+
+def test_forged_reply_in_another_case_is_ignored(world):
+    """A forger who got the ID and port right but not the case: its reply
+    is ignored, the real one (echoing the case) is used, and 0x20 stays on."""
+    def handler(sock, q, wire, peer):
+        forged = dns.message.from_wire(reply_to(q, "6.6.6.6"))
+        name = dns.name.from_text(q.question[0].name.to_text().swapcase())
+        forged.question[0] = dns.rrset.RRset(name, dns.rdataclass.IN, dns.rdatatype.A)
+        sock.sendto(forged.to_wire(), peer)
+        sock.sendto(reply_to(q, "192.0.2.99"), peer)
+
+    with FakeUpstream(handler) as up, Dnsd(zones=world.dir, upstream=[up.addr]) as d:
+        for i in range(20):
+            m = d.query("forged%d.example." % i, "A")
+            assert [a.address for a in m.answer[0]] == ["192.0.2.99"]
+        recs = up.records()
+        assert len(recs) == 20 and all(letters_mixed(r[2]) for r in recs)
+        assert "does not echo" not in d.log()
+
+
+# ======================================================================
+# scrubbing what upstreams send (Unbound's iter_scrub.c, for a forwarder)
+# ======================================================================
+
+VPC = "vpc-0a1b2c3d"
+KMS = "kms.us-east-2.amazonaws.com."
+
+SCRUB_WORLD = """\
+Vpcs:
+  - VpcId: vpc-0a1b2c3d
+    CidrBlock: 10.0.0.0/16
+    EnableDnsHostnames: true
+    Subnets: [{SubnetId: subnet-a, AvailabilityZone: us-east-2a, CidrBlock: 10.0.1.0/24}]
+    VpcEndpoints:
+      - VpcEndpointId: vpce-099deb00b40f00e22
+        ServiceName: com.amazonaws.us-east-2.kms
+        NetworkInterfaces: [{SubnetId: subnet-a, PrivateIpAddress: 10.0.1.42}]
+  - VpcId: vpc-0e0e0e0e               # two VPCs: no default, 127.0.0.1 is outside
+    CidrBlock: 10.1.0.0/16
+"""
+
+RULE = """\
+ResolverRules:
+  - {DomainName: corp.example., RuleType: FORWARD, VPCIds: [vpc-0a1b2c3d],
+     TargetIps: [%s]}
+"""
+
+
+def rrs(section):
+    return sorted((r.name.to_text().lower(), dns.rdatatype.to_text(r.rdtype),
+                   sorted(x.to_text().lower() for x in r)) for r in section)
+
+
+def forging(sock, q, wire, peer):
+    """Answers every name, and adds what a hostile upstream would: a forged
+    A for a name dnsd serves, out-of-zone NS and glue; alias.* is a CNAME
+    into dnsd's kms name with a forged address for it."""
+    name = q.question[0].name
+    r = dns.message.make_response(q)
+    r.flags |= dns.flags.RA
+    if name.labels[0].lower() == b"alias":
+        r.answer.append(dns.rrset.from_text(name, 60, "IN", "CNAME", KMS))
+        r.answer.append(dns.rrset.from_text(KMS, 60, "IN", "A", "6.6.6.7"))
+    else:
+        r.answer.append(dns.rrset.from_text(name, 60, "IN", "A", "192.0.2.99"))
+        r.answer.append(dns.rrset.from_text(KMS, 60, "IN", "A", "6.6.6.7"))
+    r.authority.append(dns.rrset.from_text("evil.example.", 60, "IN", "NS", "ns.evil.example."))
+    r.additional.append(dns.rrset.from_text("ns.evil.example.", 60, "IN", "A", "6.6.6.8"))
+    r.additional.append(dns.rrset.from_text(KMS, 60, "IN", "A", "6.6.6.9"))
+    sock.sendto(r.to_wire(), peer)
+
+
+@pytest.fixture(scope="module")
+def scrub_world():
+    w = World({"world.yaml": SCRUB_WORLD})
+    yield w
+    w.cleanup()
+
+
+def test_forged_records_for_dnsd_names_never_reach_the_client(scrub_world):
+    """Issue 10: a forged `kms.us-east-2.amazonaws.com A` in an upstream
+    reply reached the client byte for byte. Off the answer chain it goes
+    for every client; on the chain (a CNAME into it) it goes for the VPC
+    whose endpoint serves that name, which gets the CNAME and asks again."""
+    with FakeUpstream(forging) as up, \
+            Dnsd(zones=scrub_world.dir, listen=("127.0.0.1:0=" + VPC, "127.0.0.1:0"),
+                 upstream=[up.addr]) as d:
+        vpc, public = d.addrs
+        for addr in (vpc, public, vpc):             # the third from the cache
+            m = d.query("www.example.org.", "A", addr=addr)
+            assert m.rcode() == 0
+            assert rrs(m.answer) == [("www.example.org.", "A", ["192.0.2.99"])]
+            assert m.authority == [] and m.additional == []
+        for _ in range(2):                          # upstream, then the cache
+            m = d.query("alias.example.org.", "A", addr=vpc)
+            assert m.rcode() == 0
+            assert rrs(m.answer) == [("alias.example.org.", "CNAME", [KMS])]
+            # outside the VPC the name is AWS's public one: the chain stands
+            m = d.query("alias.example.org.", "A", addr=public)
+            assert rrs(m.answer) == [("alias.example.org.", "CNAME", [KMS]),
+                                     (KMS, "A", ["6.6.6.7"])]
+        # the VPC's client following the CNAME gets dnsd's own answer
+        m = d.query(KMS, "A", addr=vpc)
+        assert rrs(m.answer) == [(KMS, "A", ["10.0.1.42"])]
+        assert sorted(r[2].to_text().lower() for r in up.records()) == [
+            "alias.example.org.", "www.example.org."]
+
+
+def test_bailiwick_is_the_rule_domain(scrub_world):
+    """A FORWARD rule's targets speak for its domain only: an SOA above it,
+    NS and glue elsewhere are left out. The default upstreams speak for the
+    whole tree (the root), so there the SOA above stays."""
+    def handler(sock, q, wire, peer):
+        name = q.question[0].name
+        r = dns.message.make_response(q)
+        r.set_rcode(dns.rcode.NXDOMAIN)
+        r.authority.append(dns.rrset.from_text("example.", 60, "IN", "SOA",
+                                               "ns.example. h.example. 1 2 3 4 60"))
+        r.authority.append(dns.rrset.from_text("corp.example.", 60, "IN", "SOA",
+                                               "ns.corp.example. h.corp.example. 1 2 3 4 60"))
+        r.additional.append(dns.rrset.from_text("www.bank.example.", 60, "IN", "A", "6.6.6.6"))
+        sock.sendto(r.to_wire(), peer)
+
+    with FakeUpstream(handler) as rule_up, FakeUpstream(handler) as default_up, \
+            World({"world.yaml": SCRUB_WORLD,
+                   "rules.yaml": RULE % ("{Ip: 127.0.0.1, Port: %d}" % rule_up.port)}) as w, \
+            Dnsd(zones=w.dir, listen=("127.0.0.1:0=" + VPC,), upstream=[default_up.addr]) as d:
+        m = d.query("nosuch.corp.example.", "A")
+        assert m.rcode() == dns.rcode.NXDOMAIN and m.answer == [] and m.additional == []
+        assert rrs(m.authority) == [("corp.example.", "SOA",
+                                     ["ns.corp.example. h.corp.example. 1 2 3 4 60"])]
+        # the same reply from the default upstreams: the closest SOA is kept
+        m = d.query("nosuch.other.example.", "A")
+        assert rrs(m.authority) == [("example.", "SOA", ["ns.example. h.example. 1 2 3 4 60"])]
+        assert len(rule_up.records()) == 1 and len(default_up.records()) == 1
+
+
+def test_dname_synthesised_cname_checked(world):
+    """A DNAME step: the CNAME dnsd makes from it replaces a forged one."""
+    def handler(sock, q, wire, peer):
+        name = q.question[0].name
+        r = dns.message.make_response(q)
+        r.answer.append(dns.rrset.from_text("old.example.", 60, "IN", "DNAME", "new.example."))
+        r.answer.append(dns.rrset.from_text(name, 60, "IN", "CNAME", "evil.example."))
+        r.answer.append(dns.rrset.from_text("evil.example.", 60, "IN", "A", "6.6.6.6"))
+        r.answer.append(dns.rrset.from_text("x.new.example.", 60, "IN", "A", "192.0.2.5"))
+        sock.sendto(r.to_wire(), peer)
+
+    with FakeUpstream(handler) as up, Dnsd(zones=world.dir, upstream=[up.addr]) as d:
+        m = d.query("X.old.example.", "A")
+        assert [r.name.to_text().lower() + " " + dns.rdatatype.to_text(r.rdtype)
+                for r in m.answer] == ["old.example. DNAME", "x.old.example. CNAME",
+                                       "x.new.example. A"]
+        assert m.answer[1][0].target == dns.name.from_text("x.new.example.")
+        assert m.answer[1].ttl == 60
+        assert m.answer[2][0].address == "192.0.2.5"
+
+
+# ======================================================================
+# a UDP reply cut short without TC: ask again over TCP
+# ======================================================================
+
+class UdpTcpUpstream:
+    """UDP and TCP on one loopback port; cut(q) gives the UDP reply bytes
+    from the full one. Records (transport, qname)."""
+
+    def __init__(self, cut):
+        self.cut = cut
+        self.port = free_port()
+        self.seen = []
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", self.port))
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.tcp.bind(("127.0.0.1", self.port))
+        self.tcp.listen(8)
+        self.sel = selectors.DefaultSelector()
+        self.sel.register(self.udp, selectors.EVENT_READ)
+        self.sel.register(self.tcp, selectors.EVENT_READ)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    @property
+    def addr(self):
+        return "127.0.0.1:%d" % self.port
+
+    @staticmethod
+    def full(q):
+        r = dns.message.make_response(q)
+        r.answer.append(dns.rrset.from_text(q.question[0].name, 60, "IN", "A",
+                                            "192.0.2.1", "192.0.2.2", "192.0.2.3"))
+        return r.to_wire()
+
+    def _run(self):
+        while not self.stopping.is_set():
+            for key, _ in self.sel.select(0.1):
+                if key.fileobj is self.udp:
+                    wire, peer = self.udp.recvfrom(65535)
+                    q = dns.message.from_wire(wire)
+                    self.seen.append(("udp", q.question[0].name.to_text().lower()))
+                    self.udp.sendto(self.cut(self.full(q)), peer)
+                else:
+                    c, _ = self.tcp.accept()
+                    with c:
+                        c.settimeout(2)
+                        n = struct.unpack("!H", c.recv(2))[0]
+                        q = dns.message.from_wire(c.recv(n))
+                        self.seen.append(("tcp", q.question[0].name.to_text().lower()))
+                        full = self.full(q)
+                        c.sendall(struct.pack("!H", len(full)) + full)
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join(5)
+        self.udp.close()
+        self.tcp.close()
+
+
+@pytest.mark.parametrize("where", ["mid-record", "mid-rdata", "record boundary"])
+def test_reply_cut_without_tc_retried_over_tcp(world, where):
+    cuts = {"mid-record": lambda w: w[:-9], "mid-rdata": lambda w: w[:-2],
+            "record boundary": lambda w: w[:-16]}
+    up = UdpTcpUpstream(cuts[where])
+    try:
+        with Dnsd(zones=world.dir, upstream=[up.addr]) as d:
+            q = dns.message.make_query("cut.example.", "A")
+            r, t = raw_query(d, q)
+            m = dns.message.from_wire(r)
+            assert m.rcode() == 0 and t < 1.0
+            assert sorted(a.address for a in m.answer[0]) == ["192.0.2.1", "192.0.2.2",
+                                                               "192.0.2.3"]
+            assert up.seen == [("udp", "cut.example."), ("tcp", "cut.example.")]
+    finally:
+        up.stop()
+
+
+# ======================================================================
+# a Resolver rule's targets: all of them, in order (issue 13)
+# ======================================================================
+
+class ManyUpstreams:
+    """n UDP upstreams on loopback served by one thread: all but the last
+    send a reply that does not parse (dnsd moves on at once); the last
+    answers. Records (index, qname) in arrival order."""
+
+    def __init__(self, n):
+        self.socks = []
+        self.seen = []
+        self.sel = selectors.DefaultSelector()
+        for i in range(n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind(("127.0.0.1", 0))
+            self.socks.append(s)
+            self.sel.register(s, selectors.EVENT_READ, i)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stopping.is_set():
+            for key, _ in self.sel.select(0.1):
+                s, i = key.fileobj, key.data
+                wire, peer = s.recvfrom(65535)
+                q = dns.message.from_wire(wire)
+                self.seen.append((i, q.question[0].name.to_text().lower()))
+                if i == len(self.socks) - 1:
+                    s.sendto(reply_to(q, "192.0.2.%d" % min(i, 254)), peer)
+                else:
+                    # our question, then an answer whose owner points forward
+                    r = wire[:2] + b"\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00" + \
+                        wire[12:12 + len(q.question[0].name.to_wire()) + 4] + \
+                        b"\xc0\xff\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x06\x06\x06\x06"
+                    s.sendto(r, peer)
+
+    def targets(self):
+        return ", ".join("{Ip: 127.0.0.1, Port: %d}" % s.getsockname()[1] for s in self.socks)
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join(5)
+        for s in self.socks:
+            s.close()
+
+
+@pytest.mark.parametrize("n", [5, 6, 7, 8, 9, 64])
+def test_every_rule_target_is_tried__aws_quotas_6_per_rule(n):
+    """dnsd kept only a rule's first 8 TargetIps. Now all are tried, in
+    order, and only the last answers. AWS allows 6 per rule (Route 53
+    Developer Guide, "Quotas", Quotas on Route 53 Resolver: IP addresses
+    per rule 6): more is a warning naming that, not an error, as
+    hand-written worlds may list more."""
+    up = ManyUpstreams(n)
+    try:
+        with World({"world.yaml": SCRUB_WORLD, "rules.yaml": RULE % up.targets()}) as w:
+            with Dnsd(zones=w.dir, listen=("127.0.0.1:0=" + VPC,)) as d:
+                m = d.query("www.corp.example.", "A", timeout=5)
+                assert m.rcode() == 0, m
+                assert [a.address for a in m.answer[0]] == ["192.0.2.%d" % min(n - 1, 254)]
+                assert up.seen == [(i, "www.corp.example.") for i in range(n)]
+                warned = re.search(r"rules.yaml:\d+: warning: rule \S+ has %d TargetIps; AWS "
+                                   r"allows 6 per rule \(Route 53 Developer Guide, Quotas\)" % n,
+                                   d.log())
+                assert bool(warned) == (n > 6), d.log()
+                # over TCP too
+                m = d.query("tcp.corp.example.", "A", tcp=True, timeout=5)
+                assert m.rcode() == 0
+                assert [x for x in up.seen if x[1] == "tcp.corp.example."] == [
+                    (i, "tcp.corp.example.") for i in range(n)]
+    finally:
+        up.stop()

@@ -190,12 +190,13 @@ def no_reply(d, bad, good_name, addr=None):
 
 
 def assert_error(reply, rcode, query_flags=RD, opcode=0, header_only=True):
-    """An error reply: ID kept, QR set, every flag clear but RD on FORMERR."""
+    """An error reply: ID kept, QR set, every flag clear but RD, which is
+    copied when the opcode is QUERY (RFC 1035 §4.1.1; genreport's nord)."""
     h = Hdr(reply)
     assert h.id == BAD_ID, h
     assert h.rcode == rcode, h
     assert h.opcode == opcode, h
-    want = QR | ((query_flags & RD) if rcode == FORMERR else 0)
+    want = QR | ((query_flags & RD) if opcode == 0 else 0)
     assert h.flags & (QR | ALL_FLAGS) == want, h
     assert h.an == 0 and h.ns == 0, h
     if header_only:

@@ -379,7 +379,7 @@ def internet(q, peer):
     qname, qtype = q.question[0].name, q.question[0].rdtype
     r = dns.message.make_response(q)
     r.flags |= dns.flags.RA
-    if qname.labels[0].startswith(b"nx"):
+    if qname.labels[0].lower().startswith(b"nx"):     # dnsd sends names in 0x20 case
         r.set_rcode(dns.rcode.NXDOMAIN)
         r.authority.append(dns.rrset.from_text(
             qname.parent(), 300, "IN", "SOA", "ns.example. h.example. 1 3600 900 604800 300"))
@@ -1028,7 +1028,7 @@ def negative_upstream(q, peer):
     """NXDOMAIN/NODATA with SOAs whose TTL and MINIMUM differ: the negative
     TTL is the smaller of the two (RFC 2308 §5)."""
     qname = q.question[0].name
-    label = qname.labels[0].decode()
+    label = qname.labels[0].decode().lower()     # dnsd sends names in 0x20 case
     soa_ttl, minimum = {"nx-soa-ttl": (2, 600), "nx-minimum": (600, 2), "nx-long": (600, 600),
                         "nodata-minimum": (600, 2)}[label]
     r = dns.message.make_response(q)
@@ -1175,7 +1175,7 @@ class TcUpstream(FakeUpstream):
         r = dns.message.make_response(q)
         r.flags |= dns.flags.RA
         udp = threading.current_thread() is self.threads[0]
-        if udp and q.question[0].name.labels[0] == b"big":
+        if udp and q.question[0].name.labels[0].lower() == b"big":
             r.flags |= dns.flags.TC
         else:
             r.answer.append(dns.rrset.from_text(q.question[0].name, 300, "IN", "A", "192.0.2.88"))

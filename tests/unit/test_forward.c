@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,7 +79,7 @@ test_make_query(void **state)
 	make_fq(&fq, qname_mixed, QNAME_LEN, DNS_TYPE_AAAA, DNS_CLASS_IN, 0x1111,
 		DNS_FLAG_CD | DNS_FLAG_AD | DNS_FLAG_Z, true, true, 4096);
 	memset(out, 0xaa, sizeof(out));
-	size_t len = forward_make_query(&fq, 0xbeef, 1232, out, sizeof(out));
+	size_t len = forward_make_query(&fq, 0xbeef, 1232, fq.qi.lname, out, sizeof(out));
 	static const uint8_t want[] = {
 		0xbe, 0xef, 0x01, 0x10, 0, 1, 0, 0, 0, 0, 0, 1,
 		3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
@@ -92,7 +93,7 @@ test_make_query(void **state)
 	/* client: RD set, no CD, no EDNS: no DO, our size */
 	make_fq(&fq, qname_mixed, QNAME_LEN, DNS_TYPE_A, DNS_CLASS_IN, 0x2222, DNS_FLAG_RD,
 		false, false, 0);
-	len = forward_make_query(&fq, 0x0102, 1400, out, sizeof(out));
+	len = forward_make_query(&fq, 0x0102, 1400, fq.qi.lname, out, sizeof(out));
 	assert_int_equal(len, DNS_HEADER_SIZE + QNAME_LEN + 4 + 11);
 	assert_memory_equal(out, "\x01\x02\x01\x00\x00\x01\x00\x00\x00\x00\x00\x01", 12);
 	assert_memory_equal(out + 12 + QNAME_LEN, "\x00\x01\x00\x01", 4);
@@ -101,9 +102,9 @@ test_make_query(void **state)
 
 	/* the root name, exactly enough room, one byte less */
 	make_fq(&fq, "", 1, DNS_TYPE_NS, DNS_CLASS_IN, 1, 0, false, false, 0);
-	assert_int_equal(forward_make_query(&fq, 9, 1232, out, 12 + 5 + 11), 28);
+	assert_int_equal(forward_make_query(&fq, 9, 1232, fq.qi.lname, out, 12 + 5 + 11), 28);
 	assert_memory_equal(out + 12, "\x00\x00\x02\x00\x01", 5);
-	assert_int_equal(forward_make_query(&fq, 9, 1232, out, 27), 0);
+	assert_int_equal(forward_make_query(&fq, 9, 1232, fq.qi.lname, out, 27), 0);
 }
 
 /* A reply to our upstream query: header, question (as given), then raw bytes. */
@@ -182,72 +183,80 @@ test_check_reply(void **state)
 	reply_add_a(&r, 1);
 	reply_add_a(&r, 2);
 	reply_add_opt(&r);
-	assert_int_equal(forward_check_reply(&fq, id, r.b, r.len), FWD_ACCEPT);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, r.b, r.len), FWD_ACCEPT);
 	/* NXDOMAIN and SERVFAIL are answers too */
 	wire_put16(r.b + 2, qr | DNS_RCODE_NXDOMAIN);
-	assert_int_equal(forward_check_reply(&fq, id, r.b, r.len), FWD_ACCEPT);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, r.b, r.len), FWD_ACCEPT);
 	wire_put16(r.b + 2, qr | DNS_RCODE_SERVFAIL);
-	assert_int_equal(forward_check_reply(&fq, id, r.b, r.len), FWD_ACCEPT);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, r.b, r.len), FWD_ACCEPT);
 	wire_put16(r.b + 2, qr);
 
 	/* another ID */
-	assert_int_equal(forward_check_reply(&fq, id + 1, r.b, r.len), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id + 1, NULL, r.b, r.len), FWD_IGNORE);
 	/* QR clear: a query, not a reply */
 	wire_put16(r.b + 2, DNS_FLAG_RD);
-	assert_int_equal(forward_check_reply(&fq, id, r.b, r.len), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, r.b, r.len), FWD_IGNORE);
 	/* another opcode */
 	wire_put16(r.b + 2, qr | (DNS_OPCODE_NOTIFY << 11));
-	assert_int_equal(forward_check_reply(&fq, id, r.b, r.len), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, r.b, r.len), FWD_IGNORE);
 	wire_put16(r.b + 2, qr);
 	/* no question, or two */
 	wire_put16(r.b + 4, 0);
-	assert_int_equal(forward_check_reply(&fq, id, r.b, r.len), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, r.b, r.len), FWD_IGNORE);
 	wire_put16(r.b + 4, 2);
-	assert_int_equal(forward_check_reply(&fq, id, r.b, r.len), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, r.b, r.len), FWD_IGNORE);
 	wire_put16(r.b + 4, 1);
 	/* shorter than a header, or cut in the question */
-	assert_int_equal(forward_check_reply(&fq, id, r.b, 11), FWD_IGNORE);
-	assert_int_equal(forward_check_reply(&fq, id, r.b, 12 + QNAME_LEN + 3), FWD_IGNORE);
-	assert_int_equal(forward_check_reply(&fq, id, r.b, 12 + 5), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, r.b, 11), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, r.b, 12 + QNAME_LEN + 3), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, r.b, 12 + 5), FWD_IGNORE);
 	/* the question's name in another case is the same question */
 	struct reply c = r;
 	memcpy(c.b + 12, "\003WWW\007EXAMPLE\003cOm", QNAME_LEN);
-	assert_int_equal(forward_check_reply(&fq, id, c.b, c.len), FWD_ACCEPT);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, c.b, c.len), FWD_ACCEPT);
 
 	/* another name, type or class */
 	c = r;
 	c.b[13] = 'x';
-	assert_int_equal(forward_check_reply(&fq, id, c.b, c.len), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, c.b, c.len), FWD_IGNORE);
 	c = r;
 	wire_put16(c.b + 12 + QNAME_LEN, DNS_TYPE_AAAA);
-	assert_int_equal(forward_check_reply(&fq, id, c.b, c.len), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, c.b, c.len), FWD_IGNORE);
 	c = r;
 	wire_put16(c.b + 12 + QNAME_LEN + 2, DNS_CLASS_CH);
-	assert_int_equal(forward_check_reply(&fq, id, c.b, c.len), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, c.b, c.len), FWD_IGNORE);
 	reply_init(&c, id, qr, "\003www\007example\003org", QNAME_LEN, DNS_TYPE_A, DNS_CLASS_IN);
-	assert_int_equal(forward_check_reply(&fq, id, c.b, c.len), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, c.b, c.len), FWD_IGNORE);
 	reply_init(&c, id, qr, "\007example\003com", 13, DNS_TYPE_A, DNS_CLASS_IN);
-	assert_int_equal(forward_check_reply(&fq, id, c.b, c.len), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, c.b, c.len), FWD_IGNORE);
 
 	/* TC: ask again over TCP, whatever follows */
 	c = r;
 	wire_put16(c.b + 2, qr | DNS_FLAG_TC);
-	assert_int_equal(forward_check_reply(&fq, id, c.b, c.len), FWD_TRUNCATED);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, c.b, c.len), FWD_TRUNCATED);
 	c.len = 12 + QNAME_LEN + 4;
-	assert_int_equal(forward_check_reply(&fq, id, c.b, c.len), FWD_TRUNCATED);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, c.b, c.len), FWD_TRUNCATED);
 
-	/* a section that does not parse: unusable */
+	/* records that run past the end without TC: a datagram cut short,
+	 * asked again over TCP; cut anywhere inside a record or between */
+	size_t first = 12 + QNAME_LEN + 4;
+	for (size_t cut = first; cut < r.len; cut++) {
+		c = r;
+		c.len = cut;
+		assert_int_equal(forward_check_reply(&fq, id, NULL, c.b, c.len), FWD_CUT);
+	}
 	c = r;
-	c.len -= 1;
-	assert_int_equal(forward_check_reply(&fq, id, c.b, c.len), FWD_FAIL);
-	c = r;
-	reply_counts(&c, 3, 0, 1);
-	assert_int_equal(forward_check_reply(&fq, id, c.b, c.len), FWD_FAIL);
+	reply_counts(&c, 3, 0, 1);	/* one record more than there are */
+	assert_int_equal(forward_check_reply(&fq, id, NULL, c.b, c.len), FWD_CUT);
+	/* malformed inside the message: unusable */
 	c = r;
 	reply_counts(&c, 2, 0, 1);
 	c.b[12 + QNAME_LEN + 4] = 0xc0;
 	c.b[12 + QNAME_LEN + 5] = 0xff;	/* answer owner: a forward pointer */
-	assert_int_equal(forward_check_reply(&fq, id, c.b, c.len), FWD_FAIL);
+	assert_int_equal(forward_check_reply(&fq, id, NULL, c.b, c.len), FWD_FAIL);
+	c = r;
+	c.b[12 + QNAME_LEN + 4] = 0x40;	/* answer owner: an extended label type */
+	assert_int_equal(forward_check_reply(&fq, id, NULL, c.b, c.len), FWD_FAIL);
 }
 
 static void
@@ -260,15 +269,15 @@ test_check_reply_compressed_question(void **state)
 	/* the question "a." */
 	make_fq(&fq, "\001a", 3, DNS_TYPE_A, DNS_CLASS_IN, 1, DNS_FLAG_RD, false, false, 0);
 	reply_init(&r, 7, DNS_FLAG_QR, "\001a", 3, DNS_TYPE_A, DNS_CLASS_IN);
-	assert_int_equal(forward_check_reply(&fq, 7, r.b, r.len), FWD_ACCEPT);
+	assert_int_equal(forward_check_reply(&fq, 7, NULL, r.b, r.len), FWD_ACCEPT);
 	/* "a" and a pointer to offset 10, where ARCOUNT's high byte (0) reads
 	 * as the root: the same name, but compressed */
 	reply_init(&r, 7, DNS_FLAG_QR, "\001a\xc0\x0a", 4, DNS_TYPE_A, DNS_CLASS_IN);
 	assert_int_equal(r.b[10], 0);
-	assert_int_equal(forward_check_reply(&fq, 7, r.b, r.len), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, 7, NULL, r.b, r.len), FWD_IGNORE);
 	/* a pointer loop in the question */
 	reply_init(&r, 7, DNS_FLAG_QR, "\xc0\x0c", 2, DNS_TYPE_A, DNS_CLASS_IN);
-	assert_int_equal(forward_check_reply(&fq, 7, r.b, r.len), FWD_IGNORE);
+	assert_int_equal(forward_check_reply(&fq, 7, NULL, r.b, r.len), FWD_IGNORE);
 }
 
 static void
@@ -422,6 +431,163 @@ test_make_reply_truncated(void **state)
 	assert_true(wire_flags(out) & DNS_FLAG_TC);
 }
 
+static void
+test_caps(void **state)
+{
+	struct fwd_question fq;
+	uint8_t out[DNAME_MAX];
+	unsigned seen_upper[QNAME_LEN] = { 0 };
+
+	(void)state;
+	make_fq(&fq, qname_mixed, QNAME_LEN, DNS_TYPE_A, DNS_CLASS_IN, 1, 0, false, false, 0);
+	for (int n = 0; n < 2000; n++) {
+		unsigned upper = 0, lower = 0;
+		forward_caps(&fq, out);
+		for (size_t i = 0; i < QNAME_LEN; i++) {
+			/* the same name: only the case of letters changes */
+			assert_int_equal(dname_lower_byte(out[i]), fq.qi.lname[i]);
+			if (out[i] >= 'A' && out[i] <= 'Z') {
+				upper++;
+				seen_upper[i]++;
+			} else if (out[i] >= 'a' && out[i] <= 'z') {
+				lower++;
+			}
+		}
+		/* 13 letters: always both cases */
+		assert_int_equal(upper + lower, 13);
+		assert_true(upper > 0 && lower > 0);
+	}
+	/* each letter is upper about half the time; length bytes never change */
+	for (size_t i = 0; i < QNAME_LEN; i++) {
+		if (i == 0 || i == 4 || i == 12 || i == 16)
+			assert_int_equal(seen_upper[i], 0);
+		else
+			assert_in_range(seen_upper[i], 850, 1150);
+	}
+	/* one letter cannot mix; digits and the root stay as they are */
+	make_fq(&fq, "\0031-2\001x", 7, DNS_TYPE_A, DNS_CLASS_IN, 1, 0, false, false, 0);
+	bool both[2] = { false, false };
+	for (int n = 0; n < 200; n++) {
+		forward_caps(&fq, out);
+		assert_memory_equal(out, "\0031-2\001", 5);
+		assert_true(out[5] == 'x' || out[5] == 'X');
+		both[out[5] == 'X'] = true;
+		assert_int_equal(out[6], 0);
+	}
+	assert_true(both[0] && both[1]);
+	make_fq(&fq, "", 1, DNS_TYPE_NS, DNS_CLASS_IN, 1, 0, false, false, 0);
+	forward_caps(&fq, out);
+	assert_int_equal(out[0], 0);
+}
+
+static void
+test_check_reply_case(void **state)
+{
+	struct fwd_question fq;
+	struct reply r;
+	static const char sent[] = "\003wWw\007ExaMPle\003coM";
+
+	(void)state;
+	make_fq(&fq, qname_mixed, QNAME_LEN, DNS_TYPE_A, DNS_CLASS_IN, 1, DNS_FLAG_RD, false,
+		false, 0);
+	/* the name echoed as sent: ours */
+	reply_init(&r, 5, DNS_FLAG_QR, sent, QNAME_LEN, DNS_TYPE_A, DNS_CLASS_IN);
+	reply_counts(&r, 1, 0, 0);
+	reply_add_a(&r, 1);
+	assert_int_equal(forward_check_reply(&fq, 5, (const uint8_t *)sent, r.b, r.len),
+		FWD_ACCEPT);
+	/* one letter in another case: rejected, whatever else is right */
+	r.b[14] = 'w';
+	assert_int_equal(forward_check_reply(&fq, 5, (const uint8_t *)sent, r.b, r.len), FWD_CASE);
+	wire_put16(r.b + 2, DNS_FLAG_QR | DNS_FLAG_TC);
+	assert_int_equal(forward_check_reply(&fq, 5, (const uint8_t *)sent, r.b, r.len), FWD_CASE);
+	wire_put16(r.b + 2, DNS_FLAG_QR);
+	/* sent without 0x20 (NULL): the case does not count */
+	assert_int_equal(forward_check_reply(&fq, 5, NULL, r.b, r.len), FWD_ACCEPT);
+	/* the wrong ID or name stays a reply to ignore, not a case mismatch */
+	assert_int_equal(forward_check_reply(&fq, 6, (const uint8_t *)sent, r.b, r.len),
+		FWD_IGNORE);
+	r.b[13] = 'x';
+	assert_int_equal(forward_check_reply(&fq, 5, (const uint8_t *)sent, r.b, r.len),
+		FWD_IGNORE);
+}
+
+static void
+test_draw(void **state)
+{
+	struct fwd_recent *r = calloc(1, sizeof(*r));
+	static uint8_t seen[65536];
+
+	(void)state;
+	assert_non_null(r);
+	/* IDs: no value twice in 4,096 draws (the window), all 16 bits used */
+	memset(seen, 0, sizeof(seen));
+	unsigned or_bits = 0;
+	for (int i = 0; i < FWD_RECENT; i++) {
+		uint16_t v = forward_draw(r, 0, 65535);
+		assert_int_equal(seen[v], 0);
+		seen[v] = 1;
+		or_bits |= v;
+	}
+	assert_int_equal(or_bits, 0xffff);
+	/* ports: inside the range, distinct over the window */
+	memset(r, 0, sizeof(*r));
+	memset(seen, 0, sizeof(seen));
+	for (int i = 0; i < FWD_RECENT; i++) {
+		uint16_t v = forward_draw(r, 32768, 60999);
+		assert_in_range(v, 32768, 60999);
+		assert_int_equal(seen[v], 0);
+		seen[v] = 1;
+	}
+	/* a small range: the window is a quarter of it, every value stays possible */
+	memset(r, 0, sizeof(*r));
+	memset(seen, 0, sizeof(seen));
+	uint16_t last[4];
+	for (int i = 0; i < 4000; i++) {
+		uint16_t v = forward_draw(r, 100, 115);
+		assert_in_range(v, 100, 115);
+		for (int k = 0; k < 4 && i >= 4; k++)
+			assert_int_not_equal(v, last[k]);
+		memmove(last + 1, last, 3 * sizeof(*last));
+		last[0] = v;
+		seen[v] = 1;
+	}
+	for (int v = 100; v <= 115; v++)
+		assert_int_equal(seen[v], 1);
+	free(r);
+}
+
+static void
+test_caps_memory(void **state)
+{
+	static struct fwd_caps_memory m;
+	struct sockaddr_storage a[100];
+	socklen_t len = sizeof(struct sockaddr_in);
+
+	(void)state;
+	memset(a, 0, sizeof(a));
+	for (int i = 0; i < 100; i++) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&a[i];
+		in->sin_family = AF_INET;
+		in->sin_port = htons(53);
+		in->sin_addr.s_addr = htonl(0x7f000001u + (uint32_t)i);
+	}
+	assert_false(forward_caps_off(&m, &a[0], len, 1000));
+	forward_caps_remember(&m, &a[0], len, 5000);
+	assert_true(forward_caps_off(&m, &a[0], len, 1000));
+	assert_true(forward_caps_off(&m, &a[0], len, 4999));
+	assert_false(forward_caps_off(&m, &a[0], len, 5000));	/* for a while only */
+	assert_false(forward_caps_off(&m, &a[1], len, 1000));	/* another upstream */
+	/* a fixed table: 100 upstreams, each one is either remembered or, when a
+	 * later one took its slot, asked with 0x20 again (the safe side) */
+	for (int i = 0; i < 100; i++)
+		forward_caps_remember(&m, &a[i], len, 9000);
+	unsigned remembered = 0;
+	for (int i = 0; i < 100; i++)
+		remembered += forward_caps_off(&m, &a[i], len, 1000);
+	assert_in_range(remembered, 30, FWD_CAPS_SLOTS);
+}
+
 static int
 u32_cmp(const void *a, const void *b)
 {
@@ -472,6 +638,10 @@ main(void)
 		cmocka_unit_test(test_make_query),
 		cmocka_unit_test(test_check_reply),
 		cmocka_unit_test(test_check_reply_compressed_question),
+		cmocka_unit_test(test_check_reply_case),
+		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_draw),
+		cmocka_unit_test(test_caps_memory),
 		cmocka_unit_test(test_make_reply),
 		cmocka_unit_test(test_make_reply_truncated),
 		cmocka_unit_test(test_random_spread),

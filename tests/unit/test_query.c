@@ -899,7 +899,7 @@ test_chaos(void **state)
 	/* another type or name: REFUSED with the question */
 	q_make(&q, 2, DNS_FLAG_RD, "version.bind", DNS_TYPE_A, DNS_CLASS_CH);
 	assert_int_equal(ask(&q), QUERY_SEND);
-	check_header(2, DNS_FLAG_QR | DNS_RCODE_REFUSED, 1, 0, 0, 0);
+	check_header(2, DNS_FLAG_QR | DNS_FLAG_RD | DNS_RCODE_REFUSED, 1, 0, 0, 0);
 	assert_int_equal(fx.len, q.len);
 	check_question_echoed(&q);
 	q_make(&q, 3, 0, "www.example.com", DNS_TYPE_TXT, DNS_CLASS_CH);
@@ -1326,7 +1326,8 @@ test_refused(void **state)
 	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
 		q_make(&q, 0x5555, DNS_FLAG_RD, MON, DNS_TYPE_A, classes[i]);
 		assert_int_equal(ask(&q), QUERY_SEND);
-		check_header(0x5555, DNS_FLAG_QR | DNS_RCODE_REFUSED, 1, 0, 0, 0);
+		/* RD copied, as in every reply to a QUERY (RFC 1035 §4.1.1) */
+		check_header(0x5555, DNS_FLAG_QR | DNS_FLAG_RD | DNS_RCODE_REFUSED, 1, 0, 0, 0);
 		assert_int_equal(fx.len, q.len);
 		check_question_echoed(&q);
 		assert_string_equal(fx.qi.why, "class not IN");
@@ -1362,9 +1363,9 @@ test_badvers(void **state)
 	q_make(&q, 0x6666, DNS_FLAG_RD, MON, DNS_TYPE_A, DNS_CLASS_IN);
 	q_opt(&q, 4096, 0, 1, EDNS_FLAG_DO, cookie, sizeof(cookie));
 	assert_int_equal(ask(&q), QUERY_SEND);
-	/* BADVERS = 16: 0 in the header, 1 in the OPT; no AA, no answer, no
-	 * option echoed, version 0 */
-	check_header(0x6666, DNS_FLAG_QR, 1, 0, 0, 1);
+	/* BADVERS = 16: 0 in the header, 1 in the OPT; RD copied (genreport
+	 * -R: "nord" otherwise); no AA, no answer, no option echoed, version 0 */
+	check_header(0x6666, DNS_FLAG_QR | DNS_FLAG_RD, 1, 0, 0, 1);
 	assert_int_equal(fx.len, q.len - 11 - sizeof(cookie) + 11);
 	check_question_echoed(&q);
 	assert_memory_equal(fx.out + fx.len - 11, "\x00\x00\x29\x04\xd0\x01\x00\x80\x00\x00\x00", 11);
@@ -1413,6 +1414,54 @@ test_error_rate_limit(void **state)
 	fx.env.errors.per_second = 0;
 	for (int i = 0; i < 100; i++)
 		assert_int_equal(ask(&bad), QUERY_SEND);
+}
+
+/* One noisy client prefix spends its own error budget, not others'. */
+static void
+test_error_rate_per_prefix(void **state)
+{
+	struct qbuf bad;
+	static const char *const same_prefix[] = { "10.0.1.50", "10.0.1.51", "10.0.1.255" };
+	static const char *const others[] = { "10.0.2.50", "10.0.0.1", "192.0.2.1",
+		"::ffff:10.0.3.1", "2001:db8:0:200::1", "2001:db8:1::1" };
+
+	(void)state;
+	fx.env.errors.per_second = 3;
+	fx.env.now_seconds = 100;
+	/* fixed keys: which prefixes share buckets is then the same every run */
+	fx.env.errors.keyed = true;
+	fx.env.errors.key[0] = 0x0123456789abcdefull;
+	fx.env.errors.key[1] = 0xfedcba9876543210ull;
+	q_make(&bad, 1, DNS_FLAG_RD, MON, DNS_TYPE_A, DNS_CLASS_IN);
+	wire_put16(bad.b + 4, 2);
+	/* a /24 shares one budget: three replies between its addresses, then none */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ask_raw(same_prefix[i], -1, false, bad.b, bad.len), QUERY_SEND);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ask_raw(same_prefix[i], -1, false, bad.b, bad.len), QUERY_DROP);
+	/* other /24s and /56s still get theirs, in full */
+	for (size_t k = 0; k < sizeof(others) / sizeof(others[0]); k++) {
+		for (int i = 0; i < 3; i++)
+			assert_int_equal(ask_raw(others[k], -1, false, bad.b, bad.len), QUERY_SEND);
+		assert_int_equal(ask_raw(others[k], -1, false, bad.b, bad.len), QUERY_DROP);
+	}
+	/* a /56 shares one budget */
+	assert_int_equal(ask_raw("2001:db8:0:1ff::9", -1, false, bad.b, bad.len), QUERY_SEND);
+	assert_int_equal(ask_raw("2001:db8:0:100::1", -1, false, bad.b, bad.len), QUERY_SEND);
+	assert_int_equal(ask_raw("2001:db8:0:1aa::", -1, false, bad.b, bad.len), QUERY_SEND);
+	assert_int_equal(ask_raw("2001:db8:0:100::2", -1, false, bad.b, bad.len), QUERY_DROP);
+	/* 100,000 sources in one second: the table stays its size and each
+	 * of the first prefixes above stays limited */
+	char addr[64];
+	for (unsigned i = 0; i < 100000; i++) {
+		snprintf(addr, sizeof(addr), "172.%u.%u.1", 16 + (i >> 16) % 16, (i >> 8) & 255);
+		(void)ask_raw(addr, -1, false, bad.b, bad.len);
+	}
+	assert_int_equal(ask_raw(same_prefix[0], -1, false, bad.b, bad.len), QUERY_DROP);
+	/* the next second: a fresh budget for everyone */
+	fx.env.now_seconds = 101;
+	assert_int_equal(ask_raw(same_prefix[0], -1, false, bad.b, bad.len), QUERY_SEND);
+	fx.env.errors.per_second = 0;
 }
 
 /* ---- no allocation on the answer path ---- */
@@ -1505,6 +1554,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_badvers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_rate_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_rate_per_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_allocations, setup, teardown),
 	};
 

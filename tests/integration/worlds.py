@@ -1,0 +1,321 @@
+# tests/integration/worlds.py - generated VPC worlds and the answers AWS would give in them.
+"""A World is a set of VPCs with subnets, interface endpoints, private
+hosted zones and Resolver rules, written as the AWS CLI prints it (EC2
+families as `describe-*` JSON, Route 53 and Resolver in dnsd's documented
+hand-written YAML), together with a model of what each VPC's resolver
+answers. Tests build worlds of fixed sizes or at random and check dnsd's
+answers against the model from inside each VPC (see netns.py).
+
+Addressing: VPC i owns 10.(i // 64).((i % 64) * 4).0/22; its subnets are
+the first three /24s, its test client sends from the fourth.
+"""
+import hashlib
+import ipaddress
+import json
+import os
+import random
+
+REGION = "us-east-2"
+AZS = ("us-east-2a", "us-east-2b", "us-east-2c")
+# services whose private DNS name is <label>.<region>.amazonaws.com (src/catalog.c)
+SERVICES = ("sqs", "kms", "monitoring", "ssm", "sns", "logs", "sts", "secretsmanager")
+OWNER = "111122223333"
+
+
+def hexid(prefix, *parts):
+    h = hashlib.blake2b(":".join(map(str, (prefix,) + parts)).encode(), digest_size=9).hexdigest()
+    return f"{prefix}-0{h[:16]}"
+
+
+def suffix8(*parts):
+    h = hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8).digest()
+    return "".join("abcdefghijklmnopqrstuvwxyz0123456789"[b % 36] for b in h)
+
+
+class Endpoint:
+    def __init__(self, vpc, service, n, private_dns=True, state="available", azs=AZS):
+        self.vpc = vpc
+        self.service = service
+        self.id = hexid("vpce", vpc.index, service, n)
+        self.suffix = suffix8(vpc.index, service, n)
+        self.private_dns = private_dns
+        self.state = state
+        self.base = f"{service}.{REGION}.vpce.amazonaws.com"
+        self.enis = []      # (eni id, az, subnet id, address)
+        for az in azs:
+            k = AZS.index(az)
+            sub = vpc.subnets[k]
+            addr = str(sub[2].network_address + 10 + len(vpc.endpoints) * 4 + n)
+            self.enis.append((hexid("eni", vpc.index, service, n, az), az, sub[0], addr))
+
+    @property
+    def regional(self):
+        return f"{self.id}-{self.suffix}.{self.base}"
+
+    def zonal(self, az):
+        return f"{self.id}-{self.suffix}-{az}.{self.base}"
+
+    @property
+    def private_name(self):
+        return f"{self.service}.{REGION}.amazonaws.com"
+
+    def addrs(self, az=None):
+        return sorted(a for _, z, _, a in self.enis if az is None or z == az)
+
+    @property
+    def serves(self):
+        return self.state == "available"
+
+
+class Vpc:
+    def __init__(self, index, dns_support=True, dns_hostnames=True):
+        self.index = index
+        self.id = hexid("vpc", index)
+        base = ipaddress.ip_address(f"10.{index // 64}.{(index % 64) * 4}.0")
+        self.cidr = ipaddress.ip_network(f"{base}/22")
+        self.client = str(base + 3 * 256 + 10)
+        self.subnets = [(hexid("subnet", index, k), az, ipaddress.ip_network(f"{base + k * 256}/24"))
+                        for k, az in enumerate(AZS)]
+        self.dns_support = dns_support
+        self.dns_hostnames = dns_hostnames
+        self.endpoints = []
+
+    def add_endpoint(self, service, **kw):
+        ep = Endpoint(self, service, sum(e.service == service for e in self.endpoints), **kw)
+        self.endpoints.append(ep)
+        return ep
+
+    @property
+    def private_dns_on(self):
+        return self.dns_support and self.dns_hostnames
+
+
+class HostedZone:
+    def __init__(self, name, vpcs, records):
+        self.id = "Z" + hashlib.blake2b(name.encode(), digest_size=8).hexdigest().upper()
+        self.name = name            # without the final dot
+        self.vpcs = vpcs
+        self.records = records      # owner -> [address]
+
+
+class Rule:
+    def __init__(self, domain, rtype, vpcs, target=None):
+        self.id = hexid("rslvr-rr", domain, rtype)
+        self.domain = domain
+        self.type = rtype
+        self.vpcs = vpcs
+        self.target = target        # (host, port) of a FORWARD rule
+
+
+class World:
+    def __init__(self):
+        self.vpcs = []
+        self.zones = []
+        self.rules = []
+
+    def add_vpc(self, **kw):
+        v = Vpc(len(self.vpcs), **kw)
+        self.vpcs.append(v)
+        return v
+
+    # ---- what the resolver of a VPC answers (the model) ----
+
+    def endpoints(self):
+        return [e for v in self.vpcs for e in v.endpoints]
+
+    def _rules_for(self, vpc, name, rtype):
+        return [r for r in self.rules if vpc in r.vpcs and r.type == rtype and
+                (name == r.domain or name.endswith("." + r.domain))]
+
+    def _forward_rule(self, vpc, name):
+        """The most specific FORWARD rule for name, unless a SYSTEM rule at
+        least as specific hands the name back to normal resolution."""
+        fwd = max(self._rules_for(vpc, name, "FORWARD"), key=lambda r: len(r.domain), default=None)
+        if fwd and any(len(s.domain) >= len(fwd.domain)
+                       for s in self._rules_for(vpc, name, "SYSTEM")):
+            return None
+        return fwd
+
+    def _zone_for(self, vpc, name):
+        """The most specific private zone (hosted or hidden) of the VPC covering name."""
+        best = None
+        for z in self.zones:
+            if vpc in z.vpcs and (name == z.name or name.endswith("." + z.name)):
+                if best is None or len(z.name) > len(best[0]):
+                    best = (z.name, z)
+        for e in vpc.endpoints:
+            if e.serves and e.private_dns and vpc.private_dns_on:
+                n = e.private_name
+                if (name == n or name.endswith("." + n)) and (best is None or len(n) > len(best[0])):
+                    best = (n, e)
+        return best
+
+    def expect(self, vpc, name):
+        """What an A query for name from inside vpc gets:
+        ("addrs", [sorted addresses]), ("nxdomain",), or ("forward", target or None)."""
+        zone = self._zone_for(vpc, name)
+        rule = self._forward_rule(vpc, name)
+        # the most specific of zone and FORWARD rule decides, the rule on a
+        # tie; SYSTEM rules only take names back from FORWARD rules (facts §7)
+        if rule and (zone is None or len(rule.domain) >= len(zone[0])):
+            return ("forward", rule.target)
+        if zone:
+            obj = zone[1]
+            if isinstance(obj, Endpoint):
+                return ("addrs", obj.addrs()) if name == obj.private_name else ("nxdomain",)
+            recs = obj.records.get(name)
+            return ("addrs", sorted(recs)) if recs else ("nxdomain",)
+        for e in self.endpoints():      # public endpoint names answer every client
+            if not e.serves:
+                continue
+            if name == e.regional:
+                return ("addrs", e.addrs())
+            for az in AZS:
+                if name == e.zonal(az) and e.addrs(az):
+                    return ("addrs", e.addrs(az))
+        return ("forward", None)
+
+    # ---- files ----
+
+    def write(self, d, form="cli"):
+        os.makedirs(d, exist_ok=True)
+        if form == "cli":
+            self._write_cli(d)
+        else:
+            self._write_yaml(d)
+        self._write_route53(d)
+
+    def _dump(self, d, name, obj):
+        with open(os.path.join(d, name), "w") as f:
+            json.dump(obj, f, indent=4)
+
+    def _write_cli(self, d):
+        self._dump(d, "describe-vpcs.json", {"Vpcs": [
+            {"CidrBlock": str(v.cidr), "State": "available", "VpcId": v.id, "OwnerId": OWNER,
+             "InstanceTenancy": "default", "IsDefault": False,
+             "CidrBlockAssociationSet": [{"AssociationId": hexid("vpc-cidr-assoc", v.index),
+                                          "CidrBlock": str(v.cidr),
+                                          "CidrBlockState": {"State": "associated"}}]}
+            for v in self.vpcs]})
+        self._dump(d, "describe-subnets.json", {"Subnets": [
+            {"AvailabilityZone": az, "CidrBlock": str(c), "State": "available", "SubnetId": sid,
+             "VpcId": v.id, "OwnerId": OWNER, "Ipv6CidrBlockAssociationSet": []}
+            for v in self.vpcs for sid, az, c in v.subnets]})
+        for v in self.vpcs:
+            for attr, val in (("enableDnsSupport", v.dns_support),
+                              ("enableDnsHostnames", v.dns_hostnames)):
+                key = attr[0].upper() + attr[1:]
+                self._dump(d, f"describe-vpc-attribute-{v.index:05d}-{attr}.json",
+                           {"VpcId": v.id, key: {"Value": val}})
+        eps = []
+        for e in self.endpoints():
+            entries = [{"DnsName": e.regional, "HostedZoneId": "ZC8PG0KIFKBRI"}]
+            entries += [{"DnsName": e.zonal(az), "HostedZoneId": "ZC8PG0KIFKBRI"}
+                        for _, az, _, _ in e.enis]
+            eps.append({"VpcEndpointId": e.id, "VpcEndpointType": "Interface", "VpcId": e.vpc.id,
+                        "ServiceName": f"com.amazonaws.{REGION}.{e.service}", "State": e.state,
+                        "SubnetIds": [s for _, _, s, _ in e.enis], "IpAddressType": "ipv4",
+                        "DnsOptions": {"DnsRecordIpType": "ipv4"},
+                        "PrivateDnsEnabled": e.private_dns, "RequesterManaged": False,
+                        "NetworkInterfaceIds": [i for i, _, _, _ in e.enis],
+                        "DnsEntries": entries, "OwnerId": OWNER})
+        self._dump(d, "describe-vpc-endpoints.json", {"VpcEndpoints": eps})
+        self._dump(d, "describe-network-interfaces.json", {"NetworkInterfaces": [
+            {"AvailabilityZone": az, "Description": f"VPC Endpoint Interface {e.id}",
+             "InterfaceType": "vpc_endpoint", "Ipv6Addresses": [], "NetworkInterfaceId": eni,
+             "OwnerId": OWNER, "PrivateIpAddress": addr,
+             "PrivateIpAddresses": [{"Primary": True, "PrivateIpAddress": addr}],
+             "RequesterManaged": True, "Status": "in-use", "SubnetId": sub, "VpcId": e.vpc.id}
+            for e in self.endpoints() for eni, az, sub, addr in e.enis]})
+
+    def _write_yaml(self, d):
+        lines = ["Vpcs:"]
+        for v in self.vpcs:
+            lines += [f"  - VpcId: {v.id}", f"    CidrBlock: {v.cidr}",
+                      f"    EnableDnsSupport: {str(v.dns_support).lower()}",
+                      f"    EnableDnsHostnames: {str(v.dns_hostnames).lower()}", "    Subnets:"]
+            lines += [f"      - {{SubnetId: {sid}, AvailabilityZone: {az}, CidrBlock: {c}}}"
+                      for sid, az, c in v.subnets]
+            if v.endpoints:
+                lines.append("    VpcEndpoints:")
+            for e in v.endpoints:
+                lines += [f"      - VpcEndpointId: {e.id}",
+                          f"        ServiceName: com.amazonaws.{REGION}.{e.service}",
+                          f"        State: {e.state}",
+                          f"        PrivateDnsEnabled: {str(e.private_dns).lower()}",
+                          f"        DnsEntries: [{{DnsName: {e.regional}}}]",
+                          "        NetworkInterfaces:"]
+                lines += [f"          - {{NetworkInterfaceId: {i}, SubnetId: {s}, PrivateIpAddress: {a}}}"
+                          for i, _, s, a in e.enis]
+        with open(os.path.join(d, "vpcs.yaml"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    def _write_route53(self, d):
+        if self.zones:
+            lines = ["HostedZones:"]
+            for z in self.zones:
+                lines += [f"  - Id: /hostedzone/{z.id}", f"    Name: {z.name}.",
+                          "    Config: {PrivateZone: true}",
+                          "    VPCIds: [" + ", ".join(v.id for v in z.vpcs) + "]",
+                          "    ResourceRecordSets:"]
+                for owner, addrs in z.records.items():
+                    rr = ", ".join(f"{{Value: {a}}}" for a in addrs)
+                    lines.append(f"      - {{Name: {owner}., Type: A, TTL: 300, ResourceRecords: [{rr}]}}")
+            with open(os.path.join(d, "route53.yaml"), "w") as f:
+                f.write("\n".join(lines) + "\n")
+        if self.rules:
+            lines = ["ResolverRules:"]
+            for r in self.rules:
+                lines += [f"  - Id: {r.id}", f"    DomainName: {r.domain}.", f"    RuleType: {r.type}",
+                          "    VPCIds: [" + ", ".join(v.id for v in r.vpcs) + "]"]
+                if r.type == "FORWARD":
+                    lines.append(f"    TargetIps: [{{Ip: {r.target[0]}, Port: {r.target[1]}}}]")
+            with open(os.path.join(d, "resolver.yaml"), "w") as f:
+                f.write("\n".join(lines) + "\n")
+
+
+def vpcs_with_endpoints(n_vpcs, services=("sqs",), extra_every=2, extra="kms"):
+    """n VPCs, each with an endpoint to every service, and every
+    extra_every-th one also to `extra` (so that its private name is private
+    to some VPCs only)."""
+    w = World()
+    for i in range(n_vpcs):
+        v = w.add_vpc()
+        for s in services:
+            v.add_endpoint(s)
+        if extra_every and i % extra_every == 1:
+            v.add_endpoint(extra)
+    return w
+
+
+def random_world(seed, target):
+    """A random topology (VPCs, endpoints, attributes, hosted zones, rules)
+    whose objects are added in random order; `target` is where FORWARD rules
+    send (a fake upstream that names itself in its answers)."""
+    rnd = random.Random(seed)
+    w = World()
+    for _ in range(rnd.choice((1, 2, 3, 5, 15, 16, 17, 33))):
+        w.add_vpc(dns_support=rnd.random() > 0.1, dns_hostnames=rnd.random() > 0.15)
+    for v in w.vpcs:
+        for s in rnd.sample(SERVICES, rnd.randint(0, 4)):
+            azs = tuple(sorted(rnd.sample(AZS, rnd.randint(1, 3))))
+            v.add_endpoint(s, private_dns=rnd.random() > 0.25,
+                           state=rnd.choice(("available",) * 5 + ("pending", "rejected")), azs=azs)
+    for k in range(rnd.randint(0, 6)):
+        name = rnd.choice(("corp.internal", "svc.corp.internal", f"z{k}.example", "db.example"))
+        if any(z.name == name for z in w.zones):
+            continue
+        vpcs = rnd.sample(w.vpcs, rnd.randint(1, len(w.vpcs)))
+        recs = {f"{h}.{name}": [f"10.200.{k}.{i + 1}" for i in range(rnd.randint(1, 3))]
+                for h in rnd.sample(("www", "db", "api", "mail"), rnd.randint(1, 3))}
+        w.zones.append(HostedZone(name, vpcs, recs))
+    for k in range(rnd.randint(0, 4)):
+        domain = rnd.choice(("corp.internal", "example", "onprem.example", "api.corp.internal"))
+        if any(r.domain == domain for r in w.rules):
+            continue
+        rtype = rnd.choice(("FORWARD", "FORWARD", "SYSTEM"))
+        w.rules.append(Rule(domain, rtype, rnd.sample(w.vpcs, rnd.randint(1, len(w.vpcs))),
+                            target if rtype == "FORWARD" else None))
+    rnd.shuffle(w.zones)
+    rnd.shuffle(w.rules)
+    return w
