@@ -54,7 +54,7 @@ setup(void **state)
 	if (!f->t || !f->out || !mkdtemp(f->dir))
 		return -1;
 	diag_init(&f->d, f->out);
-	if (topology_load_buffer(f->t, "vpcs.json", vpcs_doc, strlen(vpcs_doc), &f->d) < 0)
+	if (defs_load_buffer(f->t, "vpcs.json", vpcs_doc, strlen(vpcs_doc), &f->d) < 0)
 		return -1;
 	*state = f;
 	return 0;
@@ -79,13 +79,13 @@ teardown(void **state)
 static inline int
 load(struct fx *f, const char *name, const char *text)
 {
-	return topology_load_buffer(f->t, name, text, strlen(text), &f->d);
+	return defs_load_buffer(f->t, name, text, strlen(text), &f->d);
 }
 
 static inline int
 resolve(struct fx *f)
 {
-	return topology_resolve(f->t, &f->d);
+	return defs_resolve(f->t, &f->d);
 }
 
 static inline const char *
@@ -177,8 +177,8 @@ world_load(struct world *w, const char *name, const char *defs)
 	diag_init(&w->d, w->f);
 	w->t = topology_create();
 	assert_non_null(w->t);
-	w->load_rc = topology_load_buffer(w->t, name, defs, strlen(defs), &w->d);
-	w->resolve_rc = topology_resolve(w->t, &w->d);
+	w->load_rc = defs_load_buffer(w->t, name, defs, strlen(defs), &w->d);
+	w->resolve_rc = defs_resolve(w->t, &w->d);
 	fflush(w->f);
 }
 

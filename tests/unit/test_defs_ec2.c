@@ -660,7 +660,7 @@ test_duplicate_vpc(void **state)
 	world_load(&w, "a.yaml", "Vpcs: [{VpcId: vpc-1, CidrBlock: 10.0.0.0/16}]\n");
 	static const char json[] =
 		"{\n  \"Vpcs\": [\n    {\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/16\"}\n  ]\n}\n";
-	assert_int_equal(topology_load_buffer(w.t, "b.json", json, sizeof(json) - 1, &w.d), -1);
+	assert_int_equal(defs_load_buffer(w.t, "b.json", json, sizeof(json) - 1, &w.d), -1);
 	assert_string_equal(world_msgs(&w),
 		"b.json:3: error: VPC vpc-1 is defined twice (first at a.yaml:1)\n");
 	world_free(&w);

@@ -241,7 +241,7 @@ test_resolver_by_hand(void **state)
 	struct topology *t2 = topology_create();
 	struct diag d2;
 	diag_init(&d2, NULL);
-	assert_int_equal(topology_load_buffer(t2, "r.yaml", doc, strlen(doc), &d2), 0);
+	assert_int_equal(defs_load_buffer(t2, "r.yaml", doc, strlen(doc), &d2), 0);
 	assert_string_equal(t2->rules->id, rule->id);
 	assert_string_equal(t2->resolver_endpoints->id, in->id);
 	topology_free(t2);

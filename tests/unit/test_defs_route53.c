@@ -145,7 +145,7 @@ test_zone_generated_id(void **state)
 	struct topology *t2 = topology_create();
 	struct diag d2;
 	diag_init(&d2, NULL);
-	assert_int_equal(topology_load_buffer(t2, "zones.yaml", doc, strlen(doc), &d2), 0);
+	assert_int_equal(defs_load_buffer(t2, "zones.yaml", doc, strlen(doc), &d2), 0);
 	assert_string_equal(t2->zones->id, a->id);
 	assert_string_equal(t2->zones->next->id, b->id);
 	topology_free(t2);
@@ -654,7 +654,7 @@ test_zone_file_key(void **state)
 	FILE *out = open_memstream(&msg, &len);
 	struct diag d2;
 	diag_init(&d2, out);
-	assert_int_equal(topology_load_buffer(t2, yaml_name, wrong_doc, strlen(wrong_doc), &d2),
+	assert_int_equal(defs_load_buffer(t2, yaml_name, wrong_doc, strlen(wrong_doc), &d2),
 		-1);
 	fclose(out);
 	assert_true(asprintf(&want, "%s:1: error: the zone file is for other.example.com., but "
@@ -700,7 +700,7 @@ test_zone_file_in_dir_and_named(void **state)
 	write_file(f, "corp.zone", corp_zone);
 	write_file(f, "defs.yaml", doc);
 	/* the directory reader finds corp.zone too: it is read once */
-	assert_int_equal(topology_load_dir(f->t, f->dir, &f->d), 0);
+	assert_int_equal(defs_load_dir(f->t, f->dir, &f->d), 0);
 	assert_int_equal(resolve(f), 0);
 	assert_int_equal(zone(f, "Z0123456789ABCDEFGHIJ")->n_rrs, 6);
 	assert_int_equal(f->d.warnings, 0);

@@ -2,6 +2,7 @@
 /* tests/unit/test_export.c - what dnsd --check prints besides the zones: Resolver rules, targets and endpoints. */
 #include "config.h"
 #include "diag.h"
+#include "defs.h"
 #include "export.h"
 #include "topology.h"
 
@@ -28,8 +29,8 @@ exported(const char *defs, unsigned *errors)
 	assert_non_null(f);
 	assert_non_null(t);
 	diag_init(&d, NULL);
-	topology_load_buffer(t, "r.yaml", defs, strlen(defs), &d);
-	topology_resolve(t, &d);
+	defs_load_buffer(t, "r.yaml", defs, strlen(defs), &d);
+	defs_resolve(t, &d);
 	*errors = d.errors;
 	export_definitions(t, f);
 	fclose(f);
