@@ -426,7 +426,7 @@ static const struct region_entry regions[] = {
 #define REGION_COUNT (sizeof(regions) / sizeof(regions[0]))
 
 /* longest region token catalog_find() accepts */
-#define REGION_MAX 63
+#define REGION_MAX (CATALOG_REGION_SIZE - 1)
 
 #define PLACEHOLDER "{region}"
 #define PLACEHOLDER_LEN (sizeof(PLACEHOLDER) - 1)

@@ -51,6 +51,9 @@ struct catalog_entry {
 	const char *source;
 };
 
+/** Room for any region catalog_find() returns: the token and its NUL. */
+#define CATALOG_REGION_SIZE 64
+
 /**
  * Find the entry whose service_name template matches a ServiceName.
  * @param service_name: e.g. "com.amazonaws.us-east-2.monitoring".

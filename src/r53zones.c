@@ -134,10 +134,10 @@ add_hosted_zone(struct r53 *r, const struct topo_hosted_zone *hz, const struct t
 				zb_zone_origin(hidden));
 			continue;
 		}
-		char origin[300];
-		snprintf(origin, sizeof(origin), "hosted zone %s (%s:%u)", hz->id ? hz->id : "-",
-			hz->src.file, hz->src.line);
-		struct zb_zone *z = zb_zone_add(r->b, views[i], apex, (size_t)len, ZONE_LOCAL, origin);
+		const char *origin = arena_printf(r->t->arena, "hosted zone %s (%s:%u)",
+			hz->id ? hz->id : "-", hz->src.file, hz->src.line);
+		struct zb_zone *z = origin ? zb_zone_add(r->b, views[i], apex, (size_t)len,
+			ZONE_LOCAL, origin) : NULL;
 		if (!z)
 			continue;
 		add_zone_records(r, z, hz);
@@ -294,9 +294,8 @@ add_rule(struct r53 *r, const struct topo_rule *rule, const struct topo_vpc *v,
 			"rule %s: DELEGATE rules are not modelled; ignored", rule->id);
 		return;
 	}
-	char origin[300];
-	snprintf(origin, sizeof(origin), "rule %s%s%s", rule->id, rule->name ? " " : "",
-		rule->name ? rule->name : "");
+	const char *origin = arena_printf(r->t->arena, "rule %s%s%s", rule->id,
+		rule->name ? " " : "", rule->name ? rule->name : "");
 	struct fwd_targets *ft = kind == ZONE_FORWARD ? rule_targets(r, rule) : NULL;
 	unsigned views[2], nv = vpc_views(v, views);
 	for (unsigned i = 0; i < nv; i++) {
@@ -441,14 +440,13 @@ build_autodefined(struct r53 *r, struct topo_vpc *v)
 	for (unsigned i = 0; v4 && i < v->n_cidrs; i++)
 		if (v->cidrs[i].addr.family == AF_INET)
 			v4[n_v4++] = v->cidrs[i];
-	char domain[128];
-	if (!strcmp(v->region, "us-east-1"))
-		snprintf(domain, sizeof(domain), "ec2.internal");
-	else
-		snprintf(domain, sizeof(domain), "%s.compute.internal", v->region);
+	const char *domain = !strcmp(v->region, "us-east-1") ? "ec2.internal" :
+		arena_printf(r->t->arena, "%s.compute.internal", v->region);
 	uint8_t *dwire = arena_alloc(r->t->arena, DNAME_MAX);
-	int dlen = dwire ? wire_of(domain, dwire) : -1;
-	if (!v4 || dlen < 0)
+	if (!v4 || !domain || !dwire)
+		return;
+	int dlen = text_to_wire(r, domain, dwire, &v->region_src, "EC2 hostnames of its region");
+	if (dlen < 0)
 		return;
 	static const char *const private_ranges[] = {
 		"10.in-addr.arpa", "168.192.in-addr.arpa", "254.169.254.169.in-addr.arpa",

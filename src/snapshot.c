@@ -4,6 +4,7 @@
 #include "snapshot.h"
 
 #include "arena.h"
+#include "defs.h"
 #include "diag.h"
 #include "export.h"
 #include "hiddenzone.h"
@@ -162,18 +163,20 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 		goto fail;
 	}
 	if (src->dir)
-		topology_load_dir(t, src->dir, d);
+		defs_load_dir(t, src->dir, d);
 	else
-		topology_load_buffer(t, src->name, src->buf, src->len, d);
+		defs_load_buffer(t, src->name, src->buf, src->len, d);
 	if (d->errors > errors)
 		goto fail;
-	topology_resolve(t, d);
+	defs_resolve(t, d);
 	if (d->errors > errors)
 		goto fail;
 	if (hiddenzone_build(t, b, d) < 0 || r53zones_build(t, b, s->arena, d) < 0)
 		goto fail;
-	if (export_to)
+	if (export_to) {
 		export_zones(b, export_to);
+		export_definitions(t, export_to);
+	}
 	struct zb_counts counts;
 	zb_count(b, &counts);
 	if (zb_finish(b, s->arena, &s->db) < 0) {

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* src/topology.h - the VPC model that definitions describe: VPCs, subnets, ENIs, endpoints, services. */
+/* src/topology.h - the model the definitions describe: VPCs, subnets, ENIs, endpoints, services, hosted zones, Resolver rules; plain data and lookups. */
 #ifndef DNSD_TOPOLOGY_H
 #define DNSD_TOPOLOGY_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "netaddr.h"
 #include "strmap.h"
@@ -93,7 +94,6 @@ struct topo_eni {
 	struct src src;
 	struct topo_subnet *subnet;
 	struct topo_endpoint *endpoint;
-	struct topo_eni *next_described;	/**< the next naming the same endpoint_id */
 };
 
 /** A service an endpoint connects to: from the catalog or the definitions. */
@@ -157,17 +157,44 @@ struct topo_health {
 	struct src src;
 };
 
+/** A record set of list-resource-record-sets: its records point to it. */
+struct topo_rrset {
+	const char *name;		/**< owner, absolute, as text */
+	uint16_t type;
+	bool routing;			/**< SetIdentifier & co: one of several sets */
+	struct src src;
+};
+
 /** A record of a private hosted zone, RDATA in uncompressed wire form
  * (names in NS, CNAME, PTR, MX, SRV, SOA RDATA lowercase), or an alias. */
 struct topo_rr {
 	struct topo_rr *next;
 	const char *name;		/**< owner, absolute, as text */
+	const uint8_t *wire;		/**< owner in wire form, lowercase */
+	uint8_t wlen;
 	uint16_t type;
 	uint32_t ttl;
 	const uint8_t *rdata;		/**< NULL for an alias */
 	uint16_t rdlen;
 	const char *alias_target;	/**< AliasTarget.DNSName */
 	const char *alias_zone_id;	/**< AliasTarget.HostedZoneId */
+	const struct topo_rrset *set;	/**< NULL: from a zone file */
+	struct src src;
+};
+
+/** Records in file order, with the owner of their SOA (zone files and
+ * list-resource-record-sets say their zone so). */
+struct topo_rr_list {
+	struct topo_rr *head, **tail;
+	unsigned n;
+	const char *soa_name;		/**< owner of the first SOA, or NULL */
+	struct src soa_src;
+	bool soa_ambiguous;		/**< SOAs with several owners */
+};
+
+/** Where a hosted zone's VPC association was written, and its region. */
+struct topo_zone_vpc {
+	const char *region;		/**< VPCRegion, or NULL */
 	struct src src;
 };
 
@@ -176,12 +203,26 @@ struct topo_hosted_zone {
 	struct topo_hosted_zone *next;
 	const char *id;			/**< "Z…", without "/hostedzone/" */
 	const char *name;		/**< apex, as text */
+	const uint8_t *wire;		/**< apex in wire form, lowercase */
+	uint8_t wlen;
 	bool private_zone;
+	bool listed, got;		/**< declared by list-hosted-zones, get-hosted-zone */
 	const char **vpc_ids;		/**< VPC associations */
-	unsigned n_vpcs;
+	struct topo_zone_vpc *vpc_info;	/**< parallel to vpc_ids */
+	unsigned n_vpcs, cap_vpcs;
 	struct topo_rr *rrs, **rrs_tail;
 	unsigned n_rrs;
 	struct src src;
+};
+
+/** list-resource-record-sets output: its zone is named by HostedZoneId,
+ * by the file name or by its SOA, and may be declared in a later file. */
+struct topo_rr_batch {
+	struct topo_rr_batch *next;
+	struct topo_rr_list rrs;
+	const char *zone_id;		/**< HostedZoneId of the document */
+	struct src zone_id_src;
+	struct src src;			/**< the list; src.file may name the zone */
 };
 
 enum resolver_direction { RESOLVER_INBOUND, RESOLVER_OUTBOUND };
@@ -228,10 +269,23 @@ struct topo_rule_assoc {
 	struct src src;
 };
 
-/** A zone file found in the definitions directory, read after the documents. */
+/** list-resolver-endpoint-ip-addresses output: the endpoint is named by
+ * ResolverEndpointId or the file name, and may be defined in a later file. */
+struct topo_ip_list {
+	struct topo_ip_list *next;
+	const char *endpoint_id;
+	bool id_from_file_name;
+	struct netaddr *ips;
+	unsigned n_ips;
+	struct src src;
+};
+
+/** A zone file read into a hosted zone, known by its inode: a ZoneFile
+ * may name one the directory holds too, and it is read once. */
 struct topo_zone_file {
 	struct topo_zone_file *next;
-	const char *path;
+	dev_t dev;
+	ino_t ino;
 };
 
 /** A describe-vpc-attribute result, applied once every file is read. */
@@ -259,13 +313,11 @@ struct topology {
 	struct topo_rule_assoc *rule_assocs, **rule_assocs_tail;
 	unsigned n_zones, n_resolver_endpoints, n_rules;
 	struct strmap zone_by_id, resolver_endpoint_by_id, rule_by_id;
-	struct topo_zone_file *zone_files, **zone_files_tail;
-	void *r53_state;		/**< defs_r53.c's reading state */
-	void *resolver_state;		/**< defs_resolver.c's reading state */
+	struct topo_rr_batch *rr_batches, **rr_batches_tail;	/**< until linked */
+	struct topo_ip_list *ip_lists, **ip_lists_tail;		/**< until linked */
+	struct topo_zone_file *zone_files;
 	unsigned n_vpcs, n_subnets, n_enis, n_endpoints, n_services;
 	struct strmap vpc_by_id, subnet_by_id, eni_by_id, endpoint_by_id, service_by_name;
-	struct strmap enis_by_description;	/**< endpoint id -> ENIs naming it, in order */
-	bool enis_by_description_built;
 	const char *default_vpc;
 	struct src default_vpc_src;
 	unsigned n_files;
@@ -276,31 +328,6 @@ struct topology *topology_create(void);
 
 /** Free the model and everything in it. */
 void topology_free(struct topology *t);
-
-/**
- * Read every definitions file (*.json, *.yaml, *.yml) under dir, in
- * name order, descending into subdirectories (hidden ones skipped), then
- * the zone files (*.zone) found there.
- * @return 0, or -1 when errors were reported (all of them are).
- */
-int topology_load_dir(struct topology *t, const char *dir, struct diag *d);
-
-/** Note a zone file to read once every document has been read. */
-int topology_defer_zone_file(struct topology *t, const char *path);
-
-/** Read one definitions file. @return 0, or -1 when errors were reported. */
-int topology_load_file(struct topology *t, const char *path, struct diag *d);
-
-/** Read definitions from memory (name is used in messages). */
-int topology_load_buffer(struct topology *t, const char *name, const char *buf,
-	size_t len, struct diag *d);
-
-/**
- * Link ids, derive what was left out (regions, ENIs, names, address
- * types), apply the catalog and check everything AWS would refuse.
- * @return 0, or -1 when errors were reported.
- */
-int topology_resolve(struct topology *t, struct diag *d);
 
 /** A stable 64-bit hash of two strings and a number (FNV-1a, mixed). */
 uint64_t topology_stable_hash(const char *a, const char *b, unsigned n);

@@ -1,159 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tests/unit/test_defs_r53.c - Route 53 hosted zones, record sets, zone files and Resolver rules/endpoints. */
+/* tests/unit/test_defs_route53.c - the route53 family: hosted zones, record sets, zone files and their checks. */
 #include "config.h"
-
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "defs.h"
-#include "diag.h"
-#include "topology.h"
-
-enum {
-	T_A = 1, T_NS = 2, T_CNAME = 5, T_SOA = 6, T_PTR = 12, T_MX = 15, T_TXT = 16,
-	T_AAAA = 28, T_SRV = 33, T_NAPTR = 35, T_DS = 43, T_SPF = 99, T_CAA = 257
-};
-
-/** One topology, its messages and a scratch directory for zone files. */
-struct fx {
-	struct topology *t;
-	struct diag d;
-	FILE *out;
-	char *msg;
-	size_t msg_len;
-	char dir[64];
-	char *files[16];
-	unsigned n_files;
-};
-
-static const char vpcs_doc[] =
-	"{\"Vpcs\": [\n"
-	" {\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/16\", \"Region\": \"us-east-2\"},\n"
-	" {\"VpcId\": \"vpc-2\", \"CidrBlock\": \"10.1.0.0/16\", \"Region\": \"us-east-2\"}\n"
-	"]}\n";
-
-static int
-setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	f->t = topology_create();
-	f->out = open_memstream(&f->msg, &f->msg_len);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_defs_r53.XXXXXX");
-	if (!f->t || !f->out || !mkdtemp(f->dir))
-		return -1;
-	diag_init(&f->d, f->out);
-	if (topology_load_buffer(f->t, "vpcs.json", vpcs_doc, strlen(vpcs_doc), &f->d) < 0)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-	for (unsigned i = 0; i < f->n_files; i++) {
-		unlink(f->files[i]);
-		free(f->files[i]);
-	}
-	rmdir(f->dir);
-	fclose(f->out);
-	free(f->msg);
-	topology_free(f->t);
-	free(f);
-	return 0;
-}
-
-static int
-load(struct fx *f, const char *name, const char *text)
-{
-	return topology_load_buffer(f->t, name, text, strlen(text), &f->d);
-}
-
-static int
-resolve(struct fx *f)
-{
-	return topology_resolve(f->t, &f->d);
-}
-
-static const char *
-messages(struct fx *f)
-{
-	fflush(f->out);
-	return f->msg ? f->msg : "";
-}
-
-/* Write a file in the scratch directory; the path is kept for teardown. */
-static const char *
-write_file(struct fx *f, const char *name, const char *text)
-{
-	char *path = NULL;
-	assert_true(asprintf(&path, "%s/%s", f->dir, name) > 0);
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	assert_true(f->n_files < sizeof(f->files) / sizeof(f->files[0]));
-	f->files[f->n_files++] = path;
-	return path;
-}
-
-#define assert_msg(f, text) do { \
-	const char *all_ = messages(f); \
-	if (!strstr(all_, (text))) \
-		fail_msg("expected message\n  %s\nin\n%s", (text), all_); \
-} while (0)
-
-#define assert_no_errors(f) do { \
-	if ((f)->d.errors) \
-		fail_msg("unexpected errors:\n%s", messages(f)); \
-} while (0)
-
-static struct topo_hosted_zone *
-zone(struct fx *f, const char *id)
-{
-	struct topo_hosted_zone *z = strmap_get(&f->t->zone_by_id, id);
-	if (!z)
-		fail_msg("no hosted zone %s", id);
-	return z;
-}
-
-static const struct topo_rr *
-find_rr(const struct topo_hosted_zone *z, const char *name, uint16_t type, unsigned nth)
-{
-	for (const struct topo_rr *rr = z->rrs; rr; rr = rr->next)
-		if (strcmp(rr->name, name) == 0 && rr->type == type && nth-- == 0)
-			return rr;
-	fail_msg("no record %s type %u in %s", name, (unsigned)type, z->name);
-	return NULL;
-}
-
-static unsigned
-count_rr(const struct topo_hosted_zone *z, const char *name, uint16_t type)
-{
-	unsigned n = 0;
-	for (const struct topo_rr *rr = z->rrs; rr; rr = rr->next)
-		n += strcmp(rr->name, name) == 0 && rr->type == type;
-	return n;
-}
-
-static void
-assert_rdata(const struct topo_rr *rr, const void *bytes, size_t len)
-{
-	assert_non_null(rr->rdata);
-	assert_int_equal(rr->rdlen, len);
-	assert_memory_equal(rr->rdata, bytes, len);
-}
+#include "defs_route53.h"
+#include "defs_fixture.h"
 
 /* ---- hosted zones ---- */
 
@@ -296,7 +145,7 @@ test_zone_generated_id(void **state)
 	struct topology *t2 = topology_create();
 	struct diag d2;
 	diag_init(&d2, NULL);
-	assert_int_equal(topology_load_buffer(t2, "zones.yaml", doc, strlen(doc), &d2), 0);
+	assert_int_equal(defs_load_buffer(t2, "zones.yaml", doc, strlen(doc), &d2), 0);
 	assert_string_equal(t2->zones->id, a->id);
 	assert_string_equal(t2->zones->next->id, b->id);
 	topology_free(t2);
@@ -662,9 +511,9 @@ test_zone_file(void **state)
 	const char *path = write_file(f, "corp.zone", corp_zone);
 	assert_int_equal(load(f, "zones.json", list_zones_doc), 0);
 	assert_int_equal(load(f, "get.json", get_zone_doc), 0);
-	assert_int_equal(defs_load_zone_file(f->t, path, &f->d), 0);
+	assert_int_equal(defs_zonefile_load(f->t, path, &f->d, NULL, NULL), 0);
 	/* read once, even when named again */
-	assert_int_equal(defs_load_zone_file(f->t, path, &f->d), 0);
+	assert_int_equal(defs_zonefile_load(f->t, path, &f->d, NULL, NULL), 0);
 	assert_int_equal(resolve(f), 0);
 	struct topo_hosted_zone *z = zone(f, "Z0123456789ABCDEFGHIJ");
 	assert_int_equal(z->n_rrs, 6);
@@ -715,7 +564,7 @@ test_zone_file_errors(void **state)
 	assert_true(asprintf(&missing, "%s/missing.zone", f->dir) > 0);
 	assert_int_equal(load(f, "zones.json", list_zones_doc), 0);
 	assert_int_equal(load(f, "split.yaml", two_zones), 0);
-	assert_int_equal(defs_load_zone_file(f->t, bad, &f->d), -1);
+	assert_int_equal(defs_zonefile_load(f->t, bad, &f->d, NULL, NULL), -1);
 	char *want = NULL;
 	assert_true(asprintf(&want, "%s:3: error: Syntax error, could not parse the RR's rdata",
 		bad) > 0);
@@ -727,25 +576,25 @@ test_zone_file_errors(void **state)
 	assert_true(asprintf(&want, "%s:5: error: only class IN records can be served", bad) > 0);
 	assert_msg(f, want);
 	free(want);
-	assert_int_equal(defs_load_zone_file(f->t, nozone, &f->d), -1);
+	assert_int_equal(defs_zonefile_load(f->t, nozone, &f->d, NULL, NULL), -1);
 	assert_true(asprintf(&want, "%s:1: error: zone file for nozone.example. but no "
 		"HostedZones entry declares that zone (and its VPCs)", nozone) > 0);
 	assert_msg(f, want);
 	free(want);
-	assert_int_equal(defs_load_zone_file(f->t, nosoa, &f->d), -1);
+	assert_int_equal(defs_zonefile_load(f->t, nosoa, &f->d, NULL, NULL), -1);
 	assert_true(asprintf(&want, "%s: error: the zone file has no SOA record, so its zone "
 		"is unknown", nosoa) > 0);
 	assert_msg(f, want);
 	free(want);
-	assert_int_equal(defs_load_zone_file(f->t, split, &f->d), -1);
+	assert_int_equal(defs_zonefile_load(f->t, split, &f->d, NULL, NULL), -1);
 	assert_true(asprintf(&want, "%s:1: error: 2 hosted zones are named split.example.com.: "
 		"put the zone id in the zone file's name", split) > 0);
 	assert_msg(f, want);
 	free(want);
-	assert_int_equal(defs_load_zone_file(f->t, split2, &f->d), 0);
+	assert_int_equal(defs_zonefile_load(f->t, split2, &f->d, NULL, NULL), 0);
 	assert_int_equal(zone(f, "ZSPLIT00000000002")->n_rrs, 2);
 	assert_int_equal(zone(f, "ZSPLIT00000000001")->n_rrs, 0);
-	assert_int_equal(defs_load_zone_file(f->t, missing, &f->d), -1);
+	assert_int_equal(defs_zonefile_load(f->t, missing, &f->d, NULL, NULL), -1);
 	assert_true(asprintf(&want, "%s: error: cannot read: No such file or directory",
 		missing) > 0);
 	assert_msg(f, want);
@@ -805,7 +654,7 @@ test_zone_file_key(void **state)
 	FILE *out = open_memstream(&msg, &len);
 	struct diag d2;
 	diag_init(&d2, out);
-	assert_int_equal(topology_load_buffer(t2, yaml_name, wrong_doc, strlen(wrong_doc), &d2),
+	assert_int_equal(defs_load_buffer(t2, yaml_name, wrong_doc, strlen(wrong_doc), &d2),
 		-1);
 	fclose(out);
 	assert_true(asprintf(&want, "%s:1: error: the zone file is for other.example.com., but "
@@ -828,7 +677,7 @@ test_zone_file_origin_from_name(void **state)
 		"www 60 IN A 10.0.0.1\n"
 		"www.other.com. 60 IN A 10.0.0.2\n");
 	assert_int_equal(load(f, "get.json", get_zone_doc), 0);
-	assert_int_equal(defs_load_zone_file(f->t, path, &f->d), 0);
+	assert_int_equal(defs_zonefile_load(f->t, path, &f->d, NULL, NULL), 0);
 	assert_int_equal(resolve(f), -1);
 	char *want = NULL;
 	assert_true(asprintf(&want, "%s:3: error: RRSet with DNS name www.other.com. is not "
@@ -851,451 +700,10 @@ test_zone_file_in_dir_and_named(void **state)
 	write_file(f, "corp.zone", corp_zone);
 	write_file(f, "defs.yaml", doc);
 	/* the directory reader finds corp.zone too: it is read once */
-	assert_int_equal(topology_load_dir(f->t, f->dir, &f->d), 0);
+	assert_int_equal(defs_load_dir(f->t, f->dir, &f->d), 0);
 	assert_int_equal(resolve(f), 0);
 	assert_int_equal(zone(f, "Z0123456789ABCDEFGHIJ")->n_rrs, 6);
 	assert_int_equal(f->d.warnings, 0);
-}
-
-/* ---- Resolver ---- */
-
-static const char endpoints_doc[] =
-	"{\n"
-	"    \"MaxResults\": 10,\n"
-	"    \"ResolverEndpoints\": [\n"
-	"        {\n"
-	"            \"Id\": \"rslvr-in-60b9fd8fdbexample\",\n"
-	"            \"CreatorRequestId\": \"2020-01-01-18:47\",\n"
-	"            \"Arn\": \"arn:aws:route53resolver:us-east-2:111122223333:resolver-endpoint/rslvr-in-60b9fd8fdbexample\",\n"
-	"            \"Name\": \"my-inbound-endpoint\",\n"
-	"            \"SecurityGroupIds\": [\"sg-f62bexample\"],\n"
-	"            \"Direction\": \"INBOUND\",\n"
-	"            \"IpAddressCount\": 2,\n"
-	"            \"HostVPCId\": \"vpc-1\",\n"
-	"            \"Status\": \"OPERATIONAL\",\n"
-	"            \"StatusMessage\": \"This Resolver Endpoint is operational.\",\n"
-	"            \"CreationTime\": \"2020-01-01T23:02:29.583Z\",\n"
-	"            \"ModificationTime\": \"2020-01-01T23:02:29.583Z\",\n"
-	"            \"ResolverEndpointType\": \"IPV4\",\n"
-	"            \"Protocols\": [\"Do53\"]\n"
-	"        },\n"
-	"        {\n"								/* 20 */
-	"            \"Id\": \"rslvr-out-fdc049932dexample\",\n"
-	"            \"CreatorRequestId\": \"2020-01-01-18:48\",\n"
-	"            \"Arn\": \"arn:aws:route53resolver:us-east-2:111122223333:resolver-endpoint/rslvr-out-fdc049932dexample\",\n"
-	"            \"Name\": \"my-outbound-endpoint\",\n"
-	"            \"SecurityGroupIds\": [\"sg-f62bexample\"],\n"
-	"            \"Direction\": \"OUTBOUND\",\n"
-	"            \"IpAddressCount\": 2,\n"
-	"            \"HostVPCId\": \"vpc-1\",\n"
-	"            \"Status\": \"OPERATIONAL\",\n"
-	"            \"StatusMessage\": \"This Resolver Endpoint is operational.\",\n"
-	"            \"CreationTime\": \"2020-01-01T23:50:50.979Z\",\n"
-	"            \"ModificationTime\": \"2020-01-01T23:50:50.979Z\",\n"
-	"            \"ResolverEndpointType\": \"DUALSTACK\",\n"
-	"            \"Protocols\": [\"Do53\", \"DoH\"]\n"
-	"        }\n"
-	"    ]\n"
-	"}\n";
-
-static const char ips_doc[] =
-	"{\n"
-	"    \"MaxResults\": 10,\n"
-	"    \"IpAddresses\": [\n"
-	"        {\"IpId\": \"rni-0123456789abcdef0\", \"SubnetId\": \"subnet-1\", \"Ip\": \"10.0.1.53\",\n"
-	"         \"Status\": \"ATTACHED\", \"StatusMessage\": \"This IP address is operational.\",\n"
-	"         \"CreationTime\": \"2020-01-01T23:02:29.587Z\", \"ModificationTime\": \"2020-01-01T23:02:29.587Z\"},\n"
-	"        {\"IpId\": \"rni-0123456789abcdef1\", \"SubnetId\": \"subnet-2\", \"Ip\": \"10.0.2.53\",\n"
-	"         \"Ipv6\": \"2600:1f16::53\", \"Status\": \"ATTACHED\", \"StatusMessage\": \"\",\n"
-	"         \"CreationTime\": \"2020-01-01T23:02:29.587Z\", \"ModificationTime\": \"2020-01-01T23:02:29.587Z\"},\n"
-	"        {\"IpId\": \"rni-0123456789abcdef2\", \"SubnetId\": \"subnet-2\", \"Ip\": \"10.0.2.54\",\n"
-	"         \"Status\": \"FAILED_CREATION\"}\n"				/* 11 */
-	"    ]\n"
-	"}\n";
-
-static const char rules_doc[] =
-	"{\n"
-	"    \"MaxResults\": 30,\n"
-	"    \"ResolverRules\": [\n"
-	"        {\n"
-	"            \"Id\": \"rslvr-autodefined-rr-internet-resolver\",\n"
-	"            \"CreatorRequestId\": \"\",\n"
-	"            \"Arn\": \"arn:aws:route53resolver:us-east-2::autodefined-rule/rslvr-autodefined-rr-internet-resolver\",\n"
-	"            \"DomainName\": \".\",\n"
-	"            \"Status\": \"COMPLETE\",\n"
-	"            \"RuleType\": \"RECURSIVE\",\n"
-	"            \"Name\": \"Internet Resolver\",\n"
-	"            \"OwnerId\": \"Route 53 Resolver\",\n"
-	"            \"ShareStatus\": \"NOT_SHARED\"\n"
-	"        },\n"
-	"        {\n"								/* 15 */
-	"            \"Id\": \"rslvr-rr-5328a0899aexample\",\n"
-	"            \"CreatorRequestId\": \"2020-01-01-18:47\",\n"
-	"            \"Arn\": \"arn:aws:route53resolver:us-east-2:111122223333:resolver-rule/rslvr-rr-5328a0899aexample\",\n"
-	"            \"DomainName\": \"Example.com.\",\n"
-	"            \"Status\": \"COMPLETE\",\n"
-	"            \"StatusMessage\": \"[Trace id: 1-5dc4b177-ff1d9d001a0f80005example] Successfully created Resolver Rule.\",\n"
-	"            \"RuleType\": \"FORWARD\",\n"
-	"            \"Name\": \"my-rule\",\n"
-	"            \"TargetIps\": [\n"
-	"                {\"Ip\": \"192.0.2.6\", \"Port\": 53, \"Protocol\": \"Do53\"},\n"
-	"                {\"Ipv6\": \"2001:db8::6\", \"Port\": 5353}\n"
-	"            ],\n"
-	"            \"ResolverEndpointId\": \"rslvr-out-fdc049932dexample\",\n"
-	"            \"OwnerId\": \"111122223333\",\n"
-	"            \"ShareStatus\": \"NOT_SHARED\",\n"
-	"            \"CreationTime\": \"2020-01-01T23:50:50.979Z\",\n"
-	"            \"ModificationTime\": \"2020-01-01T23:50:50.979Z\"\n"
-	"        }\n"
-	"    ]\n"
-	"}\n";
-
-static const char get_rule_doc[] =
-	"{\n"
-	"    \"ResolverRule\": {\n"
-	"        \"Id\": \"rslvr-rr-acme00000example\",\n"
-	"        \"DomainName\": \"acme.example.com.\",\n"
-	"        \"Status\": \"COMPLETE\",\n"
-	"        \"RuleType\": \"SYSTEM\",\n"
-	"        \"Name\": \"acme-local\",\n"
-	"        \"OwnerId\": \"111122223333\",\n"
-	"        \"ShareStatus\": \"NOT_SHARED\"\n"
-	"    }\n"
-	"}\n";
-
-static const char assocs_doc[] =
-	"{\n"
-	"    \"MaxResults\": 30,\n"
-	"    \"ResolverRuleAssociations\": [\n"
-	"        {\n"
-	"            \"Id\": \"rslvr-autodefined-assoc-vpc-1-internet-resolver\",\n"
-	"            \"ResolverRuleId\": \"rslvr-autodefined-rr-internet-resolver\",\n"
-	"            \"Name\": \"System Rule Association\",\n"
-	"            \"VPCId\": \"vpc-1\",\n"
-	"            \"Status\": \"COMPLETE\",\n"
-	"            \"StatusMessage\": \"\"\n"
-	"        },\n"
-	"        {\n"
-	"            \"Id\": \"rslvr-rrassoc-97242eaf88example\",\n"
-	"            \"ResolverRuleId\": \"rslvr-rr-5328a0899aexample\",\n"
-	"            \"Name\": \"my-resolver-rule-association\",\n"
-	"            \"VPCId\": \"vpc-1\",\n"
-	"            \"Status\": \"COMPLETE\",\n"
-	"            \"StatusMessage\": \"\"\n"
-	"        }\n"
-	"    ]\n"
-	"}\n";
-
-static const char assoc_one_doc[] =
-	"{\"ResolverRuleAssociation\": {\"Id\": \"rslvr-rrassoc-acme\", \"ResolverRuleId\": "
-	"\"rslvr-rr-acme00000example\", \"VPCId\": \"vpc-2\", \"Status\": \"CREATING\"}}\n";
-
-static void
-test_resolver_aws_output(void **state)
-{
-	struct fx *f = *state;
-	struct netaddr want;
-	/* the addresses come first: their endpoint id is in the file name */
-	assert_int_equal(load(f, "ips-rslvr-in-60b9fd8fdbexample.json", ips_doc), 0);
-	assert_int_equal(load(f, "endpoints.json", endpoints_doc), 0);
-	assert_int_equal(load(f, "rules.json", rules_doc), 0);
-	assert_int_equal(load(f, "rule.json", get_rule_doc), 0);
-	assert_int_equal(load(f, "assocs.json", assocs_doc), 0);
-	assert_int_equal(load(f, "assoc.json", assoc_one_doc), 0);
-	assert_int_equal(resolve(f), 0);
-	assert_int_equal(f->d.warnings, 1);
-	assert_msg(f, "ips-rslvr-in-60b9fd8fdbexample.json:10: warning: address 10.0.2.54 is "
-		"FAILED_CREATION: not served");
-
-	assert_int_equal(f->t->n_resolver_endpoints, 2);
-	struct topo_resolver_endpoint *in = f->t->resolver_endpoints, *out = in->next;
-	assert_ptr_equal(strmap_get(&f->t->resolver_endpoint_by_id, "rslvr-in-60b9fd8fdbexample"),
-		in);
-	assert_string_equal(in->name, "my-inbound-endpoint");
-	assert_int_equal(in->direction, RESOLVER_INBOUND);
-	assert_string_equal(in->vpc_id, "vpc-1");
-	assert_int_equal(in->n_ips, 3);
-	assert_true(netaddr_parse("10.0.1.53", &want));
-	assert_int_equal(netaddr_cmp(&in->ips[0], &want), 0);
-	assert_true(netaddr_parse("10.0.2.53", &want));
-	assert_int_equal(netaddr_cmp(&in->ips[1], &want), 0);
-	assert_true(netaddr_parse("2600:1f16::53", &want));
-	assert_int_equal(netaddr_cmp(&in->ips[2], &want), 0);
-	assert_string_equal(out->id, "rslvr-out-fdc049932dexample");
-	assert_int_equal(out->direction, RESOLVER_OUTBOUND);
-	assert_int_equal(out->n_ips, 0);
-	assert_int_equal(out->src.line, 20);
-
-	assert_int_equal(f->t->n_rules, 3);
-	struct topo_rule *internet = f->t->rules, *fwd = internet->next, *sys = fwd->next;
-	assert_string_equal(internet->id, "rslvr-autodefined-rr-internet-resolver");
-	assert_string_equal(internet->domain, ".");
-	assert_int_equal(internet->type, RULE_RECURSIVE);
-	assert_int_equal(internet->n_targets, 0);
-	assert_ptr_equal(strmap_get(&f->t->rule_by_id, "rslvr-rr-5328a0899aexample"), fwd);
-	assert_string_equal(fwd->domain, "example.com.");
-	assert_string_equal(fwd->name, "my-rule");
-	assert_int_equal(fwd->type, RULE_FORWARD);
-	assert_string_equal(fwd->endpoint_id, "rslvr-out-fdc049932dexample");
-	assert_int_equal(fwd->n_targets, 2);
-	assert_true(netaddr_parse("192.0.2.6", &want));
-	assert_int_equal(netaddr_cmp(&fwd->targets[0].addr, &want), 0);
-	assert_int_equal(fwd->targets[0].port, 53);
-	assert_true(netaddr_parse("2001:db8::6", &want));
-	assert_int_equal(netaddr_cmp(&fwd->targets[1].addr, &want), 0);
-	assert_int_equal(fwd->targets[1].port, 5353);
-	assert_int_equal(fwd->src.line, 15);
-	assert_int_equal(sys->type, RULE_SYSTEM);
-	assert_string_equal(sys->domain, "acme.example.com.");
-
-	const struct topo_rule_assoc *a = f->t->rule_assocs;
-	assert_string_equal(a->rule_id, "rslvr-autodefined-rr-internet-resolver");
-	assert_string_equal(a->vpc_id, "vpc-1");
-	assert_string_equal(a->status, "COMPLETE");
-	a = a->next;
-	assert_string_equal(a->rule_id, "rslvr-rr-5328a0899aexample");
-	a = a->next;
-	assert_string_equal(a->rule_id, "rslvr-rr-acme00000example");
-	assert_string_equal(a->vpc_id, "vpc-2");
-	assert_string_equal(a->status, "CREATING");
-	assert_null(a->next);
-}
-
-static void
-test_resolver_by_hand(void **state)
-{
-	struct fx *f = *state;
-	static const char doc[] =
-		"ResolverEndpoints:\n"
-		"  - Name: in\n"
-		"    Direction: INBOUND\n"
-		"    HostVPCId: vpc-2\n"
-		"    IpAddresses: [{Ip: 10.1.0.10}, {Ipv6: 'fd00::10'}, {Ip: 10.1.0.10}]\n"
-		"  - Id: rslvr-out-0123456789abcdef0\n"
-		"    HostVPCId: vpc-2\n"
-		"ResolverRules:\n"
-		"  - DomainName: corp.example.com\n"
-		"    Name: corp\n"
-		"    TargetIps: [{Ip: 192.0.2.1}]\n"
-		"    ResolverEndpointId: rslvr-out-0123456789abcdef0\n"
-		"    VPCIds: [vpc-1, vpc-2]\n";
-	assert_int_equal(load(f, "resolver.yaml", doc), 0);
-	struct topo_resolver_endpoint *in = f->t->resolver_endpoints, *out = in->next;
-	assert_int_equal(strncmp(in->id, "rslvr-in-", 9), 0);
-	assert_int_equal(strlen(in->id), 9 + 17);
-	assert_int_equal(strspn(in->id + 9, "0123456789abcdef"), 17);
-	assert_int_equal(in->n_ips, 2);
-	assert_int_equal(out->direction, RESOLVER_OUTBOUND);
-	struct topo_rule *rule = f->t->rules;
-	assert_int_equal(strncmp(rule->id, "rslvr-rr-", 9), 0);
-	assert_int_equal(strlen(rule->id), 9 + 17);
-	assert_int_equal(rule->type, RULE_FORWARD);
-	assert_string_equal(rule->domain, "corp.example.com.");
-	/* stable across loads */
-	struct topology *t2 = topology_create();
-	struct diag d2;
-	diag_init(&d2, NULL);
-	assert_int_equal(topology_load_buffer(t2, "r.yaml", doc, strlen(doc), &d2), 0);
-	assert_string_equal(t2->rules->id, rule->id);
-	assert_string_equal(t2->resolver_endpoints->id, in->id);
-	topology_free(t2);
-	const struct topo_rule_assoc *a = f->t->rule_assocs;
-	assert_string_equal(a->rule_id, rule->id);
-	assert_string_equal(a->vpc_id, "vpc-1");
-	assert_int_equal(a->src.line, 13);
-	assert_string_equal(a->next->vpc_id, "vpc-2");
-	assert_int_equal(resolve(f), 0);
-	assert_int_equal(f->d.warnings, 0);
-}
-
-static void
-test_resolver_dedup_assoc(void **state)
-{
-	struct fx *f = *state;
-	static const char doc[] =
-		"ResolverRules:\n"
-		"  - {Id: rslvr-rr-1, DomainName: a.example, TargetIps: [{Ip: 192.0.2.1}], VPCIds: [vpc-1]}\n"
-		"ResolverRuleAssociations:\n"
-		"  - {ResolverRuleId: rslvr-rr-1, VPCId: vpc-1}\n";
-	assert_int_equal(load(f, "r.yaml", doc), 0);
-	assert_int_equal(resolve(f), 0);
-	assert_non_null(f->t->rule_assocs);
-	assert_null(f->t->rule_assocs->next);
-}
-
-static void
-test_resolver_ips_pending(void **state)
-{
-	struct fx *f = *state;
-	static const char keyed[] =
-		"ResolverEndpointId: rslvr-out-fdc049932dexample\n"
-		"IpAddresses:\n"
-		"  - {Ip: 10.0.3.1, SubnetId: subnet-3}\n";
-	static const char nowhere[] =
-		"IpAddresses:\n"
-		"  - {Ip: 10.0.3.2}\n";
-	static const char gone[] =
-		"IpAddresses:\n"
-		"  - {Ip: 10.0.3.3}\n";
-	assert_int_equal(load(f, "keyed.yaml", keyed), 0);
-	assert_int_equal(load(f, "nowhere.yaml", nowhere), 0);
-	assert_int_equal(load(f, "rslvr-in-0000000000000gone.yaml", gone), 0);
-	assert_int_equal(load(f, "endpoints.json", endpoints_doc), 0);
-	assert_int_equal(resolve(f), -1);
-	assert_int_equal(f->d.errors, 2);
-	assert_msg(f, "nowhere.yaml:2: error: cannot tell which resolver endpoint these "
-		"addresses belong to: add ResolverEndpointId: … or put the id in the file name");
-	assert_msg(f, "rslvr-in-0000000000000gone.yaml:2: error: addresses of resolver "
-		"endpoint rslvr-in-0000000000000gone (from the file name), which is not defined");
-	struct topo_resolver_endpoint *out =
-		strmap_get(&f->t->resolver_endpoint_by_id, "rslvr-out-fdc049932dexample");
-	assert_int_equal(out->n_ips, 1);
-	/* the inbound endpoint got no addresses */
-	assert_msg(f, "endpoints.json:4: warning: inbound resolver endpoint "
-		"rslvr-in-60b9fd8fdbexample has no addresses");
-}
-
-static void
-test_resolver_rejections(void **state)
-{
-	struct fx *f = *state;
-	static const char doc[] =
-		"ResolverRules:\n"
-		"  - {Id: rslvr-rr-a, DomainName: a.example, RuleType: FORWARD}\n"		/* 2 */
-		"  - Id: rslvr-rr-b\n"								/* 3 */
-		"    DomainName: b.example\n"
-		"    RuleType: SYSTEM\n"
-		"    TargetIps: [{Ip: 192.0.2.1}]\n"						/* 6 */
-		"  - {Id: rslvr-rr-c, DomainName: c.example, RuleType: BOUNCE}\n"		/* 7 */
-		"  - {Id: rslvr-rr-d, DomainName: d.example, TargetIps: [{Ip: 192.0.2.1, Port: 0}]}\n"
-		"  - {Id: rslvr-rr-e, DomainName: e.example, TargetIps: [{Ip: 192.0.2.1, Protocol: DoH}], ResolverEndpointId: rslvr-out-missing}\n"
-		"  - {Id: rslvr-rr-f, DomainName: f.example, TargetIps: [{Ip: 192.0.2.1}], ResolverEndpointId: rslvr-in-1}\n"	/* 10 */
-		"  - {Id: rslvr-rr-a, DomainName: a2.example, RuleType: SYSTEM}\n"		/* 11 */
-		"  - {Id: rslvr-rr-g, DomainName: 'bad domain', RuleType: SYSTEM}\n"
-		"  - {Id: rslvr-rr-h, DomainName: f.example, TargetIps: [{Ip: 192.0.2.9}]}\n"
-		"  - {Id: rslvr-rr-i, DomainName: i.example, TargetIps: [{Port: 53}]}\n"	/* 14 */
-		"  - {Id: rslvr-rr-j, DomainName: j.example, RuleType: RECURSIVE, TargetIps: [{Ip: 192.0.2.1}]}\n"
-		"  - {Id: rslvr-rr-k, DomainName: k.example, TargetIps: [{Ip: '::1'}]}\n"
-		"ResolverEndpoints:\n"
-		"  - {Id: rslvr-in-1, Direction: INBOUND, HostVPCId: vpc-1, IpAddresses: [{Ip: 10.0.0.10}]}\n"
-		"  - {Id: rslvr-x-1, HostVPCId: vpc-1}\n"					/* 19 */
-		"  - {Id: rslvr-out-2, Direction: OUTBOUND, HostVPCId: vpc-7}\n"		/* 20 */
-		"  - {Id: rslvr-out-3, Direction: SIDEWAYS, HostVPCId: vpc-1}\n"
-		"  - {Id: rslvr-in-4, Direction: INBOUND, HostVPCId: vpc-1, Protocols: [DoH], IpAddresses: [{Ip: 10.0.0.11}]}\n"
-		"ResolverRuleAssociations:\n"
-		"  - {ResolverRuleId: rslvr-rr-zzz, VPCId: vpc-1}\n"				/* 24 */
-		"  - {ResolverRuleId: rslvr-rr-f, VPCId: vpc-9}\n"
-		"  - {ResolverRuleId: rslvr-rr-f, VPCId: vpc-1}\n"
-		"  - {ResolverRuleId: rslvr-rr-h, VPCId: vpc-1}\n"				/* 27 */
-		"  - {ResolverRuleId: rslvr-rr-h, VPCId: vpc-2, Status: FAILED}\n"
-		"  - {VPCId: vpc-1}\n";
-	assert_int_equal(load(f, "bad.yaml", doc), -1);
-	assert_msg(f, "bad.yaml:2: error: resolver rule rslvr-rr-a (a.example.) is FORWARD but "
-		"has no TargetIps");
-	assert_msg(f, "bad.yaml:6: error: resolver rule rslvr-rr-b (b.example.) is SYSTEM: it "
-		"cannot have TargetIps");
-	assert_msg(f, "bad.yaml:7: error: resolver rule: RuleType 'BOUNCE' is not FORWARD, "
-		"SYSTEM, RECURSIVE or DELEGATE");
-	assert_msg(f, "bad.yaml:8: error: resolver rule rslvr-rr-d: Port must be a number from "
-		"1 to 65535");
-	assert_msg(f, "bad.yaml:9: warning: resolver rule rslvr-rr-e: target 192.0.2.1 uses "
-		"DoH: only Do53 is forwarded");
-	assert_msg(f, "bad.yaml:11: error: resolver rule rslvr-rr-a is defined twice (first at "
-		"bad.yaml:2)");
-	assert_msg(f, "bad.yaml:12: error: resolver rule: DomainName 'bad domain' is not a "
-		"domain name (character not allowed in a name)");
-	assert_msg(f, "bad.yaml:14: error: resolver rule rslvr-rr-i: a target has no Ip or Ipv6");
-	assert_msg(f, "bad.yaml:15: error: resolver rule rslvr-rr-j (j.example.) is RECURSIVE: "
-		"it cannot have TargetIps");
-	assert_msg(f, "bad.yaml:16: error: resolver rule rslvr-rr-k: '::1' is not an IPv4 address");
-	assert_msg(f, "bad.yaml:19: error: a resolver endpoint has no Direction (INBOUND or "
-		"OUTBOUND)");
-	assert_msg(f, "bad.yaml:21: error: resolver endpoint: Direction 'SIDEWAYS' is not "
-		"INBOUND or OUTBOUND");
-	assert_msg(f, "bad.yaml:22: warning: resolver endpoint rslvr-in-4: only Do53 is "
-		"served and forwarded");
-	assert_msg(f, "bad.yaml:29: error: a resolver rule association has no ResolverRuleId");
-	unsigned before = f->d.errors;
-	assert_int_equal(resolve(f), -1);
-	assert_msg(f, "bad.yaml:9: error: resolver rule rslvr-rr-e: ResolverEndpointId "
-		"rslvr-out-missing is not defined");
-	assert_msg(f, "bad.yaml:10: error: resolver rule rslvr-rr-f: rslvr-in-1 is an inbound "
-		"endpoint; rules forward through an OUTBOUND one");
-	assert_msg(f, "bad.yaml:20: error: resolver endpoint rslvr-out-2: HostVPCId vpc-7 is "
-		"not defined");
-	assert_msg(f, "bad.yaml:24: error: rule association: resolver rule rslvr-rr-zzz is not "
-		"defined");
-	assert_msg(f, "bad.yaml:25: error: rule association: vpc-9 is not defined");
-	assert_msg(f, "bad.yaml:27: error: resolver rules rslvr-rr-h and rslvr-rr-f "
-		"(bad.yaml:26) are both for f.example. in vpc-1: Cannot associate rules with same "
-		"domain name with same VPC.");
-	assert_int_equal(f->d.errors - before, 6);
-}
-
-static void
-test_document_keys(void **state)
-{
-	struct fx *f = *state;
-	static const char doc[] =
-		"HostedZones: []\n"
-		"HostedZoneId: Z0123456789ABCDEFGHIJ\n"
-		"DNSName: corp.example.com\n"
-		"NextDNSName: x\n"
-		"NextHostedZoneId: Z1\n"
-		"IsTruncated: false\n"
-		"MaxItems: '100'\n"
-		"Marker: a\n"
-		"NextMarker: b\n"
-		"NextToken: c\n"
-		"MaxResults: 10\n"
-		"NextRecordName: d\n"
-		"NextRecordType: A\n"
-		"NextRecordIdentifier: e\n";
-	static const char lonely[] =
-		"ResolverEndpointId: rslvr-in-1\n"
-		"HostedZoneId: Z1\n";
-	static const char get_extra[] =
-		"HostedZone: {Id: ZGETEXTRA00000001, Name: g.example.com}\n"
-		"VPC: {VPCId: vpc-1, VPCRegion: us-west-2}\n"
-		"ChangeInfo: {Id: x, Status: PENDING}\n"
-		"Location: https://route53.amazonaws.com/2013-04-01/hostedzone/ZGETEXTRA00000001\n"
-		"ResourceRecordSets: [{Name: www.g.example.com, Type: A, TTL: 5, ResourceRecords: [{Value: 10.0.0.1}]}]\n"
-		"Extra: 1\n";
-	assert_int_equal(load(f, "paging.yaml", doc), 0);
-	assert_int_equal(f->d.warnings, 0);
-	assert_int_equal(load(f, "lonely.yaml", lonely), 0);
-	assert_msg(f, "lonely.yaml:1: warning: ResolverEndpointId says which endpoint "
-		"IpAddresses belong to; there are none here, ignored");
-	assert_msg(f, "lonely.yaml:2: warning: HostedZoneId says which zone ResourceRecordSets "
-		"belong to; there are none here, ignored");
-	/* create-hosted-zone output: one VPC, records added by hand */
-	assert_int_equal(load(f, "create.yaml", get_extra), 0);
-	assert_msg(f, "create.yaml:6: warning: unknown field 'Extra' in get-hosted-zone output");
-	assert_int_equal(resolve(f), 0);
-	struct topo_hosted_zone *z = zone(f, "ZGETEXTRA00000001");
-	assert_int_equal(z->n_vpcs, 1);
-	assert_int_equal(z->n_rrs, 1);
-	assert_msg(f, "create.yaml:2: warning: VPCRegion us-west-2, but vpc-1 is in us-east-2");
-}
-
-static void
-test_not_mappings(void **state)
-{
-	struct fx *f = *state;
-	static const char doc[] =
-		"HostedZones: [1]\n"
-		"ResourceRecordSets: 5\n"
-		"ResolverRules: x\n"
-		"IpAddresses: {a: b}\n";
-	assert_int_equal(load(f, "junk.yaml", doc), -1);
-	assert_msg(f, "junk.yaml:1: error: a hosted zone must be a mapping, not a scalar");
-	assert_msg(f, "junk.yaml:2: error: ResourceRecordSets must be a list");
-	assert_msg(f, "junk.yaml:3: error: ResolverRules must be a list");
-	assert_msg(f, "junk.yaml:4: error: IpAddresses must be a list");
-	/* no records, so no zone to look for: nothing more is reported */
-	unsigned before = f->d.errors;
-	assert_int_equal(resolve(f), 0);
-	assert_int_equal(f->d.errors, before);
 }
 
 int
@@ -1321,13 +729,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_zone_file_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zone_file_origin_from_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zone_file_in_dir_and_named, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resolver_aws_output, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resolver_by_hand, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resolver_dedup_assoc, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resolver_ips_pending, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resolver_rejections, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_document_keys, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_mappings, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
