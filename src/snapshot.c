@@ -158,6 +158,8 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	struct zb *b = zb_create();
 	if (s)
 		s->arena = arena_create(1 << 20);
+	if (b)
+		zb_set_diag(b, d);
 	if (!s || !t || !b || !s->arena) {
 		diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory");
 		goto fail;
@@ -180,8 +182,8 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	struct zb_counts counts;
 	zb_count(b, &counts);
 	if (zb_finish(b, s->arena, &s->db) < 0) {
-		diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory, or an answer "
-			"too large for a DNS message");
+		if (d->errors == errors)	/* else the builder said which answer */
+			diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory");
 		goto fail;
 	}
 	s->n_verified = verify_served(t, &s->db, d);
