@@ -104,6 +104,36 @@ snapshot_bind_listeners(struct snapshot *s, const struct snapshot_listener *l, u
 	return ok;
 }
 
+/* The blocks of subnets with DNS64 on, to their VPC's view: a client
+ * there gets AAAA records made from A records (query.c). */
+static bool
+build_dns64(struct snapshot *s, const struct topology *t)
+{
+	unsigned n = 0, k = 0;
+	for (const struct topo_subnet *sn = t->subnets; sn; sn = sn->next)
+		if (sn->dns64 == TRI_YES && sn->vpc && sn->vpc->view >= 0)
+			n += (sn->has_v4 ? 1 : 0) + sn->n_v6;
+	struct netprefix *prefixes = malloc((n ? n : 1) * sizeof(*prefixes));
+	int32_t *views = malloc((n ? n : 1) * sizeof(*views));
+	bool ok = prefixes && views;
+	for (const struct topo_subnet *sn = t->subnets; sn && ok; sn = sn->next) {
+		if (sn->dns64 != TRI_YES || !sn->vpc || sn->vpc->view < 0)
+			continue;
+		if (sn->has_v4) {
+			prefixes[k] = sn->v4;
+			views[k++] = sn->vpc->view;
+		}
+		for (unsigned i = 0; i < sn->n_v6; i++) {
+			prefixes[k] = sn->v6[i];
+			views[k++] = sn->vpc->view;
+		}
+	}
+	ok = ok && cidrmap_build(&s->dns64, s->arena, prefixes, views, k) == 0;
+	free(prefixes);
+	free(views);
+	return ok;
+}
+
 /* What listeners and reloads need of the topology, kept past it. */
 static bool
 keep_vpcs(struct snapshot *s, const struct topology *t)
@@ -191,7 +221,7 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 		goto fail;
 	struct topo_vpc *def = topology_default_vpc(t);
 	s->default_view = def ? (uint16_t)def->view : 0;
-	if (!build_cidrs(s, t) || !keep_vpcs(s, t) ||
+	if (!build_cidrs(s, t) || !build_dns64(s, t) || !keep_vpcs(s, t) ||
 	    !snapshot_bind_listeners(s, cfg ? cfg->listeners : NULL, cfg ? cfg->n_listeners : 0, d))
 		goto fail;
 	s->n_vpcs = t->n_vpcs;
