@@ -229,7 +229,7 @@ static int
 run_check(const struct options *o, const struct listener_set *set)
 {
 	struct snapshot_listener *bindings = bindings_of(set);
-	struct snapshot_config cfg = { o->zones, bindings, set->n };
+	struct snapshot_config cfg = { o->zones, bindings, set->n, NULL };
 	struct diag d;
 	diag_init(&d, stderr);
 	struct snapshot *s = bindings ? snapshot_load(&cfg, &d, stdout) : NULL;
@@ -304,7 +304,7 @@ static struct snapshot *
 load(const struct options *o, const struct listener_set *set)
 {
 	struct snapshot_listener *bindings = bindings_of(set);
-	struct snapshot_config cfg = { o->zones, bindings, set->n };
+	struct snapshot_config cfg = { o->zones, bindings, set->n, NULL };
 	struct diag d;
 	diag_init(&d, log_stream());
 	struct snapshot *snap = bindings ? snapshot_load(&cfg, &d, NULL) : NULL;

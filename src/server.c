@@ -30,6 +30,7 @@ struct server {
 	pthread_t reload_thread;
 	bool reloading, reload_again;
 	struct snapshot *reload_result;
+	struct snapshot *reload_prev;	/* in service when the reload began: serials go on from it */
 	unsigned reload_errors;
 	uint64_t reloads_ok, reloads_failed;
 	time_t started;
@@ -44,7 +45,8 @@ reload_main(void *arg)
 {
 	struct server *s = arg;
 	struct diag d;
-	struct snapshot_config cfg = { s->opt->zones, s->bindings, s->wcfg.n_listeners };
+	struct snapshot_config cfg = { s->opt->zones, s->bindings, s->wcfg.n_listeners,
+		s->reload_prev };
 	diag_init(&d, log_stream());
 	s->reload_result = snapshot_load(&cfg, &d, NULL);
 	s->reload_errors = d.errors;
@@ -63,9 +65,13 @@ reload_start(struct server *s)
 	notify_send("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading %s",
 		notify_monotonic_usec(), s->opt->zones);
 	s->reloading = true;
+	s->reload_prev = s->slot.current;
+	snapshot_ref(s->reload_prev);
 	if (pthread_create(&s->reload_thread, NULL, reload_main, s) != 0) {
 		log_err("reload: cannot start a thread: %s", strerror(errno));
 		s->reloading = false;
+		snapshot_unref(s->reload_prev);
+		s->reload_prev = NULL;
 		notify_send("READY=1\nSTATUS=reload failed: no thread; serving the previous data");
 	}
 }
@@ -91,6 +97,8 @@ on_reload_done(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	pthread_join(s->reload_thread, NULL);
 	s->reloading = false;
+	snapshot_unref(s->reload_prev);
+	s->reload_prev = NULL;
 	struct snapshot *next = s->reload_result;
 	s->reload_result = NULL;
 	if (!next) {
@@ -337,6 +345,8 @@ server_run(struct server *s)
 		snapshot_free(s->reload_result);
 		s->reload_result = NULL;
 		s->reloading = false;
+		snapshot_unref(s->reload_prev);
+		s->reload_prev = NULL;
 	}
 	log_stopped(s);
 	return rc < 0 ? -1 : 0;

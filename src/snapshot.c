@@ -11,6 +11,7 @@
 #include "r53zones.h"
 #include "topology.h"
 #include "verify.h"
+#include "xfr.h"
 #include "zonebuild.h"
 
 #include <stdio.h>
@@ -205,6 +206,12 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 		goto fail;
 	if (hiddenzone_build(t, b, d) < 0 || r53zones_build(t, b, s->arena, d) < 0)
 		goto fail;
+	const struct snapshot *prev = cfg ? cfg->previous : NULL;
+	bool xfr_err;
+	s->xfr = xfr_prepare(t, b, prev ? prev->xfr : NULL, s->arena, (uint64_t)time(NULL), d,
+		&xfr_err);
+	if (xfr_err)
+		goto fail;
 	if (export_to) {
 		export_zones(b, export_to);
 		export_definitions(t, export_to);
@@ -216,6 +223,9 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 			diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory");
 		goto fail;
 	}
+	if (s->xfr && xfr_finish(s->xfr, &s->db, prev ? prev->xfr : NULL, prev ? &prev->db : NULL,
+			d) < 0)
+		goto fail;
 	s->n_verified = verify_served(t, &s->db, d);
 	if (d->errors > errors)
 		goto fail;
@@ -258,6 +268,15 @@ snapshot_load_buffer(const char *name, const char *buf, size_t len, struct diag 
 	return load(&src, NULL, d, NULL);
 }
 
+struct snapshot *
+snapshot_reload_buffer(const char *name, const char *buf, size_t len,
+	const struct snapshot *prev, struct diag *d)
+{
+	struct source src = { NULL, name, buf, len };
+	struct snapshot_config cfg = { NULL, NULL, 0, prev };
+	return load(&src, &cfg, d, NULL);
+}
+
 static const char *
 plural(unsigned n, const char *one, const char *many)
 {
@@ -280,6 +299,7 @@ snapshot_free(struct snapshot *s)
 {
 	if (!s)
 		return;
+	xfr_free(s->xfr);
 	arena_free(s->arena);
 	free(s);
 }

@@ -14,6 +14,7 @@
 
 struct arena;
 struct diag;
+struct xfr;
 
 /** A VPC's views, for binding listeners by VPC id. */
 struct snapshot_vpc {
@@ -55,6 +56,7 @@ struct snapshot {
 	unsigned n_zones, n_names, n_records;	/**< zones and rules; names with records */
 	unsigned n_verified;			/**< names checked as served after the load */
 	double load_seconds;
+	struct xfr *xfr;		/**< zone transfers (Dnsd: Secondaries), or NULL */
 };
 
 /** What to build a snapshot from. */
@@ -62,6 +64,7 @@ struct snapshot_config {
 	const char *zones_dir;
 	const struct snapshot_listener *listeners;
 	unsigned n_listeners;
+	const struct snapshot *previous;	/**< in service: serials and IXFR carry on from it */
 };
 
 /**
@@ -80,6 +83,13 @@ struct snapshot *snapshot_load(const struct snapshot_config *cfg, struct diag *d
  */
 struct snapshot *snapshot_load_buffer(const char *name, const char *buf, size_t len,
 	struct diag *d);
+
+/**
+ * As snapshot_load_buffer, after prev (zone serials and IXFR journals
+ * carry on from it): for tests of transfers across reloads.
+ */
+struct snapshot *snapshot_reload_buffer(const char *name, const char *buf, size_t len,
+	const struct snapshot *prev, struct diag *d);
 
 /**
  * Map listeners to views (again, once inbound endpoint listeners are

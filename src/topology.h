@@ -299,6 +299,8 @@ struct topo_attr {
 };
 
 /** Everything the definitions describe, before answers are built. */
+struct xfr_secondary;
+
 struct topology {
 	struct arena *arena;
 	struct topo_vpc *vpcs, **vpcs_tail;
@@ -322,6 +324,7 @@ struct topology {
 	const char *default_vpc;
 	struct src default_vpc_src;
 	unsigned n_files;
+	struct xfr_secondary *secondaries, **secondaries_tail;	/**< Dnsd: Secondaries */
 };
 
 /** Create an empty model. */

@@ -38,6 +38,8 @@ worker_sync_snapshot(struct worker *w)
 static enum querylog_source
 log_source(enum query_action act, const struct query_info *qi)
 {
+	if (act == QUERY_XFR)
+		return QL_LOCAL;	/* a zone transfer starts */
 	if (act != QUERY_SEND)
 		return QL_DROP;
 	return qi->why ? QL_ERROR : QL_LOCAL;
@@ -51,7 +53,7 @@ worker_account(struct worker *w, const struct sockaddr *client, bool tcp,
 	w->stats.tcp_queries += tcp;
 	if (act == QUERY_SEND && qi->why)
 		w->stats.errors++;
-	else if (act == QUERY_SEND)
+	else if (act == QUERY_SEND || act == QUERY_XFR)
 		w->stats.local++;
 	else if (act == QUERY_FORWARD)
 		w->stats.forwarded++;
