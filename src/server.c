@@ -8,6 +8,7 @@
 #include "notify.h"
 #include "snapshot.h"
 #include "worker.h"
+#include "xfr_notify.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -36,6 +37,7 @@ struct server {
 	time_t started;
 	unsigned reports_pending;	/* workers yet to publish their counters */
 	struct snapshot_listener *bindings;
+	struct xfr_notify *notify;	/* NOTIFY to secondaries after loads */
 };
 
 /* ---- reload ---- */
@@ -110,6 +112,7 @@ on_reload_done(evutil_socket_t fd, short what, void *arg)
 	} else {
 		s->reloads_ok++;
 		swap_snapshot(s, next);
+		xfr_notify_snapshot(s->notify, next);
 		log_notice("reloaded: %u VPC%s, %u endpoint%s from %u file%s in %.3f s",
 			next->n_vpcs, log_s(next->n_vpcs), next->n_endpoints,
 			log_s(next->n_endpoints), next->n_files, log_s(next->n_files),
@@ -297,11 +300,13 @@ server_create(const struct options *opt, struct listener *listeners, unsigned n_
 			return NULL;
 		}
 	}
-	if (signals_add(s) < 0) {
+	s->notify = xfr_notify_create(s->base);
+	if (signals_add(s) < 0 || !s->notify) {
 		snprintf(err, errsz, "out of memory");
 		server_free(s);
 		return NULL;
 	}
+	xfr_notify_snapshot(s->notify, snap);
 	return s;
 }
 
@@ -359,6 +364,7 @@ server_free(struct server *s)
 		return;
 	for (unsigned i = 0; s->workers && i < s->n_workers; i++)
 		worker_fini(&s->workers[i]);
+	xfr_notify_free(s->notify);
 	signals_ignore_while_freeing(s);
 	struct event *evs[] = { s->ev_reload_done, s->ev_reported };
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)

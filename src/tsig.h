@@ -132,7 +132,8 @@ size_t tsig_append_error(const struct tsig_rr *t, uint8_t *msg, size_t len, size
 
 /**
  * Check a signed response (a NOTIFY answer) against the MAC of the request
- * dnsd sent. @return true when its TSIG verifies.
+ * dnsd sent. @return true when its TSIG verifies (whatever TSIG error it
+ * carries: a BADTIME answer is signed too).
  */
 bool tsig_verify_response(const struct tsig_key *k, const uint8_t *req_mac, size_t req_mac_len,
 	const uint8_t *pkt, size_t len, uint64_t now);

@@ -5,6 +5,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "log.h"
 #include "query.h"
 #include "topology.h"
 #include "xfr_config.h"
@@ -312,7 +313,9 @@ xfr_prepare(const struct topology *t, struct zb *b, const struct xfr *prev, stru
 
 /* ---- after compiling: names, views, catalogs, journals ---- */
 
-/* The compiled zone of each entry, as its own view finds its apex. */
+/* The compiled zone of each entry, as its own view finds its apex. A
+ * zone whose apex is a CNAME (an endpoint service's private name) is not
+ * a zone a secondary can load (RFC 1034 §3.6.2: no SOA beside it). */
 static void
 find_compiled(struct xfr *x, const struct zonedb *db)
 {
@@ -321,9 +324,17 @@ find_compiled(struct xfr *x, const struct zonedb *db)
 		struct query_lookup f;
 		query_lookup_name(db, z->view, z->apex, z->apex_len, DNS_TYPE_SOA, &f);
 		const struct zone *c = f.auth;
-		if (c && c->kind == z->kind && c->view == z->view &&
-		    dname_equal(c->apex, c->apex_len, z->apex, z->apex_len))
-			z->zone = c;
+		if (!c || c->kind != z->kind || c->view != z->view ||
+		    !dname_equal(c->apex, c->apex_len, z->apex, z->apex_len))
+			continue;
+		if (f.node && (f.node->flags & NODE_CNAME)) {
+			char name[DNAME_TEXT_MAX];
+			dname_to_text(z->apex, name, sizeof(name));
+			verbose(VERB_DETAIL, "zone %s (view %s) is not transferred: its apex is a "
+				"CNAME", name, z->view_name);
+			continue;
+		}
+		z->zone = c;
 	}
 }
 
