@@ -312,7 +312,8 @@ put_tsig(const struct tsig_key *k, uint8_t *msg, size_t len, size_t cap, uint64_
 	wire_put16(p, orig_id);
 	wire_put16(p + 2, error);
 	wire_put16(p + 4, other_len);
-	memcpy(p + 6, other, other_len);
+	if (other_len)
+		memcpy(p + 6, other, other_len);
 	p += 6 + other_len;
 	wire_put16(msg + 10, (uint16_t)(wire_get16(msg + 10) + 1));
 	return (size_t)(p - msg);
