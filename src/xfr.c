@@ -100,6 +100,9 @@ struct pre {
 	const char **view_names;	/* by view index, in the arena */
 	int current;			/* zone being walked, or -1 */
 	bool oom;
+	const uint8_t **soas;		/* SOAs kept once (soa_intern) */
+	uint16_t soa_lens[1024];
+	uint32_t soa_mask;
 };
 
 static bool
@@ -138,14 +141,13 @@ pre_zone(struct xfr *x, struct pre *p, const struct zb_zone *zbz, unsigned view,
 	}
 	p->zbz = zbzs;
 	p->zbz[x->n_zones - 1] = zbz;
-	z->apex = arena_memdup(x->arena, apex, len);
+	z->apex = apex;		/* the builder's until xfr_finish: then the zonedb's */
 	z->apex_len = (uint8_t)len;
 	z->kind = (uint8_t)kind;
 	z->view = (uint16_t)view;
 	z->view_name = p->view_names[view];
 	z->soa_ttl = ttl;
 	z->hash = soa_hash(apex, len, ttl, soa, soa_len);
-	p->oom |= !z->apex;
 	p->current = (int)(x->n_zones - 1);
 }
 
@@ -191,6 +193,41 @@ sig_walk(void *ctx, const struct zb_zone *zbz, unsigned view, const uint8_t *ape
 	}
 }
 
+static void
+pre_free(struct xfr *x)
+{
+	struct pre *p = x->pre;
+	x->pre = NULL;
+	if (p) {
+		free(p->zbz);
+		free(p->soas);
+	}
+	free(p);
+}
+
+/* One copy of each SOA: zones made alike (hidden zones, private hosted
+ * zones) share Route 53's SOA and, at a load, its serial. */
+static const uint8_t *
+soa_intern(struct xfr *x, struct pre *p, const uint8_t *soa, uint16_t len)
+{
+	if (!p->soas) {
+		p->soa_mask = 1023;
+		p->soas = calloc(p->soa_mask + 1, sizeof(*p->soas));
+		if (!p->soas)
+			return NULL;
+	}
+	uint32_t h = (uint32_t)xfr_hash_bytes(0, soa, len), i = h & p->soa_mask;
+	for (unsigned probe = 0; p->soas[i] && probe < 64; i = (i + 1) & p->soa_mask, probe++)
+		if (p->soa_lens[i] == len && memcmp(p->soas[i], soa, len) == 0)
+			return p->soas[i];
+	const uint8_t *copy = arena_memdup(x->arena, soa, len);
+	if (copy && !p->soas[i]) {	/* a full run: kept, not offered */
+		p->soas[i] = copy;
+		p->soa_lens[i] = len;
+	}
+	return copy;
+}
+
 /* The serial of a zone: the previous one while nothing changed, else the
  * time of the load, or one more when that is not newer (RFC 1982). */
 static uint32_t
@@ -219,7 +256,7 @@ set_serials(struct xfr *x, struct pre *p, const struct xfr *prev)
 		if (!zbz || zb_zone_set_serial(p->b, zbz, z->serial) < 0 ||
 		    !zb_zone_soa(zbz, &ttl, &soa, &z->soa_len))
 			return false;
-		z->soa = arena_memdup(x->arena, soa, z->soa_len);
+		z->soa = soa_intern(x, p, soa, z->soa_len);
 		if (!z->soa)
 			return false;
 	}
@@ -302,11 +339,8 @@ xfr_prepare(const struct topology *t, struct zb *b, const struct xfr *prev, stru
 		diag_error(d, NULL, 0, "out of memory while preparing zone transfers");
 	}
 	*err = true;
-	if (p)
-		free(p->zbz);
-	free(p);
-	if (x)
-		x->pre = NULL;
+	if (!x || !x->pre)
+		free(p);	/* not handed over yet: nothing in it */
 	xfr_free(x);
 	return NULL;
 }
@@ -316,17 +350,22 @@ xfr_prepare(const struct topology *t, struct zb *b, const struct xfr *prev, stru
 /* The compiled zone of each entry, as its own view finds its apex. A
  * zone whose apex is a CNAME (an endpoint service's private name) is not
  * a zone a secondary can load (RFC 1034 §3.6.2: no SOA beside it). */
-static void
+static bool
 find_compiled(struct xfr *x, const struct zonedb *db)
 {
+	bool ok = true;
 	for (uint32_t i = 0; i < x->n_zones; i++) {
 		struct xfr_zone *z = &x->zones[i];
 		struct query_lookup f;
 		query_lookup_name(db, z->view, z->apex, z->apex_len, DNS_TYPE_SOA, &f);
 		const struct zone *c = f.auth;
 		if (!c || c->kind != z->kind || c->view != z->view ||
-		    !dname_equal(c->apex, c->apex_len, z->apex, z->apex_len))
+		    !dname_equal(c->apex, c->apex_len, z->apex, z->apex_len)) {
+			z->apex = arena_memdup(x->arena, z->apex, z->apex_len);
+			ok = ok && z->apex;
 			continue;
+		}
+		z->apex = c->apex;	/* the builder's goes with it */
 		if (f.node && (f.node->flags & NODE_CNAME)) {
 			char name[DNAME_TEXT_MAX];
 			dname_to_text(z->apex, name, sizeof(name));
@@ -336,6 +375,7 @@ find_compiled(struct xfr *x, const struct zonedb *db)
 		}
 		z->zone = c;
 	}
+	return ok;
 }
 
 /* Pointer map from compiled zone to entry. */
@@ -410,7 +450,7 @@ collect_nodes(struct xfr *x, const struct zonedb *db)
 			struct xfr_zone *z = &x->zones[k];
 			if (pass == 0) {
 				z->n_nodes++;
-				z->wire_size += node_size(n);
+				z->wire_size += (uint32_t)node_size(n);
 			} else {
 				z->nodes[z->n_nodes++] = n;
 			}
@@ -617,13 +657,8 @@ int
 xfr_finish(struct xfr *x, const struct zonedb *db, const struct xfr *prev,
 	const struct zonedb *prev_db, struct diag *d)
 {
-	struct pre *p = x->pre;
-	x->pre = NULL;
-	if (p)
-		free(p->zbz);
-	free(p);
-	find_compiled(x, db);
-	if (!collect_nodes(x, db) || !build_views(x, db, x->n_keys))
+	pre_free(x);
+	if (!find_compiled(x, db) || !collect_nodes(x, db) || !build_views(x, db, x->n_keys))
 		goto oom;
 	for (uint32_t k = 0; k < x->n_keys; k++) {
 		int c = add_catalog(x, &x->keys[k], prev, d);
@@ -637,6 +672,11 @@ xfr_finish(struct xfr *x, const struct zonedb *db, const struct xfr *prev,
 	if (!by_name_build(x))
 		goto oom;
 	carry_journals(x, db, prev, prev_db);
+	struct xfr_zone *fit = realloc(x->zones, (x->n_zones + 1) * sizeof(*fit));
+	if (fit) {	/* the doubling's spare room goes back */
+		x->zones = fit;
+		x->cap_zones = x->n_zones + 1;
+	}
 	return 0;
 oom:
 	diag_error(d, NULL, 0, "out of memory while preparing zone transfers");
@@ -648,6 +688,7 @@ xfr_free(struct xfr *x)
 {
 	if (!x)
 		return;
+	pre_free(x);	/* a load that failed between prepare and finish */
 	for (uint32_t k = 0; k < x->n_zones; k++)
 		xfr_journal_unref(x->zones[k].journal);
 	free(x->zones);

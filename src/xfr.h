@@ -22,28 +22,27 @@ struct zonedb;
 /** Kind of a catalog zone in struct xfr_zone (next to enum zone_kind). */
 #define XFR_KIND_CATALOG 200
 
-/** One zone dnsd transfers, as of one snapshot. */
+/** One zone dnsd transfers, as of one snapshot (pointers first: 100,000 of these are common). */
 struct xfr_zone {
 	const uint8_t *apex;
+	const char *view_name;
+	const uint8_t *soa;		/**< RDATA, with serial (shared by zones alike) */
+	const struct zone *zone;	/**< compiled; NULL: hidden in its own view */
+	const struct node **nodes;	/**< its names in the zonedb, in table order */
+	struct xfr_journal *journal;	/**< differences of the last loads, or NULL */
+	const uint32_t *members;	/**< a catalog: its member zones (indexes) */
+	uint64_t hash;			/**< its records (serial left out) and what shadows it */
+	uint64_t sig;			/**< what shadows it: zones and rules at or below its apex */
+	uint32_t serial;
+	uint32_t soa_ttl;
+	uint32_t n_nodes;
+	uint32_t n_members;
+	uint32_t wire_size;		/**< about what an AXFR of it sends */
+	uint16_t view;			/**< the view whose zone it is (0: public) */
+	uint16_t soa_len;
 	uint8_t apex_len;
 	uint8_t kind;			/**< ZONE_LOCAL, ZONE_PUBLIC or XFR_KIND_CATALOG */
 	bool changed;			/**< serial new since the previous load: NOTIFY */
-	uint16_t view;			/**< the view whose zone it is (0: public) */
-	const char *view_name;
-	uint32_t serial;
-	uint64_t hash;			/**< its records (serial left out) and what shadows it */
-	uint64_t sig;			/**< what shadows it: zones and rules at or below its apex */
-	uint32_t soa_ttl;
-	const uint8_t *soa;		/**< RDATA, with serial */
-	uint16_t soa_len;
-	const struct zone *zone;	/**< compiled; NULL: hidden in its own view */
-	const struct node **nodes;	/**< its names in the zonedb, in table order */
-	uint32_t n_nodes;
-	size_t wire_size;		/**< about what an AXFR of it sends */
-	struct xfr_journal *journal;	/**< differences of the last loads, or NULL */
-	/* a catalog zone: the member zones (indexes into xfr.zones) */
-	const uint32_t *members;
-	uint32_t n_members;
 };
 
 /** A view some key opens: the zones a transfer with that key may ask for. */

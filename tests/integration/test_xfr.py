@@ -512,6 +512,35 @@ def test_reload_reaches_both_secondaries_within_2s(env):
             assert resolve(port, n, "A") == resolve(env.dnsd.port, n, "A")
 
 
+def test_knot_follows_the_catalog(env):
+    """A zone added to the view reaches Knot through the catalog (NOTIFY,
+    then the catalog's new member transferred); a zone removed goes."""
+    zone = "added.internal."
+    path = env.world.write("added.yaml", f"""\
+HostedZones:
+  - Name: {zone}
+    VPCIds: [{PROD}]
+    ResourceRecordSets:
+      - {{Name: www.{zone}, Type: A, TTL: 60, ResourceRecords: [{{Value: 10.0.9.9}}]}}
+""")
+    assert "reloaded" in env.dnsd.reload()
+    assert zone in catalog_members(env.dnsd.port)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        got = ask(env.knot_port, "www." + zone, "A")
+        if got.rcode() == dns.rcode.NOERROR and got.answer:
+            break
+        time.sleep(0.05)
+    assert resolve(env.knot_port, "www." + zone, "A") == resolve(env.dnsd.port, "www." + zone, "A")
+    os.unlink(path)
+    assert "reloaded" in env.dnsd.reload()
+    assert zone not in catalog_members(env.dnsd.port)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and ask(env.knot_port, "www." + zone, "A").answer:
+        time.sleep(0.05)
+    assert not ask(env.knot_port, "www." + zone, "A").answer
+
+
 def test_dig_and_kdig_transfer_with_the_key(env):
     port = env.dnsd.port
     out = dig("-y", f"hmac-sha256:{PROD_KEY}:{SECRET}", "AXFR", "corp.internal.", port=port)
