@@ -815,7 +815,7 @@ test_vpc_attributes(void **state)
 	struct world w;
 
 	(void)state;
-	world_load(&w, "attr.json",
+	world_load(&w, "attr.yaml",
 		"{\"Vpcs\": [{\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/16\"},\n"
 		"           {\"VpcId\": \"vpc-2\", \"CidrBlock\": \"10.1.0.0/16\", \"IsDefault\": true}]}\n"
 		"---\n"
@@ -826,7 +826,7 @@ test_vpc_attributes(void **state)
 		"{\"VpcId\": \"vpc-7\", \"EnableDnsSupport\": {\"Value\": false}}\n");
 	assert_int_equal(w.d.errors, 1);
 	assert_string_equal(world_msgs(&w),
-		"attr.json:8: error: VPC attribute for vpc-7, which no definition describes\n");
+		"attr.yaml:8: error: VPC attribute for vpc-7, which no definition describes\n");
 	/* AWS defaults: support on; hostnames only in default VPCs */
 	assert_int_equal(vpc(&w, "vpc-1")->dns_support, TRI_YES);
 	assert_int_equal(vpc(&w, "vpc-1")->dns_hostnames, TRI_YES);
