@@ -272,6 +272,19 @@ bool defs_register_id(struct reader *r, struct strmap *map, const char *id, void
 void defs_read_each(struct reader *r, const struct doc_node *v, const char *what,
 	void (*fn)(struct reader *, const struct doc_node *, const struct doc_node *));
 
+/* ---- what emulators print unlike AWS (defs_emulator.c) ---- */
+
+/**
+ * Whether a DnsEntries name of an endpoint is shaped as moto makes it:
+ * "<VpcEndpointId>-<suffix>.<ServiceName>", where AWS writes the
+ * service's endpoint domain after the suffix. When it is, that is said
+ * (a warning; an error with --strict) and the name is not to be used as
+ * the endpoint's domain.
+ * @param dns_name: the name as given; rest: what follows "<id>-<suffix>.".
+ */
+bool defs_emulator_dns_name(const struct topo_endpoint *ep, const char *dns_name,
+	const char *rest, struct diag *d);
+
 /** Text room for any name: every byte as \DDD. */
 #define NAME_TEXT_MAX (255 * 4 + 1)
 
