@@ -9,6 +9,7 @@ the text of the file, independently of dnsd.
 import json
 import os
 import re
+import subprocess
 import time
 
 import dns.rcode
@@ -441,3 +442,40 @@ def test_strict_reload_with_an_unknown_field_keeps_the_old_data():
         _, l, c = at(path, text, "Shade")
         assert f"{path}:{l}:{c}: error: unknown field 'Shade' in a network interface" in d.log()
         assert sorted(addresses(d.query(SQS))) == ["10.0.1.10", "10.0.2.10"]
+
+
+# ---- README ----
+
+README = os.path.join(os.environ.get("DNSD_SRCDIR", "."), "README")
+
+
+def readme_sessions(first, last):
+    """Files (```yaml blocks that start '# PATH') and '    $ ' sessions with
+    their output, in README order, from heading first to the one before last."""
+    text = open(README).read()
+    text = text[text.index(first):text.index(last)]
+    files = {m.group(1): m.group(2) for m in
+             re.finditer(r"```yaml\n# (\S+)\n(.*?)```", text, re.S)}
+    steps, cmd = [], None
+    for line in text.splitlines():
+        if line.startswith("    $ "):
+            cmd = line[6:]
+            steps.append((cmd, []))
+        elif cmd is not None and line.startswith("    "):
+            steps[-1][1].append(line[4:])
+        else:
+            cmd = None
+    return files, steps
+
+
+def test_readme_strict_and_summary_examples_run_as_written(tmp_path):
+    files, steps = readme_sessions("### Strict and helpful", "\nRoute 53 Resolver")
+    assert list(files) == ["typo/world.yaml"] and len(steps) == 4
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    os.symlink(os.environ.get("DNSD", "./dnsd"), tmp_path / "dnsd")
+    for cmd, want in steps:
+        out = subprocess.run(["bash", "-c", "{ " + cmd + " ; } 2>&1"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=30)
+        assert out.stdout.splitlines() == want, (cmd, out.stdout)
