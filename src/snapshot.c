@@ -57,22 +57,12 @@ now_seconds(void)
 static bool
 build_cidrs(struct snapshot *s, const struct topology *t)
 {
-	unsigned n = 0;
+	struct cidrmap_input in = { 0 };
 	for (const struct topo_vpc *v = t->vpcs; v; v = v->next)
-		n += v->view >= 0 ? v->n_cidrs : 0;
-	struct netprefix *prefixes = malloc((n ? n : 1) * sizeof(*prefixes));
-	int32_t *views = malloc((n ? n : 1) * sizeof(*views));
-	bool ok = prefixes && views;
-	for (const struct topo_vpc *v = t->vpcs; v && ok; v = v->next) {
-		for (unsigned i = 0; i < v->n_cidrs && v->view >= 0; i++) {
-			prefixes[s->n_cidrs] = v->cidrs[i];
-			views[s->n_cidrs++] = v->view;
-		}
-	}
-	ok = ok && cidrmap_build(&s->cidrs, s->arena, prefixes, views, s->n_cidrs) == 0;
-	free(prefixes);
-	free(views);
-	return ok;
+		for (unsigned i = 0; i < v->n_cidrs && v->view >= 0; i++)
+			cidrmap_input_add(&in, &v->cidrs[i], v->view);
+	s->n_cidrs = in.n;
+	return cidrmap_build_input(&s->cidrs, s->arena, &in) == 0;
 }
 
 bool
@@ -109,29 +99,16 @@ snapshot_bind_listeners(struct snapshot *s, const struct snapshot_listener *l, u
 static bool
 build_dns64(struct snapshot *s, const struct topology *t)
 {
-	unsigned n = 0, k = 0;
-	for (const struct topo_subnet *sn = t->subnets; sn; sn = sn->next)
-		if (sn->dns64 == TRI_YES && sn->vpc && sn->vpc->view >= 0)
-			n += (sn->has_v4 ? 1 : 0) + sn->n_v6;
-	struct netprefix *prefixes = malloc((n ? n : 1) * sizeof(*prefixes));
-	int32_t *views = malloc((n ? n : 1) * sizeof(*views));
-	bool ok = prefixes && views;
-	for (const struct topo_subnet *sn = t->subnets; sn && ok; sn = sn->next) {
+	struct cidrmap_input in = { 0 };
+	for (const struct topo_subnet *sn = t->subnets; sn; sn = sn->next) {
 		if (sn->dns64 != TRI_YES || !sn->vpc || sn->vpc->view < 0)
 			continue;
-		if (sn->has_v4) {
-			prefixes[k] = sn->v4;
-			views[k++] = sn->vpc->view;
-		}
-		for (unsigned i = 0; i < sn->n_v6; i++) {
-			prefixes[k] = sn->v6[i];
-			views[k++] = sn->vpc->view;
-		}
+		if (sn->has_v4)
+			cidrmap_input_add(&in, &sn->v4, sn->vpc->view);
+		for (unsigned i = 0; i < sn->n_v6; i++)
+			cidrmap_input_add(&in, &sn->v6[i], sn->vpc->view);
 	}
-	ok = ok && cidrmap_build(&s->dns64, s->arena, prefixes, views, k) == 0;
-	free(prefixes);
-	free(views);
-	return ok;
+	return cidrmap_build_input(&s->dns64, s->arena, &in) == 0;
 }
 
 /* What listeners and reloads need of the topology, kept past it. */
