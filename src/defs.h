@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dname.h"
 #include "netaddr.h"
 #include "topology.h"
 
@@ -286,7 +287,7 @@ bool defs_emulator_dns_name(const struct topo_endpoint *ep, const char *dns_name
 	const char *rest, struct diag *d);
 
 /** Text room for any name: every byte as \DDD. */
-#define NAME_TEXT_MAX (255 * 4 + 1)
+#define NAME_TEXT_MAX DNAME_TEXT_MAX
 
 /**
  * A name as Route 53 prints it (\ooo escapes in octal, \052 is '*') to

@@ -39,7 +39,9 @@ static void
 print_line(FILE *out, const char *file, unsigned line, unsigned col, const char *kind,
 	const char *msg)
 {
-	if (line && col)
+	if (!file)	/* the message names its origin itself */
+		fprintf(out, "%s: %s\n", kind, msg);
+	else if (line && col)
 		fprintf(out, "%s:%u:%u: %s: %s\n", file, line, col, kind, msg);
 	else if (line)
 		fprintf(out, "%s:%u: %s: %s\n", file, line, kind, msg);
@@ -81,7 +83,7 @@ repeat_of(struct diag_repeats *r, const char *file, const char *kind, const char
 static bool
 repeat_shown(struct diag *d, const char *file, unsigned line, const char *kind, const char *msg)
 {
-	struct repeat *e = d->repeats ? repeat_of(d->repeats, file, kind, msg) : NULL;
+	struct repeat *e = d->repeats ? repeat_of(d->repeats, file ? file : "", kind, msg) : NULL;
 	if (!e || ++e->count <= DIAG_REPEATS_SHOWN)
 		return true;
 	if (!e->first_hidden)
@@ -98,8 +100,6 @@ diag_vprint(struct diag *d, const char *file, unsigned line, unsigned col, const
 	va_list again;
 	if (!d->out)
 		return;
-	if (!file)
-		file = "definitions";	/* about them as a whole */
 	va_copy(again, ap);
 	int n = vsnprintf(small, sizeof(small), fmt, ap);
 	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL)

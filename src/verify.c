@@ -101,7 +101,7 @@ verify_served(const struct topology *t, const struct zonedb *db, struct diag *d)
 {
 	struct verify v = { t, db, d, 0 };
 	for (const struct topo_endpoint *ep = t->endpoints; ep; ep = ep->next)
-		hiddenzone_each_name(ep, check_endpoint_name, &v);
+		hiddenzone_each_name(ep, NULL, check_endpoint_name, &v);
 	for (const struct topo_hosted_zone *hz = t->zones; hz; hz = hz->next)
 		check_hosted_zone(&v, hz);
 	return v.names;
@@ -179,7 +179,7 @@ static void
 collect_all(struct collect *c)
 {
 	for (const struct topo_endpoint *ep = c->t->endpoints; ep && !c->failed; ep = ep->next)
-		hiddenzone_each_name(ep, collect_endpoint_name, c);
+		hiddenzone_each_name(ep, NULL, collect_endpoint_name, c);
 	for (const struct topo_hosted_zone *hz = c->t->zones; hz && !c->failed; hz = hz->next) {
 		for (unsigned i = 0; hz->private_zone && i < hz->n_vpcs; i++) {
 			const struct topo_vpc *vpc = strmap_get(&c->t->vpc_by_id, hz->vpc_ids[i]);
