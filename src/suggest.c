@@ -20,38 +20,45 @@ min3(unsigned a, unsigned b, unsigned c)
 }
 
 /* Rows of the distance table: row i holds the distances from a[0..i) to
- * every prefix of b; three rows are kept for the swap rule. */
+ * the prefixes of b; three rows are kept for the swap rule. Only the band
+ * |i - j| <= max is computed: a cell outside it is farther than max. */
 unsigned
 suggest_distance(const char *a, const char *b, unsigned max)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	unsigned rows[3][SUGGEST_MAX_LEN + 1];
+	unsigned rows[3][SUGGEST_MAX_LEN + 1], far = max + 1;
 	if (la > SUGGEST_MAX_LEN || lb > SUGGEST_MAX_LEN ||
 	    (la > lb ? la - lb : lb - la) > max)
-		return max + 1;
+		return far;
 	unsigned *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
 	for (size_t j = 0; j <= lb; j++)
-		prev[j] = (unsigned)j;
+		prev[j] = j <= max ? (unsigned)j : far;
 	for (size_t i = 1; i <= la; i++) {
-		unsigned low = cur[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
+		size_t lo = i > max ? i - max : 1, hi = i + max < lb ? i + max : lb;
+		unsigned low = cur[0] = i <= max ? (unsigned)i : far;
+		if (lo > 1)
+			cur[lo - 1] = far;
+		for (size_t j = lo; j <= hi; j++) {
 			unsigned cost = fold(a[i - 1]) != fold(b[j - 1]);
-			unsigned v = min3(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+			unsigned up = j < i + max ? prev[j] : far;	/* prev[j] is outside the band */
+			unsigned v = min3(up + 1, cur[j - 1] + 1, prev[j - 1] + cost);
 			if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) &&
 			    fold(a[i - 2]) == fold(b[j - 1]) && prev2[j - 2] + 1 < v)
 				v = prev2[j - 2] + 1;
-			cur[j] = v;
+			cur[j] = v > far ? far : v;
 			if (v < low)
 				low = v;
 		}
+		if (hi < lb)
+			cur[hi + 1] = far;
 		if (low > max)
-			return max + 1;	/* every later row is at least as far */
+			return far;	/* every later row is at least as far */
 		unsigned *t = prev2;
 		prev2 = prev;
 		prev = cur;
 		cur = t;
 	}
-	return prev[lb] > max ? max + 1 : prev[lb];
+	return prev[lb] > max ? far : prev[lb];
 }
 
 void
