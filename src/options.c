@@ -81,7 +81,8 @@ static const struct option_def option_table[] = {
 	{ "json", 0, OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(json), 0,
 	  "with --check --summary: print the summary as JSON" },
 	{ "strict", 0, OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(strict), 0,
-	  "unknown fields and document keys in the definitions are errors, not warnings" },
+	  "make errors of the definitions' warnings about what dnsd skips or guesses: unknown "
+	  "fields and document keys, services and regions its catalog lacks, moto's DnsEntries" },
 	{ "verbose", 'v', OPT_COUNT, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(verbose), 0,
 	  "log more: -v closed connections and forwarding trouble, -vv also why each packet was dropped or refused" },
 	{ "quiet", 'q', OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(quiet), 0,
