@@ -186,6 +186,28 @@ def test_misspelt_service_name_gets_the_catalog_name():
             "service com.amazonaws.us-east-2.sqss is not in dnsd's catalog (did you mean "
             "com.amazonaws.us-east-2.sqs?)"), out.stderr
         assert check(w.dir, "--strict").returncode == 1
+    # a region dnsd does not know: most likely a typo
+    text = BASE.replace("com.amazonaws.us-east-2.sqs", "com.amazonaws.us-esat-2.sqs")
+    with World({"w.yaml": text}) as w:
+        path = os.path.join(w.dir, "w.yaml")
+        out = check(w.dir)
+        line = text[:text.index("vpce-0aaaaaaaaaaaaaaa1")].count("\n") + 1
+        found = [m for p, l, c, m in diags_at(out.stderr, "warning") if (p, l) == (path, line)]
+        assert found[0] == ("service com.amazonaws.us-esat-2.sqs: 'us-esat-2' is not a region "
+                            "dnsd knows (did you mean com.amazonaws.us-east-2.sqs?); its names "
+                            "are made for that region"), out.stderr
+        assert check(w.dir, "--strict").returncode == 1
+
+
+def test_yaml_parse_errors_have_columns():
+    text = "Vpcs:\n  - {VpcId: vpc-1, CidrBlock: [10.0.0.0/16}\n"
+    with World({"w.yaml": text}) as w:
+        path = os.path.join(w.dir, "w.yaml")
+        out = check(w.dir)
+        assert out.returncode == 1
+        # at the '}' that should have been ']'
+        assert diags_at(out.stderr) == [(path, 2, text.index("}") - len("Vpcs:\n") + 1,
+                                         "expected ',' or ']', found '}'")], out.stderr
 
 
 # ---- strict JSON ----
