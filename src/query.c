@@ -841,6 +841,11 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 		qi->why = "QR set: a response, not a query";
 		return QUERY_DROP;
 	}
+	if (env->snap->silent_views && env->snap->silent_views[pick_view(env, c)]) {
+		/* the VPC has enableDnsSupport off: no Resolver there */
+		qi->why = "the client's VPC has enableDnsSupport false";
+		return QUERY_DROP;
+	}
 	unsigned opcode = wire_opcode(pkt);
 	if (opcode == DNS_OPCODE_NOTIFY)
 		return reply_error(env, pkt, qi, DNS_RCODE_REFUSED, false,

@@ -185,6 +185,22 @@ resolve_alias(struct r53 *r, const struct topo_hosted_zone *hz, const struct top
 			"not model); the record is left out", rr->name, rr->alias_target);
 }
 
+/* A VPC a private hosted zone answers in: one with both DNS attributes on
+ * (Route 53 Developer Guide, "Considerations when working with a private
+ * hosted zone": "you must set ... enableDnsHostnames, enableDnsSupport"). */
+static const struct topo_vpc *
+zone_vpc(struct r53 *r, const struct topo_hosted_zone *hz, unsigned i, bool warn)
+{
+	const struct topo_vpc *v = strmap_get(&r->t->vpc_by_id, hz->vpc_ids[i]);
+	if (!v || topology_vpc_private_dns(v))
+		return v;
+	if (warn && v->dns_support == TRI_YES)	/* without DNS support nothing is served */
+		diag_warn(r->d, hz->src.file, hz->src.line, "hosted zone %s is associated with "
+			"VPC %s, which has EnableDnsHostnames off: the zone is not served there "
+			"(as in AWS)", hz->id ? hz->id : hz->name, v->id);
+	return NULL;
+}
+
 static void
 build_hosted_zones(struct r53 *r)
 {
@@ -192,7 +208,7 @@ build_hosted_zones(struct r53 *r)
 		if (!hz->private_zone)
 			continue;
 		for (unsigned i = 0; i < hz->n_vpcs; i++) {
-			const struct topo_vpc *v = strmap_get(&r->t->vpc_by_id, hz->vpc_ids[i]);
+			const struct topo_vpc *v = zone_vpc(r, hz, i, true);
 			if (v)
 				add_hosted_zone(r, hz, v);
 		}
@@ -205,7 +221,7 @@ build_hosted_zones(struct r53 *r)
 			if (rr->rdata || !rr->alias_target)
 				continue;
 			for (unsigned i = 0; i < hz->n_vpcs; i++) {
-				const struct topo_vpc *v = strmap_get(&r->t->vpc_by_id, hz->vpc_ids[i]);
+				const struct topo_vpc *v = zone_vpc(r, hz, i, false);
 				unsigned views[2], nv = v ? vpc_views(v, views) : 0;
 				for (unsigned k = 0; k < nv; k++)
 					resolve_alias(r, hz, rr, views[k]);
