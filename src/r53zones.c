@@ -195,9 +195,9 @@ zone_vpc(struct r53 *r, const struct topo_hosted_zone *hz, unsigned i, bool warn
 	if (!v || topology_vpc_private_dns(v))
 		return v;
 	if (warn && v->dns_support == TRI_YES)	/* without DNS support nothing is served */
-		diag_warn(r->d, hz->src.file, hz->src.line, "hosted zone %s is associated with "
-			"VPC %s, which has EnableDnsHostnames off: the zone is not served there "
-			"(as in AWS)", hz->id ? hz->id : hz->name, v->id);
+		diag_warn(r->d, hz->src.file, hz->src.line, "hosted zone %s (%s) is associated "
+			"with VPC %s, which has EnableDnsHostnames off: the zone is not served there "
+			"(as in AWS)", hz->name, hz->id ? hz->id : "-", v->id);
 	return NULL;
 }
 
