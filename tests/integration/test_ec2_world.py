@@ -521,3 +521,16 @@ def test_instances_at_sizes_all_answer(n):
             k = n - 1
             m = ask(d, f"{k % 250 + 4}.{k // 250}.50.10.in-addr.arpa.", "PTR")
             assert m.answer[0][0].target.to_text() == f"i-{k:017x}.us-east-2.compute.internal."
+
+
+def test_shipped_example_world_has_instances__ec2ug_instance_hostname_types():
+    """zones/ holds two instances of the prod VPC: a bastion with a public
+    IP (IP name) and a dual-stack resource-name instance."""
+    with Dnsd() as d:
+        dom = ".us-east-2.compute.internal."
+        assert a_of(ask(d, "i-0fedcba9876543210" + dom)) == ["10.0.2.20"]
+        m = ask(d, "i-0fedcba9876543210" + dom, "AAAA")
+        assert addresses(m, "AAAA") == ["2600:1f16:1234:5602::20"]
+        assert rcode(ask(d, "i-0123456789abcdef0" + dom)) == "NXDOMAIN"
+        assert a_of(ask(d, "ip-10-0-1-10" + dom)) == ["10.0.1.10"]
+        assert a_of(ask(d, "ec2-203-0-113-77.us-east-2.compute.amazonaws.com.")) == ["10.0.1.10"]
