@@ -216,7 +216,8 @@ static void
 read_subnet(struct reader *r, const struct doc_node *n, const char *vpc_id)
 {
 	struct topology *t = r->t;
-	struct subnet_in in = { .s = { .vpc_id = vpc_id, .rn_a = TRI_UNSET, .rn_aaaa = TRI_UNSET } };
+	struct subnet_in in = { .s = { .vpc_id = vpc_id, .dns64 = TRI_UNSET, .rn_a = TRI_UNSET,
+		.rn_aaaa = TRI_UNSET } };
 	if (!defs_read_object(r, n, &subnet_object, &in))
 		return;
 	struct topo_subnet *s = defs_alloc(r, n, sizeof(*s));

@@ -75,7 +75,7 @@ struct topo_subnet {
 	unsigned n_v6;
 	struct src src;
 	struct topo_vpc *vpc;
-	int dns64;			/**< EnableDns64: enum tristate */
+	int dns64;			/**< EnableDns64: enum tristate, AWS default no */
 	int hostname_type;		/**< PrivateDnsNameOptionsOnLaunch: enum hostname_type */
 	int rn_a, rn_aaaa;		/**< EnableResourceNameDnsA/AAAARecord: enum tristate */
 };
