@@ -14,6 +14,7 @@
 
 struct arena;
 struct diag;
+struct firewall;
 
 /** A VPC's views, for binding listeners by VPC id. */
 struct snapshot_vpc {
@@ -54,6 +55,7 @@ struct snapshot {
 	unsigned n_zones, n_names, n_records;	/**< zones and rules; names with records */
 	unsigned n_verified;			/**< names checked as served after the load */
 	double load_seconds;
+	const struct firewall *firewall;	/**< DNS Firewall, NULL when no VPC has a rule group */
 };
 
 /** What to build a snapshot from. */

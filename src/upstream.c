@@ -4,6 +4,7 @@
 #include "upstream.h"
 
 #include "cache.h"
+#include "firewall.h"
 #include "log.h"
 #include "scrub.h"
 #include "snapshot.h"
@@ -327,15 +328,21 @@ answer_client(struct upstream *u, const struct snapshot *snap, const struct fwd_
 	}
 	if (msg)
 		msg = for_view(u, snap, fq, zone_from, msg, &len);
+	const struct query_info *qi = &fq->qi;
+	struct query_info qi_fw;
 	if (msg) {
 		out = forward_make_reply(u->env, fq, msg, len, d->tcp, u->tx, sizeof(u->tx));
+		/* DNS Firewall: the names the reply's chain leads to, per client */
+		if (out && fq->qi.fw_chain && firewall_forwarded(u->env, snap, &fq->qi, &qi_fw,
+			    d->tcp, u->tx, sizeof(u->tx), &out))
+			qi = &qi_fw;
 	} else {
 		out = query_reply_empty(u->env, &fq->qi, DNS_RCODE_SERVFAIL, false, u->tx,
 			sizeof(u->tx));
 	}
 	deliver_to(u, d, u->tx, out);
 	if (out && u->cfg.answered)
-		u->cfg.answered(u->ctx, &fq->qi, d, u->tx, out, cached != NULL);
+		u->cfg.answered(u->ctx, qi, d, u->tx, out, cached != NULL);
 }
 
 /* Answer the client and everyone who waits on the same query. */
