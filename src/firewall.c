@@ -76,26 +76,45 @@ first_applying(const struct fw_policy *p, const uint32_t *ids, uint32_t n, uint3
 	return best;
 }
 
+/* The rules a suffix of the name (i labels off its front) brings in. */
+static inline uint32_t
+probe(const struct fw_policy *p, const uint8_t *lname, size_t len, const uint8_t *label_off,
+	const uint32_t *hashes, unsigned i, uint32_t best, uint16_t qtype, bool chain)
+{
+	const struct fw_name *n = table_find(p, lname + label_off[i], len - label_off[i],
+		hashes[i]);
+	if (!n)
+		return best;
+	if (i == 0)
+		return first_applying(p, n->ids, n->n_exact, best, qtype, chain);
+	return first_applying(p, n->ids + n->n_exact, n->n_wild, best, qtype, chain);
+}
+
 const struct fw_rule *
 firewall_match(const struct fw_policy *p, const uint8_t *lname, const uint8_t *label_off,
 	unsigned n_labels, const uint32_t *hashes, uint16_t qtype, bool chain)
 {
 	uint32_t best = UINT32_MAX;
 	size_t len = (size_t)label_off[n_labels] + 1;
-	/* the name itself against exact entries, each suffix above it
-	 * against wildcards ("*.example.com" holds the names below example.com) */
-	for (unsigned i = 0; i <= n_labels; i++) {
-		uint64_t labels = i == 0 ? p->exact_labels : p->wild_labels;
-		if (!(labels & label_bit(n_labels - i)))
+	/* the name itself against exact entries; the suffixes above it
+	 * against wildcards ("*.example.com" holds the names below
+	 * example.com), only those whose label count some wildcard has:
+	 * most names cost a few bit operations and no probe */
+	if (p->exact_labels & label_bit(n_labels))
+		best = probe(p, lname, len, label_off, hashes, 0, best, qtype, chain);
+	uint64_t wild = p->wild_labels;
+	if (n_labels < 64)
+		wild &= (1ull << n_labels) - 1;	/* suffixes shorter than the name */
+	while (wild) {
+		unsigned bits = (unsigned)__builtin_ctzll(wild);
+		wild &= wild - 1;
+		if (bits < 63) {
+			best = probe(p, lname, len, label_off, hashes, n_labels - bits, best, qtype,
+				chain);
 			continue;
-		const struct fw_name *n = table_find(p, lname + label_off[i], len - label_off[i],
-			hashes[i]);
-		if (!n)
-			continue;
-		if (i == 0)
-			best = first_applying(p, n->ids, n->n_exact, best, qtype, chain);
-		else
-			best = first_applying(p, n->ids + n->n_exact, n->n_wild, best, qtype, chain);
+		}
+		for (unsigned i = 1; i + 63 <= n_labels; i++)	/* 63 labels and more */
+			best = probe(p, lname, len, label_off, hashes, i, best, qtype, chain);
 	}
 	return best == UINT32_MAX ? NULL : &p->rules[best];
 }
