@@ -218,23 +218,29 @@ note_alert(struct query_info *qi, const struct fw_rule *alert)
 	}
 }
 
-/* A prepared answer that is a CNAME chain: sent, its chain inspected. */
-static enum query_action
-answer_chain(struct query_env *env, struct query_info *qi, const struct fw_view *fv,
-	const struct answer *a, bool tcp, uint8_t *out, size_t out_cap, size_t *out_len)
+/*
+ * A prepared answer that is a CNAME chain: written to see its chain (the
+ * names in it are those of every variant of the answer: DNS64 or not),
+ * and when a name of it is blocked, overwritten with the block response.
+ * @return true when blocked (the reply is written).
+ */
+static bool
+chain_blocked(struct query_env *env, struct query_info *qi, const struct fw_view *fv,
+	const struct answer *a, bool tcp, uint8_t *out, size_t out_cap, size_t *out_len,
+	enum query_action *action)
 {
 	const struct fw_rule *alert = NULL;
-	enum query_action act = query_reply_prepared(env, qi, a, tcp, out, out_cap, out_len);
-	if (act != QUERY_SEND)
-		return act;
+	if (query_reply_prepared(env, qi, a, tcp, out, out_cap, out_len) != QUERY_SEND)
+		return false;
 	const struct fw_rule *r = chain_verdict(fv->policy, out, *out_len, qi->qtype, &alert);
 	if (!r) {
 		note_alert(qi, alert);
-		return act;
+		return false;
 	}
 	qi->fw_rule = r;
 	qi->fw_state = QUERY_FW_MATCH;
-	return reply_block(env, qi, fv, r, tcp, out, out_cap, out_len);
+	*action = reply_block(env, qi, fv, r, tcp, out, out_cap, out_len);
+	return true;
 }
 
 bool
@@ -263,10 +269,8 @@ firewall_filter(struct query_env *env, struct query_info *qi, const struct fw_vi
 	}
 	if (r && !r->inspect)
 		return false;	/* TRUST_REDIRECTION_DOMAIN: the chain is trusted */
-	if (f->answer && f->node && (f->node->flags & NODE_CNAME)) {
-		*action = answer_chain(env, qi, fv, f->answer, tcp, out, out_cap, out_len);
-		return true;
-	}
+	if (f->answer && f->node && (f->node->flags & NODE_CNAME))
+		return chain_blocked(env, qi, fv, f->answer, tcp, out, out_cap, out_len, action);
 	qi->fw_chain = !f->answer && !f->synth;
 	return false;
 }

@@ -115,9 +115,9 @@ const struct fw_rule *firewall_match_name(const struct fw_policy *p, const uint8
  * DNS Firewall's part in answering a query, after the lookup: the query
  * name against the rules, then the redirection chain of a prepared CNAME
  * answer. Sets qi's fw_ fields (fw_chain for a forward).
- * @return true when it wrote the reply (a block response, SERVFAIL when
- *	it fails closed, or an answer whose chain it inspected): *action says
- *	what to do; false: answer as usual.
+ * @return true when it wrote the reply (a block response, or SERVFAIL when
+ *	it fails closed): *action says what to do; false: answer as usual
+ *	(out may hold a draft the caller overwrites).
  */
 bool firewall_filter(struct query_env *env, struct query_info *qi, const struct fw_view *fv,
 	const struct query_lookup *f, const uint8_t *label_off, unsigned n_labels,
