@@ -967,12 +967,16 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	dname_suffix_hashes(qi->lname, label_off, n_labels, hashes);
 	lookup(&env->snap->db, qi->view, qi->lname, qi->qname_len, qi->qtype, label_off, n_labels,
 		hashes, &f);
-	/* DNS Firewall: off (one test) unless the client's VPC has a rule group */
+	/* DNS Firewall: off (one test) unless the client's VPC has a rule group;
+	 * it gets a copy of f, so that f itself can stay in registers */
 	const struct fw_view *fv = firewall_view(env->snap->firewall, qi->view);
-	enum query_action fw_action;
-	if (fv && firewall_filter(env, qi, fv, &f, label_off, n_labels, hashes, c->tcp, out,
-		    out_cap, out_len, &fw_action))
-		return fw_action;
+	if (fv) {
+		struct query_lookup seen = f;
+		enum query_action fw_action;
+		if (firewall_filter(env, qi, fv, &seen, label_off, n_labels, hashes, c->tcp, out,
+			    out_cap, out_len, &fw_action))
+			return fw_action;
+	}
 	if (f.synth)
 		return answer_ec2(env, qi, f.synth, label_off, n_labels, c->tcp, out, out_cap, out_len);
 	if (!f.answer) {
