@@ -4,9 +4,11 @@
 #define DNSD_FUZZ_WORLD_H
 
 /* Every kind of answer: plain, rotating, AAAA, wildcard (execute-api,
- * S3), CNAME chain (endpoint service), NXDOMAIN/NODATA, EC2 names; and
- * DNS Firewall: NXDOMAIN, NODATA and OVERRIDE blocks, a Qtype rule, an
- * ALERT on the endpoint service chain's target, an ALLOW that trusts. */
+ * S3), CNAME chain (endpoint service), NXDOMAIN/NODATA, EC2 names (IP
+ * names made up per query, an instance's resource, reverse and public
+ * names as records); and DNS Firewall: NXDOMAIN, NODATA and OVERRIDE
+ * blocks, a Qtype rule, an ALERT on the endpoint service chain's target,
+ * an ALLOW that trusts. */
 static const char fuzz_world[] =
 	"Vpcs:\n"
 	"  - VpcId: vpc-0a1b2c3d\n"
@@ -36,6 +38,14 @@ static const char fuzz_world[] =
 	"  - ServiceName: com.amazonaws.vpce.us-east-2.vpce-svc-0e7555fb6441987e1\n"
 	"    BaseEndpointDnsNames: [vpce-svc-0e7555fb6441987e1.us-east-2.vpce.amazonaws.com]\n"
 	"    PrivateDnsName: api.partner.example.com\n"
+	"---\n"
+	"Reservations:\n"
+	"  - Instances:\n"
+	"      - {InstanceId: i-0123456789abcdef0, VpcId: vpc-0a1b2c3d, SubnetId: subnet-a,\n"
+	"         PrivateIpAddress: 10.0.1.5, PublicIpAddress: 203.0.113.5,\n"
+	"         Ipv6Address: '2600:1f16:1234:5601::5', State: {Code: 16, Name: running},\n"
+	"         PrivateDnsNameOptions: {HostnameType: resource-name,\n"
+	"           EnableResourceNameDnsARecord: true, EnableResourceNameDnsAAAARecord: true}}\n"
 	"FirewallDomainLists:\n"
 	"  - {Id: rslvr-fdl-1, Domains: ['*.execute-api.us-east-2.amazonaws.com', example.com]}\n"
 	"  - {Id: rslvr-fdl-2, Domains: ['*.vpce-svc-0e7555fb6441987e1.us-east-2.vpce.amazonaws.com']}\n"

@@ -78,7 +78,7 @@ test_unknown_key_lists_the_tables(void **state)
 	assert_int_equal(load(f, "bogus.yaml", "Vpcs: []\nBogus: 1\n"), -1);
 	assert_string_equal(messages(f), "bogus.yaml:2: error: unknown document key 'Bogus' "
 		"(dnsd reads Vpcs, Subnets, VpcEndpoints, NetworkInterfaces, ServiceDetails, "
-		"describe-vpc-attribute output, HostedZones, ResourceRecordSets, get-hosted-zone "
+		"Reservations, DhcpOptions, describe-vpc-attribute output, HostedZones, ResourceRecordSets, get-hosted-zone "
 		"output, ResolverRules, ResolverRuleAssociations, ResolverEndpoints, IpAddresses, "
 		"Dnsd, FirewallDomainLists, Domains, FirewallRuleGroups, FirewallRules, "
 		"FirewallRuleGroupAssociations and FirewallConfigs)\n");
