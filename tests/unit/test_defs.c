@@ -82,8 +82,9 @@ test_unknown_key_lists_the_tables(void **state)
 		"'Bogus', skipped: not AWS CLI output dnsd reads (it reads Vpcs, Subnets, "
 		"VpcEndpoints, NetworkInterfaces, ServiceDetails, Reservations, DhcpOptions, "
 		"describe-vpc-attribute output, HostedZones, ResourceRecordSets, get-hosted-zone "
-		"output, ResolverRules, ResolverRuleAssociations, ResolverEndpoints, IpAddresses "
-		"and Dnsd)\n");
+		"output, ResolverRules, ResolverRuleAssociations, ResolverEndpoints, IpAddresses, "
+		"Dnsd, FirewallDomainLists, Domains, FirewallRuleGroups, FirewallRules, "
+		"FirewallRuleGroupAssociations and FirewallConfigs)\n");
 	/* singular forms and paging keys are read, but not listed */
 	assert_int_equal(load(f, "one.yaml", "Vpc: {VpcId: vpc-9, CidrBlock: 10.9.0.0/16}\n"
 		"NextToken: x\nIsTruncated: false\n"), 0);
