@@ -6,6 +6,7 @@
 #include "arena.h"
 
 #include <arpa/inet.h>
+#include <stdlib.h>
 
 /* Order of levels: IPv4 first, then longest first within a family. */
 static int
@@ -102,4 +103,36 @@ cidrmap_build(struct cidrmap *m, struct arena *arena, const struct netprefix *pr
 		level_put(level_of(m, prefixes[i].addr.family, prefixes[i].len), &prefixes[i],
 			values[i]);
 	return 0;
+}
+
+void
+cidrmap_input_add(struct cidrmap_input *in, const struct netprefix *p, int32_t value)
+{
+	if (in->failed)
+		return;
+	if (in->n == in->cap) {
+		unsigned cap = in->cap ? in->cap * 2 : 16;
+		struct netprefix *np = realloc(in->prefixes, cap * sizeof(*np));
+		if (np)
+			in->prefixes = np;
+		int32_t *nv = np ? realloc(in->values, cap * sizeof(*nv)) : NULL;
+		if (!nv) {
+			in->failed = true;
+			return;
+		}
+		in->values = nv;
+		in->cap = cap;
+	}
+	in->prefixes[in->n] = *p;
+	in->values[in->n++] = value;
+}
+
+int
+cidrmap_build_input(struct cidrmap *m, struct arena *arena, struct cidrmap_input *in)
+{
+	int rc = in->failed ? -1 : cidrmap_build(m, arena, in->prefixes, in->values, in->n);
+	free(in->prefixes);
+	free(in->values);
+	*in = (struct cidrmap_input){ 0 };
+	return rc;
 }

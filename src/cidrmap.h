@@ -3,6 +3,7 @@
 #ifndef DNSD_CIDRMAP_H
 #define DNSD_CIDRMAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -52,6 +53,23 @@ struct cidrmap {
 int cidrmap_build(struct cidrmap *m, struct arena *arena, const struct netprefix *prefixes,
 	const int32_t *values, unsigned n);
 
+/** Prefixes and values gathered for a map; start it zeroed. */
+struct cidrmap_input {
+	struct netprefix *prefixes;
+	int32_t *values;
+	unsigned n, cap;
+	bool failed;		/**< out of memory while gathering */
+};
+
+/** Add a prefix and its value (the list grows as needed). */
+void cidrmap_input_add(struct cidrmap_input *in, const struct netprefix *p, int32_t value);
+
+/**
+ * Build the map from what was gathered, then free the input.
+ * @return 0, or -1 when out of memory (now or while gathering).
+ */
+int cidrmap_build_input(struct cidrmap *m, struct arena *arena, struct cidrmap_input *in);
+
 /** Clear the bits of key beyond len. */
 static inline void
 cidrmap_mask(uint8_t *key, unsigned size, unsigned len)
@@ -80,7 +98,7 @@ cidrmap_hash6(const uint8_t *key)
 	return h ^ (h >> 15);
 }
 
-static inline int32_t
+static inline __attribute__((always_inline)) int32_t
 cidrmap_find4(const struct cidrmap *m, const struct netaddr *a)
 {
 	uint32_t addr;
@@ -119,7 +137,7 @@ cidrmap_find6(const struct cidrmap *m, const struct netaddr *a)
 }
 
 /** The value of the longest prefix holding a, or -1. Allocates nothing. */
-static inline int32_t
+static inline __attribute__((always_inline)) int32_t
 cidrmap_find(const struct cidrmap *m, const struct netaddr *a)
 {
 	return a->family == AF_INET ? cidrmap_find4(m, a) : cidrmap_find6(m, a);

@@ -4,6 +4,7 @@
 #include "query.h"
 
 #include "dns64.h"
+#include "firewall.h"
 #include "snapshot.h"
 #include "wire.h"
 #include "xfr_out.h"
@@ -474,6 +475,14 @@ reply_answer(struct query_env *env, const struct query_info *qi, const struct an
 	return QUERY_SEND;
 }
 
+enum query_action
+query_reply_prepared(struct query_env *env, struct query_info *qi, const struct answer *a,
+	bool tcp, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	qi->rcode = a->rcode;
+	return reply_answer(env, qi, a, tcp, out, out_cap, out_len);
+}
+
 /* Header, question and OPT with TC=1: what does not fit (RFC 2181 §9). */
 static enum query_action
 reply_empty_tc(struct query_env *env, const struct query_info *qi, uint8_t *out, size_t out_cap,
@@ -580,7 +589,7 @@ walk_view(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t q
  * name in a zone no VPC view overlaps (zone.shadowed): then no zone or
  * rule of the view can decide instead (zonebuild.c mark_shadowed).
  */
-static inline bool
+static inline __attribute__((always_inline)) bool
 quick_find(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t len,
 	uint32_t hash, struct walk *w)
 {
@@ -608,10 +617,9 @@ quick_find(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t 
  */
 static inline __attribute__((always_inline)) void
 lookup(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t qname_len,
-	uint16_t qtype, const uint8_t *label_off, unsigned n_labels, struct query_lookup *f)
+	uint16_t qtype, const uint8_t *label_off, unsigned n_labels, const uint32_t *hashes,
+	struct query_lookup *f)
 {
-	uint32_t hashes[DNAME_MAX_LABELS + 1];
-	dname_suffix_hashes(lname, label_off, n_labels, hashes);
 	f->node = NULL;
 	f->answer = NULL;
 	f->synth = NULL;
@@ -654,7 +662,9 @@ query_lookup_name(const struct zonedb *db, uint16_t view, const uint8_t *lname, 
 	for (size_t pos = 0; pos + 1 < len && n < DNAME_MAX_LABELS; pos += (size_t)lname[pos] + 1)
 		label_off[n++] = (uint8_t)pos;
 	label_off[n] = (uint8_t)(len - 1);
-	lookup(db, view, lname, len, qtype, label_off, n, out);
+	uint32_t hashes[DNAME_MAX_LABELS + 1];
+	dname_suffix_hashes(lname, label_off, n, hashes);
+	lookup(db, view, lname, len, qtype, label_off, n, hashes, out);
 }
 
 /* ---- EC2 hostnames, made up per query (a /16 holds 65,536 of them) ---- */
@@ -684,6 +694,18 @@ overlaps_cidrs(const struct zone *z, const struct netaddr *a, unsigned octets)
 		}
 	}
 	return false;
+}
+
+/* The first `octets` bytes of a lie in (or, fewer than 4, overlap) the
+ * RFC 1918 ranges: IP names of instances in other VPCs of the Region
+ * resolve when their address is there (VPC User Guide, "DNS hostnames":
+ * "Private IP DNS name (IPv4 only)"). */
+static bool
+rfc1918(const struct netaddr *a, unsigned octets)
+{
+	const uint8_t *b = a->bytes;
+	return b[0] == 10 || (b[0] == 172 && (octets < 2 || (b[1] & 0xf0) == 16)) ||
+		(b[0] == 192 && (octets < 2 || b[1] == 168));
 }
 
 /* A decimal octet label: "0".."255", no leading zeros. */
@@ -772,8 +794,11 @@ reply_synth(struct query_env *env, const struct query_info *qi, uint16_t type,
 
 /*
  * ip-a-b-c-d.<region>.compute.internal answers A for any address of the
- * VPC's blocks, never AAAA (EC2 user guide, "IP name"); d.c.b.a.in-addr.arpa
- * answers PTR to that name. Other names of the zones do not exist.
+ * VPC's blocks and of the RFC 1918 ranges (other VPCs' instances), never
+ * AAAA (EC2 User Guide, "Amazon EC2 instance hostname types": an IP name
+ * "will only return the private IPv4 address (A record)"); d.c.b.a.in-addr.arpa
+ * answers PTR to that name. Resource names are records (ec2zones.c);
+ * other names of the zones do not exist.
  */
 static enum query_action
 answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
@@ -786,7 +811,7 @@ answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
 	memset(&a, 0, sizeof(a));
 	a.family = AF_INET;
 	if (z->kind == ZONE_EC2) {
-		exists = rel == 1 && ip_label(qi->lname, &a) && in_cidrs(z, &a);
+		exists = rel == 1 && ip_label(qi->lname, &a) && (in_cidrs(z, &a) || rfc1918(&a, 4));
 		data = exists && (qi->qtype == DNS_TYPE_A || qi->qtype == DNS_TYPE_ANY);
 		if (data)
 			return reply_synth(env, qi, DNS_TYPE_A, a.bytes, 4, tcp, out, out_cap, out_len);
@@ -803,9 +828,9 @@ answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
 		for (unsigned i = 0; ok && i < octets; i++)
 			ok = octet_label(qi->lname + label_off[i], &a.bytes[octets - 1 - i]);
 		if (ok && octets == 4)
-			exists = in_cidrs(z, &a);
+			exists = in_cidrs(z, &a) || rfc1918(&a, 4);
 		else if (ok)
-			exists = overlaps_cidrs(z, &a, octets);
+			exists = overlaps_cidrs(z, &a, octets) || rfc1918(&a, octets);
 		data = exists && octets == 4 &&
 			(qi->qtype == DNS_TYPE_PTR || qi->qtype == DNS_TYPE_ANY);
 		if (data) {
@@ -870,7 +895,7 @@ reply_dns64(struct query_env *env, struct query_info *qi, const struct query_loo
 	return QUERY_SEND;
 }
 
-static uint16_t
+static inline __attribute__((always_inline)) uint16_t
 pick_view(const struct query_env *env, const struct query_client *c)
 {
 	const struct snapshot *s = env->snap;
@@ -878,6 +903,42 @@ pick_view(const struct query_env *env, const struct query_client *c)
 	    s->listener_views[c->listener] >= 0)
 		return (uint16_t)s->listener_views[c->listener];
 	return snapshot_view_for(s, c->addr);
+}
+
+/*
+ * Answer a parsed query in its view: the DNS Firewall first (when filter
+ * and the view has rule groups), then dnsd's own data, else forward.
+ */
+static inline __attribute__((always_inline)) enum query_action
+answer_in_view(struct query_env *env, struct query_info *qi, const uint8_t *label_off,
+	unsigned n_labels, bool tcp, bool filter, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	struct query_lookup f;
+	uint32_t hashes[DNAME_MAX_LABELS + 1];
+	dname_suffix_hashes(qi->lname, label_off, n_labels, hashes);
+	lookup(&env->snap->db, qi->view, qi->lname, qi->qname_len, qi->qtype, label_off, n_labels,
+		hashes, &f);
+	/* DNS Firewall: off (one test) unless the client's VPC has a rule group;
+	 * it gets a copy of f, so that f itself can stay in registers */
+	const struct fw_view *fv = filter ? firewall_view(env->snap->firewall, qi->view) : NULL;
+	if (fv) {
+		struct query_lookup seen = f;
+		enum query_action fw_action;
+		if (firewall_filter(env, qi, fv, &seen, label_off, n_labels, hashes, tcp, out,
+			    out_cap, out_len, &fw_action))
+			return fw_action;
+	}
+	if (f.synth)
+		return answer_ec2(env, qi, f.synth, label_off, n_labels, tcp, out, out_cap, out_len);
+	if (!f.answer) {
+		qi->forward_zone = f.forward;
+		return QUERY_FORWARD;
+	}
+	qi->rcode = f.answer->rcode;
+	if (qi->dns64 && f.node && f.answer->qtype != DNS_TYPE_AAAA &&
+	    f.answer->rcode == DNS_RCODE_NOERROR)
+		return reply_dns64(env, qi, &f, tcp, out, out_cap, out_len);
+	return reply_answer(env, qi, f.answer, tcp, out, out_cap, out_len);
 }
 
 enum query_action
@@ -895,6 +956,9 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	qi->forward_zone = NULL;
 	qi->dns64 = qi->dns64_a = false;
 	qi->tsig = 0;
+	qi->fw_rule = NULL;
+	qi->fw_state = QUERY_FW_OFF;
+	qi->fw_chain = false;
 	qi->why = NULL;
 	qi->rcode = 0;
 	qi->qtype = qi->qclass = 0;
@@ -906,6 +970,11 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	qi->flags = wire_flags(pkt);
 	if (qi->flags & DNS_FLAG_QR) {
 		qi->why = "QR set: a response, not a query";
+		return QUERY_DROP;
+	}
+	if (env->snap->silent_views && env->snap->silent_views[pick_view(env, c)]) {
+		/* the VPC has enableDnsSupport off: no Resolver there */
+		qi->why = "the client's VPC has enableDnsSupport false";
 		return QUERY_DROP;
 	}
 	unsigned opcode = wire_opcode(pkt);
@@ -971,18 +1040,38 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 
 	qi->view = pick_view(env, c);
 	qi->dns64 = qi->qtype == DNS_TYPE_AAAA && dns64_client(env->snap, c, qi->view);
-	struct query_lookup f;
-	lookup(&env->snap->db, qi->view, qi->lname, qi->qname_len, qi->qtype, label_off, n_labels,
-		&f);
-	if (f.synth)
-		return answer_ec2(env, qi, f.synth, label_off, n_labels, c->tcp, out, out_cap, out_len);
-	if (!f.answer) {
-		qi->forward_zone = f.forward;
-		return QUERY_FORWARD;
-	}
-	qi->rcode = f.answer->rcode;
-	if (qi->dns64 && f.node && f.answer->qtype != DNS_TYPE_AAAA &&
-	    f.answer->rcode == DNS_RCODE_NOERROR)
-		return reply_dns64(env, qi, &f, c->tcp, out, out_cap, out_len);
-	return reply_answer(env, qi, f.answer, c->tcp, out, out_cap, out_len);
+	return answer_in_view(env, qi, label_off, n_labels, c->tcp, true, out, out_cap, out_len);
+}
+
+size_t
+query_reply_for_name(struct query_env *env, uint16_t view, bool dns64, const uint8_t *lname,
+	size_t len, uint16_t qtype, uint8_t *out, size_t cap)
+{
+	static __thread uint8_t question[DNAME_MAX + 4];
+	static __thread struct query_info qi;
+	uint8_t label_off[DNAME_MAX_LABELS + 1];
+	unsigned n = 0;
+	if (!len || len > DNAME_MAX)
+		return 0;
+	memset(&qi, 0, sizeof(qi));
+	memcpy(question, lname, len);
+	wire_put16(question + len, qtype);
+	wire_put16(question + len + 2, DNS_CLASS_IN);
+	memcpy(qi.lname, lname, len);
+	qi.flags = DNS_FLAG_RD;
+	qi.qtype = qtype;
+	qi.qclass = DNS_CLASS_IN;
+	qi.qname_len = len;
+	qi.question = question;
+	qi.question_len = len + 4;
+	qi.view = view;
+	qi.dns64 = dns64 && qtype == DNS_TYPE_AAAA;
+	for (size_t pos = 0; pos + 1 < len && n < DNAME_MAX_LABELS; pos += (size_t)lname[pos] + 1)
+		label_off[n++] = (uint8_t)pos;
+	label_off[n] = (uint8_t)(len - 1);
+	size_t out_len = 0;
+	/* as over TCP: whole, the caller fits it to its client */
+	if (answer_in_view(env, &qi, label_off, n, true, false, out, cap, &out_len) != QUERY_SEND)
+		return 0;
+	return out_len;
 }

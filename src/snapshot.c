@@ -7,8 +7,10 @@
 #include "defs.h"
 #include "diag.h"
 #include "export.h"
+#include "firewall.h"
 #include "hiddenzone.h"
 #include "r53zones.h"
+#include "summary.h"
 #include "topology.h"
 #include "verify.h"
 #include "xfr.h"
@@ -58,22 +60,12 @@ now_seconds(void)
 static bool
 build_cidrs(struct snapshot *s, const struct topology *t)
 {
-	unsigned n = 0;
+	struct cidrmap_input in = { 0 };
 	for (const struct topo_vpc *v = t->vpcs; v; v = v->next)
-		n += v->view >= 0 ? v->n_cidrs : 0;
-	struct netprefix *prefixes = malloc((n ? n : 1) * sizeof(*prefixes));
-	int32_t *views = malloc((n ? n : 1) * sizeof(*views));
-	bool ok = prefixes && views;
-	for (const struct topo_vpc *v = t->vpcs; v && ok; v = v->next) {
-		for (unsigned i = 0; i < v->n_cidrs && v->view >= 0; i++) {
-			prefixes[s->n_cidrs] = v->cidrs[i];
-			views[s->n_cidrs++] = v->view;
-		}
-	}
-	ok = ok && cidrmap_build(&s->cidrs, s->arena, prefixes, views, s->n_cidrs) == 0;
-	free(prefixes);
-	free(views);
-	return ok;
+		for (unsigned i = 0; i < v->n_cidrs && v->view >= 0; i++)
+			cidrmap_input_add(&in, &v->cidrs[i], v->view);
+	s->n_cidrs = in.n;
+	return cidrmap_build_input(&s->cidrs, s->arena, &in) == 0;
 }
 
 bool
@@ -110,29 +102,16 @@ snapshot_bind_listeners(struct snapshot *s, const struct snapshot_listener *l, u
 static bool
 build_dns64(struct snapshot *s, const struct topology *t)
 {
-	unsigned n = 0, k = 0;
-	for (const struct topo_subnet *sn = t->subnets; sn; sn = sn->next)
-		if (sn->dns64 == TRI_YES && sn->vpc && sn->vpc->view >= 0)
-			n += (sn->has_v4 ? 1 : 0) + sn->n_v6;
-	struct netprefix *prefixes = malloc((n ? n : 1) * sizeof(*prefixes));
-	int32_t *views = malloc((n ? n : 1) * sizeof(*views));
-	bool ok = prefixes && views;
-	for (const struct topo_subnet *sn = t->subnets; sn && ok; sn = sn->next) {
+	struct cidrmap_input in = { 0 };
+	for (const struct topo_subnet *sn = t->subnets; sn; sn = sn->next) {
 		if (sn->dns64 != TRI_YES || !sn->vpc || sn->vpc->view < 0)
 			continue;
-		if (sn->has_v4) {
-			prefixes[k] = sn->v4;
-			views[k++] = sn->vpc->view;
-		}
-		for (unsigned i = 0; i < sn->n_v6; i++) {
-			prefixes[k] = sn->v6[i];
-			views[k++] = sn->vpc->view;
-		}
+		if (sn->has_v4)
+			cidrmap_input_add(&in, &sn->v4, sn->vpc->view);
+		for (unsigned i = 0; i < sn->n_v6; i++)
+			cidrmap_input_add(&in, &sn->v6[i], sn->vpc->view);
 	}
-	ok = ok && cidrmap_build(&s->dns64, s->arena, prefixes, views, k) == 0;
-	free(prefixes);
-	free(views);
-	return ok;
+	return cidrmap_build_input(&s->dns64, s->arena, &in) == 0;
 }
 
 /* What listeners and reloads need of the topology, kept past it. */
@@ -170,6 +149,26 @@ keep_vpcs(struct snapshot *s, const struct topology *t)
 	return true;
 }
 
+/* Views of VPCs with enableDnsSupport off (and their inbound views): the
+ * Resolver does not serve them. NULL, costing nothing per query, when
+ * every VPC has DNS support. */
+static bool
+build_silent_views(struct snapshot *s, const struct topology *t)
+{
+	uint8_t *silent = NULL;
+	for (const struct topo_vpc *v = t->vpcs; v; v = v->next) {
+		if (v->dns_support == TRI_YES || v->view < 0)
+			continue;
+		if (!silent && !(silent = arena_zalloc(s->arena, s->db.n_views + 1u)))
+			return false;
+		silent[v->view] = 1;
+		if (v->inbound_view >= 0)
+			silent[v->inbound_view] = 1;
+	}
+	s->silent_views = silent;
+	return true;
+}
+
 /* Where the definitions come from: a directory, or one buffer. */
 struct source {
 	const char *dir;
@@ -204,7 +203,8 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	defs_resolve(t, d);
 	if (d->errors > errors)
 		goto fail;
-	if (hiddenzone_build(t, b, d) < 0 || r53zones_build(t, b, s->arena, d) < 0)
+	if (hiddenzone_build(t, b, d) < 0 || r53zones_build(t, b, s->arena, d) < 0 ||
+	    firewall_build(t, b, s->arena, &s->firewall, d) < 0)
 		goto fail;
 	const struct snapshot *prev = cfg ? cfg->previous : NULL;
 	bool xfr_err;
@@ -215,6 +215,7 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	if (export_to) {
 		export_zones(b, export_to);
 		export_definitions(t, export_to);
+		firewall_export(t, export_to);
 	}
 	struct zb_counts counts;
 	zb_count(b, &counts);
@@ -229,9 +230,15 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	s->n_verified = verify_served(t, &s->db, d);
 	if (d->errors > errors)
 		goto fail;
+	if (cfg && cfg->summary_to &&
+	    summary_print(t, &s->db, cfg->summary_to, cfg->summary_json) < 0) {
+		diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory");
+		goto fail;
+	}
 	struct topo_vpc *def = topology_default_vpc(t);
 	s->default_view = def ? (uint16_t)def->view : 0;
 	if (!build_cidrs(s, t) || !build_dns64(s, t) || !keep_vpcs(s, t) ||
+	    !build_silent_views(s, t) ||
 	    !snapshot_bind_listeners(s, cfg ? cfg->listeners : NULL, cfg ? cfg->n_listeners : 0, d))
 		goto fail;
 	s->n_vpcs = t->n_vpcs;
@@ -273,7 +280,7 @@ snapshot_reload_buffer(const char *name, const char *buf, size_t len,
 	const struct snapshot *prev, struct diag *d)
 {
 	struct source src = { NULL, name, buf, len };
-	struct snapshot_config cfg = { NULL, NULL, 0, prev };
+	struct snapshot_config cfg = { .previous = prev };
 	return load(&src, &cfg, d, NULL);
 }
 

@@ -14,6 +14,7 @@
 
 struct arena;
 struct diag;
+struct firewall;
 struct xfr;
 
 /** A VPC's views, for binding listeners by VPC id. */
@@ -56,6 +57,11 @@ struct snapshot {
 	unsigned n_zones, n_names, n_records;	/**< zones and rules; names with records */
 	unsigned n_verified;			/**< names checked as served after the load */
 	double load_seconds;
+	/** Per view: its VPC has enableDnsSupport off, so the Resolver does
+	 * not answer its clients (VPC User Guide, "DNS attributes for your
+	 * VPC"); NULL when no VPC has it off. */
+	const uint8_t *silent_views;
+	const struct firewall *firewall;	/**< DNS Firewall, NULL when no VPC has a rule group */
 	struct xfr *xfr;		/**< zone transfers (Dnsd: Secondaries), or NULL */
 };
 
@@ -64,6 +70,8 @@ struct snapshot_config {
 	const char *zones_dir;
 	const struct snapshot_listener *listeners;
 	unsigned n_listeners;
+	FILE *summary_to;		/**< --check --summary: print the names per VPC here */
+	bool summary_json;		/**< ... as JSON */
 	const struct snapshot *previous;	/**< in service: serials and IXFR carry on from it */
 };
 

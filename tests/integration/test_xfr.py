@@ -171,11 +171,14 @@ def parse_check(text):
 
 
 def view_zones(check, view):
-    """What a key of view transfers: its private zones and the public ones,
-    less zones whose apex is a CNAME (no zone may hold one beside its SOA)."""
+    """What a key of view transfers: its private zones, its public ones
+    (EC2 public DNS names), the public endpoint names, less zones whose apex
+    is a CNAME (no zone may hold one beside its SOA)."""
     out = {}
     for (name, v), z in check.items():
-        if not ((v == view and z["kind"] == "private") or (v == "public" and z["kind"] == "public")):
+        if z["kind"] not in ("private", "public") or v not in (view, "public"):
+            continue
+        if v == "public" and z["kind"] != "public":
             continue
         if any(r[0] == name and r[1] == "CNAME" for r in z["records"]):
             continue
