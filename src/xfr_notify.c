@@ -310,22 +310,15 @@ same_target(const struct target *a, const struct target *b)
 			(const struct sockaddr *)&b->addr);
 }
 
-/* The snapshot's secondaries; queued items follow theirs or go. */
-static bool
-take_targets(struct xfr_notify *n, const struct xfr *x)
+/* Every Notify address of every key of x, in key order. */
+static struct target *
+targets_of(const struct xfr *x, uint32_t *count)
 {
-	uint32_t count = 0;
+	uint32_t n = 0, m = 0;
 	for (uint32_t k = 0; x && k < x->n_keys; k++)
-		count += x->keys[k].cfg->n_notify;
-	struct target *t = calloc(count + 1, sizeof(*t));
-	uint32_t *map = calloc(n->n_targets + 1, sizeof(*map));
-	if (!t || !map) {
-		free(t);
-		free(map);
-		return false;
-	}
-	uint32_t m = 0;
-	for (uint32_t k = 0; x && k < x->n_keys; k++) {
+		n += x->keys[k].cfg->n_notify;
+	struct target *t = calloc(n + 1, sizeof(*t));
+	for (uint32_t k = 0; t && x && k < x->n_keys; k++) {
 		const struct xfr_secondary *s = x->keys[k].cfg;
 		for (unsigned i = 0; i < s->n_notify; i++, m++) {
 			t[m].key = s->key;
@@ -334,12 +327,14 @@ take_targets(struct xfr_notify *n, const struct xfr *x)
 				sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 		}
 	}
-	for (uint32_t o = 0; o < n->n_targets; o++) {
-		map[o] = UINT32_MAX;
-		for (uint32_t i = 0; i < m && map[o] == UINT32_MAX; i++)
-			if (same_target(&n->targets[o], &t[i]))
-				map[o] = i;
-	}
+	*count = m;
+	return t;
+}
+
+/* Items follow their target to its new index (map), or go with it (UINT32_MAX). */
+static void
+remap_items(struct xfr_notify *n, const uint32_t *map)
+{
 	struct item **pp = &n->head;
 	n->tail = &n->head;
 	while (*pp) {
@@ -363,6 +358,33 @@ take_targets(struct xfr_notify *n, const struct xfr *x)
 		it->target = map[it->target];
 		i++;
 	}
+}
+
+/* The snapshot's secondaries replace the old ones; what was queued for a
+ * secondary that stays (same key name and address) stays, with its counts. */
+static bool
+take_targets(struct xfr_notify *n, const struct xfr *x)
+{
+	uint32_t m;
+	struct target *t = targets_of(x, &m);
+	uint32_t *map = calloc(n->n_targets + 1, sizeof(*map));
+	if (!t || !map) {
+		free(t);
+		free(map);
+		return false;
+	}
+	for (uint32_t o = 0; o < n->n_targets; o++) {
+		map[o] = UINT32_MAX;
+		for (uint32_t i = 0; i < m && map[o] == UINT32_MAX; i++)
+			if (same_target(&n->targets[o], &t[i]))
+				map[o] = i;
+		if (map[o] != UINT32_MAX) {
+			t[map[o]].answered = n->targets[o].answered;
+			t[map[o]].refused = n->targets[o].refused;
+			t[map[o]].lost = n->targets[o].lost;
+		}
+	}
+	remap_items(n, map);
 	free(n->targets);
 	free(map);
 	n->targets = t;

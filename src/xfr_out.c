@@ -419,6 +419,40 @@ stream_rr(struct xfr_stream *st, struct xfr_rr *rr)
 	return false;
 }
 
+/* Records into the message until one does not fit; that one waits for
+ * the next message (what it points to stays until then). */
+static void
+fill_message(struct xfr_stream *st)
+{
+	struct xfr_rr rr;
+	while (stream_rr(st, &rr)) {
+		if (xfr_msg_rr(&st->msg, &rr)) {
+			st->records++;
+			continue;
+		}
+		st->pending = rr;
+		st->has_pending = true;
+		if (st->msg.ancount == 0) {
+			log_err("transfer: a record does not fit in a message (a bug)");
+			st->failed = true;
+		}
+		return;
+	}
+}
+
+/* An OPT answers an OPT (RFC 6891 §7): our size, the query's DO. */
+static size_t
+stream_opt(const struct xfr_stream *st, uint8_t *out, size_t len)
+{
+	out[len] = 0;
+	wire_put16(out + len + 1, DNS_TYPE_OPT);
+	wire_put16(out + len + 3, DNS_MAX_UDP_DEFAULT);
+	wire_put32(out + len + 5, st->do_bit ? EDNS_FLAG_DO : 0);
+	wire_put16(out + len + 9, 0);
+	wire_put16(out + 10, 1);
+	return len + OPT_SIZE;
+}
+
 size_t
 xfr_stream_next(struct xfr_stream *st, uint8_t *out, size_t cap)
 {
@@ -426,37 +460,13 @@ xfr_stream_next(struct xfr_stream *st, uint8_t *out, size_t cap)
 		return 0;
 	if (cap > DNS_MAX_MESSAGE)
 		cap = DNS_MAX_MESSAGE;
-	bool first = st->messages == 0;
 	xfr_msg_start(&st->msg, out, cap - TRAILER_ROOM, st->id, DNS_FLAG_QR | DNS_FLAG_AA,
-		first ? st->question : NULL, st->question_len);
-	struct xfr_rr rr;
-	while (stream_rr(st, &rr)) {
-		if (xfr_msg_rr(&st->msg, &rr)) {
-			st->records++;
-			continue;
-		}
-		/* for the next message: what it points to stays until then */
-		st->pending = rr;
-		st->has_pending = true;
-		if (st->msg.ancount == 0) {
-			log_err("transfer: a record does not fit in a message (a bug)");
-			st->failed = true;
-		}
-		break;
-	}
+		st->messages == 0 ? st->question : NULL, st->question_len);
+	fill_message(st);
 	if (st->failed || st->msg.ancount == 0)
 		return 0;
 	xfr_msg_end(&st->msg);
-	size_t len = st->msg.len;
-	if (st->edns) {	/* an OPT answers an OPT (RFC 6891 §7) */
-		out[len] = 0;
-		wire_put16(out + len + 1, DNS_TYPE_OPT);
-		wire_put16(out + len + 3, DNS_MAX_UDP_DEFAULT);
-		wire_put32(out + len + 5, st->do_bit ? EDNS_FLAG_DO : 0);
-		wire_put16(out + len + 9, 0);
-		len += OPT_SIZE;
-		wire_put16(out + 10, 1);
-	}
+	size_t len = st->edns ? stream_opt(st, out, st->msg.len) : st->msg.len;
 	len = tsig_sign(&st->signer, out, len, cap, wall_seconds(), TSIG_NOERROR);
 	if (!len) {
 		st->failed = true;
