@@ -504,6 +504,7 @@ def test_reload_reaches_both_secondaries_within_2s(env):
                 del pending[who]
         time.sleep(0.02)
     assert not pending, f"{sorted(pending)} still answer the old address after 5 s"
+    print(f"SIGHUP until the secondaries answer the change: {took}")
     assert max(took.values()) < 2.0, took
     # incremental: both asked with IXFR and got the difference
     env.dnsd.wait_log(rf"sent IXFR {re.escape(name)}", start=mark)
