@@ -8,7 +8,8 @@
  * names made up per query, an instance's resource, reverse and public
  * names as records); and DNS Firewall: NXDOMAIN, NODATA and OVERRIDE
  * blocks, a Qtype rule, an ALERT on the endpoint service chain's target,
- * an ALLOW that trusts. */
+ * an ALLOW that trusts; and a key for zone transfers (queries signed with
+ * fuzz-key., secret bytes 0..31). */
 static const char fuzz_world[] =
 	"Vpcs:\n"
 	"  - VpcId: vpc-0a1b2c3d\n"
@@ -66,6 +67,11 @@ static const char fuzz_world[] =
 	"      - {Name: v6, Priority: 5, FirewallDomainListId: rslvr-fdl-5, Action: BLOCK,\n"
 	"         BlockResponse: NODATA, Qtype: TYPE99}\n"
 	"FirewallRuleGroupAssociations:\n"
-	"  - {FirewallRuleGroupId: rslvr-frg-1, VpcId: vpc-0a1b2c3d, Priority: 101}\n";
+	"  - {FirewallRuleGroupId: rslvr-frg-1, VpcId: vpc-0a1b2c3d, Priority: 101}\n"
+	"---\n"
+	"Dnsd:\n"
+	"  Secondaries:\n"
+	"    - {Key: fuzz-key., Secret: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',\n"
+	"       View: vpc-0a1b2c3d}\n";
 
 #endif /* DNSD_FUZZ_WORLD_H */
