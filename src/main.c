@@ -188,7 +188,8 @@ add_inbound_listeners(const struct options *o, const struct snapshot *s,
 	for (unsigned i = 0; i < s->n_inbound && o->inbound_port; i++) {
 		const struct snapshot_inbound *in = &s->inbound[i];
 		struct listener *l = listener_set_add(set);
-		if (!l || listener_inbound(l, &in->addr, (uint16_t)o->inbound_port, in->vpc_id) < 0) {
+		if (!l || listener_inbound(l, &in->addr, (uint16_t)o->inbound_port, in->vpc_id,
+		    in->endpoint_id) < 0) {
 			log_err("out of memory");
 			return -1;
 		}
@@ -229,7 +230,7 @@ static int
 run_check(const struct options *o, const struct listener_set *set)
 {
 	struct snapshot_listener *bindings = bindings_of(set);
-	struct snapshot_config cfg = { o->zones, bindings, set->n };
+	struct snapshot_config cfg = { o->zones, bindings, set->n, NULL, false };
 	struct diag d;
 	diag_init(&d, stderr);
 	struct snapshot *s = bindings ? snapshot_load(&cfg, &d, stdout) : NULL;
@@ -304,7 +305,7 @@ static struct snapshot *
 load(const struct options *o, const struct listener_set *set)
 {
 	struct snapshot_listener *bindings = bindings_of(set);
-	struct snapshot_config cfg = { o->zones, bindings, set->n };
+	struct snapshot_config cfg = { o->zones, bindings, set->n, NULL, true };
 	struct diag d;
 	diag_init(&d, log_stream());
 	struct snapshot *snap = bindings ? snapshot_load(&cfg, &d, NULL) : NULL;
@@ -392,6 +393,8 @@ main(int argc, char **argv)
 	 * the first load must not kill dnsd */
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);
+	/* a control client or query log reader that left must not stop dnsd */
+	signal(SIGPIPE, SIG_IGN);
 	if (o.check)
 		log_set_timestamps(false);	/* a report, like a compiler's */
 	else

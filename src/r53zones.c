@@ -134,7 +134,7 @@ add_hosted_zone(struct r53 *r, const struct topo_hosted_zone *hz, const struct t
 				zb_zone_origin(hidden));
 			continue;
 		}
-		const char *origin = arena_printf(r->t->arena, "hosted zone %s (%s:%u)",
+		const char *origin = arena_printf(r->arena, "hosted zone %s (%s:%u)",
 			hz->id ? hz->id : "-", hz->src.file, hz->src.line);
 		struct zb_zone *z = origin ? zb_zone_add(r->b, views[i], apex, (size_t)len,
 			ZONE_LOCAL, origin) : NULL;
@@ -294,7 +294,7 @@ add_rule(struct r53 *r, const struct topo_rule *rule, const struct topo_vpc *v,
 			"rule %s: DELEGATE rules are not modelled; ignored", rule->id);
 		return;
 	}
-	const char *origin = arena_printf(r->t->arena, "rule %s%s%s", rule->id,
+	const char *origin = arena_printf(r->arena, "rule %s%s%s", rule->id,
 		rule->name ? " " : "", rule->name ? rule->name : "");
 	struct fwd_targets *ft = kind == ZONE_FORWARD ? rule_targets(r, rule) : NULL;
 	unsigned views[2], nv = vpc_views(v, views);
@@ -435,14 +435,14 @@ build_autodefined(struct r53 *r, struct topo_vpc *v)
 		add_localhost(r, views[i]);
 	if (v->dns_hostnames != TRI_YES || !v->region)
 		return;
-	struct netprefix *v4 = arena_zalloc(r->t->arena, (v->n_cidrs + 1) * sizeof(*v4));
+	struct netprefix *v4 = arena_zalloc(r->arena, (v->n_cidrs + 1) * sizeof(*v4));
 	unsigned n_v4 = 0;
 	for (unsigned i = 0; v4 && i < v->n_cidrs; i++)
 		if (v->cidrs[i].addr.family == AF_INET)
 			v4[n_v4++] = v->cidrs[i];
 	const char *domain = !strcmp(v->region, "us-east-1") ? "ec2.internal" :
-		arena_printf(r->t->arena, "%s.compute.internal", v->region);
-	uint8_t *dwire = arena_alloc(r->t->arena, DNAME_MAX);
+		arena_printf(r->arena, "%s.compute.internal", v->region);
+	uint8_t *dwire = arena_alloc(r->arena, DNAME_MAX);
 	if (!v4 || !domain || !dwire)
 		return;
 	int dlen = text_to_wire(r, domain, dwire, &v->region_src, "EC2 hostnames of its region");

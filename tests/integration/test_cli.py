@@ -128,8 +128,9 @@ def test_getopt_long_forms():
 
 
 def test_getopt_errors_say_what_is_wrong():
-    for args, text in ((["--c"], "option '--c' is ambiguous: --check, --cache-size"),
-                       (["--qu"], "option '--qu' is ambiguous: --quiet, --query-log"),
+    for args, text in ((["--c"], "option '--c' is ambiguous: --check, --control, --cache-size"),
+                       (["--qu"], "option '--qu' is ambiguous: --quiet, --query-log, "
+                                  "--query-log-format"),
                        (["--check=yes"], "--check takes no value"),
                        (["-x"], "unknown option '-x'"),
                        (["-cx"], "unknown option '-x'"),
@@ -260,8 +261,9 @@ def test_upstream_equal_to_a_listener_is_left_out():
 
 
 # The files that may use libevent: the daemon's lifecycle, its UDP and TCP
-# I/O, its workers' loops and the forwarder. Headers stay free of it.
-EVENT_EDGES = ["server.c", "tcp.c", "udp.c", "upstream.c", "worker.c"]
+# I/O, its workers' loops, the forwarder, the control socket and the
+# metrics endpoint. Headers stay free of it.
+EVENT_EDGES = ["ctlsock.c", "http.c", "server.c", "tcp.c", "udp.c", "upstream.c", "worker.c"]
 
 
 def test_libevent_stays_at_the_edges():
