@@ -363,11 +363,8 @@ cmd_explain(struct req *r)
 	r->eq.qtype = 1;
 	for (int i = 2; i < r->argc; i++) {
 		const char *a = r->argv[i];
+		/* the table's argument count leaves room for one of them */
 		if ((!strcmp(a, "--vpc") || !strcmp(a, "--from")) && i + 1 < r->argc) {
-			if (r->eq.vpc || r->eq.from) {
-				fail(r, "explain: give --vpc or --from, not both");
-				return;
-			}
 			if (a[2] == 'v') {
 				r->eq.vpc = r->argv[++i];
 			} else if (netaddr_parse(r->argv[++i], &r->from)) {

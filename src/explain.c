@@ -187,7 +187,7 @@ put_forward(const struct explain_env *env, const struct query_lookup *f, struct 
 		sbuf_printf(out, ", from %s (the outbound endpoint's address)",
 			netaddr_sockaddr_str((const struct sockaddr *)&t->source, buf, sizeof(buf)));
 	else
-		sbuf_puts(out, ", from the address the kernel picks");
+		sbuf_puts(out, ", from an address the kernel picks");
 	sbuf_puts(out, "; what comes back is scrubbed, cached and answered\n");
 }
 
@@ -196,8 +196,8 @@ put_decider(const struct snapshot *s, const struct query_lookup *f, struct sbuf 
 {
 	const struct zone *z = f->auth;
 	if (!z) {
-		sbuf_puts(out, "decided:  no zone or rule of the view holds the name: the "
-			"upstreams resolve it\n");
+		sbuf_puts(out, "decided:  no zone of the view holds the name and no rule "
+			"forwards it: the upstreams resolve it\n");
 		return;
 	}
 	const char *view = z->view < s->db.n_views ? s->db.views[z->view].name : "?";
@@ -207,15 +207,93 @@ put_decider(const struct snapshot *s, const struct query_lookup *f, struct sbuf 
 		apex, view,
 		f->from_public ? " (held once for every client)" : "",
 		z->origin && z->origin[0] ? z->origin : "dnsd");
-	if (z->kind == ZONE_RECURSE && z->origin && !strncmp(z->origin, "rule ", 5))
-		sbuf_puts(out, "          a SYSTEM rule takes the name back from the rules above "
-			"it: the upstreams resolve it\n");
-	else if (zone_kind_local(z->kind) && !f->node && !f->synth)
+	if (zone_kind_local(z->kind) && !f->node && !f->synth)
 		sbuf_puts(out, "          the zone has no such name: NXDOMAIN with its SOA (no "
 			"fallthrough to public DNS)\n");
 	else if (f->node && f->node->name_len > 1 && f->node->name[0] == 1 &&
 		 f->node->name[1] == '*')
 		sbuf_puts(out, "          matched by the zone's wildcard\n");
+}
+
+/* ---- Resolver rules ---- */
+
+static bool
+assoc_in_effect(const struct topo_rule_assoc *as)
+{
+	return !as->status || !strcmp(as->status, "COMPLETE") || !strcmp(as->status, "CREATING");
+}
+
+static const char *
+rule_type_text(enum rule_type t)
+{
+	return t == RULE_FORWARD ? "FORWARD" : t == RULE_SYSTEM ? "SYSTEM" :
+		t == RULE_RECURSIVE ? "RECURSIVE" : "DELEGATE";
+}
+
+/* Where a FORWARD rule's queries leave from: its outbound endpoint's
+ * address when this host has it (what the forwarder was built with). */
+static void
+put_outbound(const struct topology *t, const struct topo_rule *rule,
+	const struct fwd_targets *ft, struct sbuf *out)
+{
+	char buf[80];
+	const struct topo_resolver_endpoint *e = rule->endpoint_id ?
+		strmap_get(&t->resolver_endpoint_by_id, rule->endpoint_id) : NULL;
+	if (!e)
+		return;
+	sbuf_printf(out, "; outbound endpoint %s", e->id);
+	if (ft && ft->has_source) {
+		sbuf_printf(out, ", source %s", netaddr_sockaddr_str((const struct sockaddr *)
+			&ft->source, buf, sizeof(buf)));
+		return;
+	}
+	sbuf_puts(out, e->n_ips ? " (" : " (no addresses");
+	for (unsigned i = 0; i < e->n_ips; i++)
+		sbuf_printf(out, "%s%s", i ? ", " : "", netaddr_str(&e->ips[i], buf, sizeof(buf)));
+	sbuf_puts(out, e->n_ips ? ": not on this host, so the kernel picks the source)" : ")");
+}
+
+/* Every rule of the client's VPC whose domain holds the name, most
+ * specific first: the most specific one decides (a SYSTEM one hands the
+ * name back to private zones and recursion). */
+static void
+put_rules(const struct topology *t, const uint8_t *lname, size_t len,
+	const struct placement *pl, const struct query_lookup *f, struct sbuf *out)
+{
+	const struct topo_rule *found[16];
+	unsigned labels[16], n = 0;
+	char where[300];
+	for (const struct topo_rule_assoc *as = t->rule_assocs; as && pl->vpc; as = as->next) {
+		const struct topo_rule *rule = strmap_get(&t->rule_by_id, as->rule_id);
+		uint8_t dwire[DNAME_MAX], dl[DNAME_MAX];
+		int dlen = rule && rule->domain ? dname_from_text(rule->domain, dwire, NULL) : -1;
+		if (dlen < 0 || strcmp(as->vpc_id, pl->vpc->id) != 0 || !assoc_in_effect(as) ||
+		    n == 16 || rule->type == RULE_RECURSIVE)
+			continue;
+		dname_lower_copy(dl, dwire, (size_t)dlen);
+		if (!dname_is_subdomain(lname, len, dl, (size_t)dlen))
+			continue;
+		unsigned k = n++;
+		for (; k > 0 && labels[k - 1] < dname_label_count(dl); k--) {
+			found[k] = found[k - 1];
+			labels[k] = labels[k - 1];
+		}
+		found[k] = rule;
+		labels[k] = dname_label_count(dl);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct topo_rule *rule = found[i];
+		sbuf_printf(out, "rule:     %s %s %s (%s)", rule->id, rule_type_text(rule->type),
+			rule->domain, src_text(&rule->src, where, sizeof(where)));
+		if (rule->type == RULE_FORWARD)
+			put_outbound(t, rule, f->forward && i == 0 ? f->forward->targets : NULL, out);
+		if (i == 0 && rule->type == RULE_SYSTEM)
+			sbuf_puts(out, ": the most specific; a SYSTEM rule takes the name back from "
+				"the rules above it");
+		else if (i > 0)
+			sbuf_puts(out, ": less specific");
+		sbuf_puts(out, "\n");
+	}
 }
 
 /* ---- endpoints and their ENIs ---- */
@@ -484,6 +562,7 @@ explain_query(const struct explain_env *env, const struct explain_query *q, stru
 	struct query_lookup f;
 	query_lookup_name(&s->db, pl.view, lname, (size_t)len, q->qtype, &f);
 	put_decider(s, &f, out);
+	put_rules(t, lname, (size_t)len, &pl, &f, out);
 	put_records(t, f.auth, lname, (size_t)len, &pl, out);
 	struct find fd;
 	size_t tl = strlen(text);

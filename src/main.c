@@ -305,7 +305,9 @@ static struct snapshot *
 load(const struct options *o, const struct listener_set *set)
 {
 	struct snapshot_listener *bindings = bindings_of(set);
-	struct snapshot_config cfg = { o->zones, bindings, set->n, NULL, true };
+	/* the control channel rebuilds and explains from the parsed definitions */
+	struct snapshot_config cfg = { o->zones, bindings, set->n, NULL,
+		strcmp(o->control, DNSD_CONTROL_NONE) != 0 };
 	struct diag d;
 	diag_init(&d, log_stream());
 	struct snapshot *snap = bindings ? snapshot_load(&cfg, &d, NULL) : NULL;

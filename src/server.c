@@ -96,12 +96,15 @@ static void *
 build_main(void *arg)
 {
 	struct server *s = arg;
+	/* the model is kept for the control channel: fast rebuilds, explanations */
 	struct snapshot_config cfg = { s->opt->zones, s->bindings, s->wcfg.n_listeners,
-		&s->build_health, true };
+		&s->build_health, s->control != NULL };
 	struct diag d;
 	diag_init(&d, s->capture ? log_capture_stream(s->capture) : log_stream());
-	s->build_result = s->build_reload ? snapshot_load(&cfg, &d, NULL) :
-		snapshot_rebuild(s->build_from, &cfg, &d);
+	if (s->build_reload || !s->build_from->model)	/* no model: read the files again */
+		s->build_result = snapshot_load(&cfg, &d, NULL);
+	else
+		s->build_result = snapshot_rebuild(s->build_from, &cfg, &d);
 	s->build_errors = d.errors;
 	s->build_warnings = d.warnings;
 	event_active(s->ev_build_done, 0, 0);
