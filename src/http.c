@@ -23,6 +23,7 @@
 struct http {
 	struct evhttp *evh;
 	struct server *s;
+	char addr[80];			/* where it listens, the port filled in */
 	struct pending *pending;	/* scrapes waiting for the workers' counters */
 };
 
@@ -123,24 +124,26 @@ on_other(struct evhttp_request *req, void *arg)
 }
 
 static int
-bind_socket(const char *addr, char *err, size_t errsz)
+bind_socket(const char *addr, char *bound, size_t boundsz, char *err, size_t errsz)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	if (!netaddr_parse_sockaddr(addr, 0, &ss, &len) || netaddr_sockaddr_port(
-		    (struct sockaddr *)&ss) == 0) {
+	if (!strchr(addr, ':') || !netaddr_parse_sockaddr(addr, 0, &ss, &len) ||
+	    (addr[0] != '[' && strchr(addr, ':') != strrchr(addr, ':'))) {
 		snprintf(err, errsz, "--metrics %s: not ADDR:PORT (for example 127.0.0.1:9153)",
 			addr);
 		return -1;
 	}
 	int one = 1, fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 64) < 0) {
+	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 64) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
 		snprintf(err, errsz, "--metrics %s: %s", addr, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
+	netaddr_sockaddr_str((struct sockaddr *)&ss, bound, boundsz);	/* port 0: the one picked */
 	return fd;
 }
 
@@ -149,7 +152,7 @@ http_create(struct event_base *base, struct server *s, const char *addr, char *e
 	size_t errsz)
 {
 	struct http *h = calloc(1, sizeof(*h));
-	int fd = h ? bind_socket(addr, err, errsz) : -1;
+	int fd = h ? bind_socket(addr, h->addr, sizeof(h->addr), err, errsz) : -1;
 	if (h && fd >= 0) {
 		h->s = s;
 		h->evh = evhttp_new(base);
@@ -172,6 +175,12 @@ http_create(struct event_base *base, struct server *s, const char *addr, char *e
 	evhttp_set_gencb(h->evh, on_other, h);
 	evhttp_set_timeout(h->evh, 10);
 	return h;
+}
+
+const char *
+http_addr(const struct http *h)
+{
+	return h ? h->addr : NULL;
 }
 
 void

@@ -267,8 +267,10 @@ listeners_text(const struct listener_set *set)
 
 static void
 log_started(const struct snapshot *s, const struct options *o, const struct listener_set *set,
-	const struct fwd_targets *up)
+	const struct fwd_targets *up, const struct server *srv)
 {
+	struct server_info info;
+	server_get_info(srv, &info);
 	char ups[FWD_MAX_TARGETS * 64] = "", buf[64];
 	char *listen = listeners_text(set);
 	for (unsigned i = 0; i < up->n; i++) {
@@ -276,11 +278,13 @@ log_started(const struct snapshot *s, const struct options *o, const struct list
 		snprintf(ups + strlen(ups), sizeof(ups) - strlen(ups), "%s%s", i ? " " : "", buf);
 	}
 	log_notice("started: %u VPC%s, %u endpoint%s from %s in %.3f s; listening on %s "
-		"(udp, tcp); upstream %s; %u worker%s", s->n_vpcs, log_s(s->n_vpcs),
-		s->n_endpoints, log_s(s->n_endpoints), o->zones, s->load_seconds,
+		"(udp, tcp); upstream %s; %u worker%s; control %s; metrics %s%s%s", s->n_vpcs,
+		log_s(s->n_vpcs), s->n_endpoints, log_s(s->n_endpoints), o->zones, s->load_seconds,
 		listen ? listen : "(out of memory)",
 		up->n ? ups : "none (SERVFAIL for names dnsd does not hold)", o->workers,
-		log_s(o->workers));
+		log_s(o->workers), info.control_path ? info.control_path : "off",
+		info.metrics_addr ? "http://" : "off", info.metrics_addr ? info.metrics_addr : "",
+		info.metrics_addr ? "/metrics" : "");
 	free(listen);
 }
 
@@ -359,7 +363,7 @@ serve(const struct options *o, struct listener_set *set)
 		log_err("%s", err);
 		return EXIT_START;
 	}
-	log_started(snap, o, set, &upstreams);
+	log_started(snap, o, set, &upstreams, s);
 	notify_send("READY=1\nSTATUS=serving %u VPC%s, %u endpoint%s", snap->n_vpcs,
 		log_s(snap->n_vpcs), snap->n_endpoints, log_s(snap->n_endpoints));
 	int rc = server_run(s) < 0 ? EXIT_START : EXIT_OK;

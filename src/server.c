@@ -459,7 +459,7 @@ server_get_info(const struct server *s, struct server_info *out)
 	*out = (struct server_info){ s->opt, &s->upstreams, s->allow, s->n_allow, s->started,
 		s->n_workers, s->building, s->reloads_ok, s->reloads_failed, s->rebuilds_ok,
 		s->rebuilds_failed, s->last_reload, s->last_reload_ok, s->last_reload_errors,
-		s->data_since, s->last_good_load, ctlsock_path(s->control), s->metrics ? s->opt->metrics : NULL,
+		s->data_since, s->last_good_load, ctlsock_path(s->control), http_addr(s->metrics),
 		s->opt->query_log };
 }
 
@@ -565,6 +565,9 @@ edges_open(struct server *s, char *err, size_t errsz)
 			err, errsz);
 		if (!s->control && options_given(o, "control"))
 			return -1;
+		if (!s->control)
+			log_warn("%s; dnsd-control cannot reach this dnsd (--control PATH names "
+				"another socket, --control none turns this off)", err);
 	}
 	if (o->metrics && !(s->metrics = http_create(s->base, s, o->metrics, err, errsz)))
 		return -1;

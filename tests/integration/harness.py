@@ -60,8 +60,11 @@ class Dnsd:
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
         self.addrs = []
+        self.metrics_url = None
         if expect_start:
             line = self.wait_log(r"started: ", timeout)
+            m = re.search(r"metrics (http://\S+/metrics)", line)
+            self.metrics_url = m.group(1) if m else None
             m = re.search(r"listening on (.*?) \(udp, tcp\)", line)
             for spec in m.group(1).split():
                 spec = spec.split("=", 1)[0]

@@ -1,0 +1,193 @@
+# tests/integration/test_querylog.py - the query log in the Route 53 Resolver format, read with jq.
+"""The JSON fields and their types are those of the Route 53 Developer
+Guide, "Values that appear in Resolver query logs"
+(https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-query-logs-format.html)
+and its example ("Resolver query log example", resolver-query-logs-example-json):
+every value a string ("srcport": "56067", "version": "1.100000"), answers a
+list of {Rdata, Type, Class}, srcids an object ({"instance": ...}, or the
+resolver endpoint a query came through). The firewall_* fields appear only
+when a DNS Firewall rule matched, which dnsd has no notion of."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+
+import dns.message
+import dns.query
+import pytest
+
+from tests.integration.harness import (DNSD, ZONES, Dnsd, World, addresses, file_lines, rcode,
+                                      tool, wait_file_line)
+from tests.integration.test_forward import FakeUpstream
+
+MON = "monitoring.us-east-2.amazonaws.com"
+PROD = "vpc-0a1b2c3d4e5f60718"
+STAGING = "vpc-0b2c3d4e5f6a70819"
+AWS_FIELDS = ["version", "account_id", "region", "vpc_id", "query_timestamp", "query_name",
+              "query_type", "query_class", "rcode", "answers", "srcaddr", "srcport",
+              "transport", "srcids"]
+INBOUND = "127.0.0.53"
+
+
+def jq(path, program, *args):
+    """jq over the file; each output line parsed as JSON."""
+    out = subprocess.run([tool("jq"), "-c"] + list(args) + [program, path],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+TYPES = ('[(.version, .account_id, .region, .vpc_id, .query_timestamp, .query_name, '
+         '.query_type, .query_class, .rcode, .srcaddr, .srcport, .transport) | type] + '
+         '[(.answers | type), (.srcids | type)] + [.answers[] | '
+         '((.Rdata | type), (.Type | type), (.Class | type)), (keys | join(","))]')
+
+
+def check_shape(path, n):
+    """Every line: the AWS fields, in their order, with AWS's types (jq)."""
+    keys = jq(path, "keys_unsorted")
+    assert len(keys) == n, keys
+    for k in keys:
+        assert k == AWS_FIELDS, k
+    for types in jq(path, TYPES):
+        assert types[:12] == ["string"] * 12, types
+        assert types[12:14] == ["array", "object"], types
+        rest = types[14:]
+        while rest:
+            assert rest[:4] == ["string", "string", "string", "Class,Rdata,Type"], types
+            rest = rest[4:]
+
+
+def world_with_inbound(port):
+    w = World()
+    shutil.copytree(ZONES, os.path.join(w.dir, "z"))
+    w.write("resolver.yaml", f"""\
+ResolverEndpoints:
+  - {{Id: rslvr-in-0123456789abcdef0, Direction: INBOUND, HostVPCId: {PROD},
+     IpAddresses: [{{Ip: {INBOUND}}}]}}
+""")
+    return w
+
+
+def free_port(host):
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t:
+            t.bind((host, 0))
+            port = t.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+                try:
+                    u.bind((host, port))
+                except OSError:
+                    continue
+            return port
+    raise RuntimeError("no free port")
+
+
+def test_json_lines_have_the_aws_fields_and_values(tmp_path):
+    log = str(tmp_path / "q.json")
+    port = free_port(INBOUND)
+    w = world_with_inbound(port)
+    try:
+        with FakeUpstream() as up:
+            with Dnsd(w.dir, listen=("127.0.0.1:0", f"127.0.0.2:0={STAGING}"),
+                      upstream=(up.addr,), args=("--query-log", log, "--inbound-port",
+                                                 str(port))) as d:
+                assert len(addresses(d.query("MoNiToRiNg.us-east-2.AmAzOnAwS.com"))) == 3
+                assert rcode(d.query("nope." + MON, "AAAA", tcp=True)) == "NXDOMAIN"
+                assert addresses(d.query("www.example.")) == ["192.0.2.99"]
+                d.query(MON, addr=d.addrs[1])                       # the staging VPC
+                d.query(MON, addr=(INBOUND, port))                 # the inbound endpoint
+                assert d.raw(b"\x00\x01\x80\x00" + bytes(8)) is None  # dropped: not logged
+                wait_file_line(log, r'"srcids":\{"resolver_endpoint"')
+                wait_file_line(log, STAGING)
+    finally:
+        w.cleanup()
+    check_shape(log, 5)
+    lines = jq(log, ".")
+    by_name = {l["query_name"].lower() + l["transport"] + l["vpc_id"]: l for l in lines}
+    a = lines[0]
+    assert a["version"] == "1.100000"
+    assert a["account_id"] == "111122223333"          # the VPC's OwnerId (describe-vpcs)
+    assert a["region"] == "us-east-2" and a["vpc_id"] == PROD
+    assert a["query_name"] == "MoNiToRiNg.us-east-2.AmAzOnAwS.com."    # as asked
+    assert a["query_type"] == "A" and a["query_class"] == "IN" and a["rcode"] == "NOERROR"
+    assert sorted(x["Rdata"] for x in a["answers"]) == ["10.0.1.42", "10.0.2.17", "10.0.3.88"]
+    assert {(x["Type"], x["Class"]) for x in a["answers"]} == {("A", "IN")}
+    assert a["srcaddr"] == "127.0.0.1" and a["srcport"].isdigit() and a["transport"] == "UDP"
+    assert a["srcids"] == {}
+    assert a["query_timestamp"][:2] == "20" and a["query_timestamp"].endswith("Z")
+    assert len(a["query_timestamp"]) == len("2026-12-06T08:00:01.123Z")
+    nx = by_name["nope." + MON.lower() + ".TCP" + PROD]
+    assert nx["rcode"] == "NXDOMAIN" and nx["query_type"] == "AAAA" and nx["answers"] == []
+    fwd = by_name["www.example.UDP" + PROD]
+    assert fwd["answers"] == [{"Rdata": "192.0.2.99", "Type": "A", "Class": "IN"}]
+    st = by_name[MON + ".UDP" + STAGING]
+    assert st["account_id"] == "" and st["region"] == "us-east-2"   # no OwnerId written
+    inbound = [l for l in lines if l["srcids"]]
+    assert inbound[0]["srcids"] == {"resolver_endpoint": "rslvr-in-0123456789abcdef0"}
+    assert inbound[0]["vpc_id"] == PROD
+
+
+def test_every_line_is_whole_with_two_workers_and_many_clients(tmp_path):
+    log = str(tmp_path / "q.json")
+    with Dnsd(ZONES, args=("--query-log", log, "--workers", "2")) as d:
+        def client(k):
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                for i in range(100):
+                    q = dns.message.make_query(f"n{k}-{i}.{MON}" if i % 2 else MON, "A")
+                    dns.query.udp(q, d.host, port=d.port, sock=s, timeout=3)
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        wait_file_line(log, ".", after=799)
+    assert len(file_lines(log)) == 800
+    check_shape(log, 800)
+    rc = jq(log, "group_by(.rcode) | map({(.[0].rcode): length}) | add", "-s")[0]
+    assert rc == {"NOERROR": 400, "NXDOMAIN": 400}, rc
+
+
+def test_standard_output_and_the_text_format(tmp_path):
+    """- is standard output (here a file); text lines have key=value fields
+    and also the queries that got no reply, with why."""
+    out = open(tmp_path / "stdout", "w")
+    err = open(tmp_path / "stderr", "w")
+    p = subprocess.Popen([DNSD, "--zones", ZONES, "--listen", "127.0.0.1:0", "--upstream",
+                          "127.0.0.1:9", "--control", "none", "--query-log", "-",
+                          "--query-log-format", "text", "-vv"], stdout=out, stderr=err)
+    try:
+        line = wait_file_line(str(tmp_path / "stderr"), "started: ")
+        port = int(line.split("listening on 127.0.0.1:")[1].split()[0])
+        q = dns.message.make_query(MON, "A")
+        dns.query.udp(q, "127.0.0.1", port=port, timeout=3)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(0.5)
+            s.sendto(q.to_wire()[:20], ("127.0.0.1", port))   # cut: FORMERR
+            s.recv(512)
+        ok = wait_file_line(str(tmp_path / "stdout"), "source=local")
+        bad = wait_file_line(str(tmp_path / "stdout"), "source=error")
+    finally:
+        p.terminate()
+        assert p.wait(10) == 0
+        out.close()
+        err.close()
+    assert f" client=127.0.0.1:" in ok and f" vpc={PROD} name={MON}. type=A rcode=NOERROR " \
+        in ok and " answers=A:10.0.1.42,A:10.0.2.17,A:10.0.3.88" in ok, ok
+    assert "rcode=FORMERR" in bad and 'why="malformed question"' in bad, bad
+    # nothing of the query log in the operations log
+    assert "client=" not in open(tmp_path / "stderr").read()
+
+
+def test_query_log_that_cannot_be_opened_stops_the_start(tmp_path):
+    d = Dnsd(ZONES, args=("--query-log", str(tmp_path / "no" / "such" / "dir.log")),
+             expect_start=False)
+    assert d.proc.wait(10) == 3
+    d.stop()
+    assert "--query-log " in d.log() and "No such file or directory" in d.log(), d.log()
+    d = Dnsd(ZONES, args=("--query-log-format", "xml"), expect_start=False)
+    assert d.proc.wait(10) == 2
+    d.stop()
+    assert "--query-log-format: 'xml' is not one of json|text" in d.log(), d.log()
