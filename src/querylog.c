@@ -91,23 +91,36 @@ ap_str(struct line *l, const char *s)
 	ap(l, s, strlen(s));
 }
 
-/* A JSON string's contents: quotes, backslashes and controls escaped. */
+/* Characters a JSON string cannot hold as they are (RFC 8259 §7); NUL
+ * (the end of the string) among them. */
+static const uint8_t json_escape[256] = { [0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1 };
+
+/* A JSON string's contents, quotes, backslashes and controls escaped,
+ * checked and copied in one pass (the line keeps room for an escape). */
 static void
 ap_json(struct line *l, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
-			ap(l, e, 2);
-		} else if (c < 0x20) {
-			char e[8];
-			snprintf(e, sizeof(e), "\\u%04x", c);
-			ap(l, e, 6);
-		} else {
-			ap(l, (const char *)&c, 1);
+	char *d = l->p + l->len, *end = l->p + l->cap - 6;
+	while (d < end) {
+		unsigned char c = (unsigned char)*s++;
+		if (!json_escape[c]) {
+			*d++ = (char)c;
+			continue;
 		}
+		if (!c)
+			break;
+		*d++ = '\\';
+		if (c >= 0x20) {
+			*d++ = (char)c;
+			continue;
+		}
+		static const char hex[] = "0123456789abcdef";
+		memcpy(d, "u00", 3);
+		d[3] = hex[c >> 4];
+		d[4] = hex[c & 15];
+		d += 5;
 	}
+	l->len = (size_t)(d - l->p);
 }
 
 static void
@@ -248,7 +261,9 @@ json_line(struct line *l, struct querylog_buf *b, const struct querylog_entry *e
 	query_name(qi, name, sizeof(name));
 	if (!netaddr_from_sockaddr(e->client, &a))
 		memset(&a, 0, sizeof(a));
-	snprintf(port, sizeof(port), "%u", netaddr_sockaddr_port(e->client));
+	struct line pl = { port, 0, sizeof(port) - 1, 0 };
+	ap_uint(&pl, netaddr_sockaddr_port(e->client));
+	port[pl.len] = 0;
 	ap(l, "{", 1);
 	ap_field(l, "version", QUERYLOG_VERSION, true);
 	ap_field(l, "account_id", v && v->owner_id ? v->owner_id : "", false);
@@ -269,7 +284,7 @@ json_line(struct line *l, struct querylog_buf *b, const struct querylog_entry *e
 		ap_uint(l, l->left_out);
 		ap(l, "\"", 1);
 	}
-	ap_field(l, "srcaddr", a.family ? netaddr_str(&a, addr, sizeof(addr)) : "", false);
+	ap_field(l, "srcaddr", a.family ? rrtext_addr(&a, addr) : "", false);
 	ap_field(l, "srcport", port, false);
 	ap_field(l, "transport", e->tcp ? "TCP" : "UDP", false);
 	ap_str(l, ",\"srcids\":{");

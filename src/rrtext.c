@@ -81,11 +81,94 @@ rrtext_rcode(unsigned rcode, char *buf)
 	return buf;
 }
 
+/* IPv6 as RFC 5952 has it: lowercase hex without leading zeros, the
+ * longest run of two or more zero groups (the first of equals) as "::". */
+static char *
+put_v6(const uint8_t *b, char *p)
+{
+	static const char hex[] = "0123456789abcdef";
+	int best = -1, best_len = 1;
+	for (int i = 0; i < 8;) {
+		int k = i;
+		while (k < 8 && !b[2 * k] && !b[2 * k + 1])
+			k++;
+		if (k - i > best_len) {
+			best = i;
+			best_len = k - i;
+		}
+		i = k > i ? k : i + 1;
+	}
+	/* IPv4-compatible and IPv4-mapped addresses end in a dotted quad (as
+	 * inet_ntop writes them) */
+	if (best == 0 && (best_len == 6 || (best_len == 5 && b[10] == 0xff && b[11] == 0xff))) {
+		memcpy(p, best_len == 6 ? "::" : "::ffff:", best_len == 6 ? 2 : 7);
+		p += best_len == 6 ? 2 : 7;
+		struct netaddr v4 = { AF_INET, { b[12], b[13], b[14], b[15] } };
+		rrtext_addr(&v4, p);
+		return p + strlen(p);
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			*p++ = ':';
+			if (i == 0)
+				*p++ = ':';
+			i += best_len - 1;
+			continue;
+		}
+		unsigned v = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+		bool started = false;
+		for (int shift = 12; shift >= 0; shift -= 4) {
+			unsigned d = (v >> shift) & 15;
+			if (d || started || shift == 0) {
+				*p++ = hex[d];
+				started = true;
+			}
+		}
+		if (i < 7)
+			*p++ = ':';
+	}
+	*p = 0;
+	return p;
+}
+
+const char *
+rrtext_addr(const struct netaddr *a, char *buf)
+{
+	if (a->family != AF_INET) {
+		put_v6(a->bytes, buf);
+		return buf;
+	}
+	char *p = buf;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a->bytes[i];
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : 0;
+	}
+	return buf;
+}
+
 /* Text appended to a bounded buffer; `o` counts what was wanted. */
 struct out {
 	char *p;
 	size_t cap, o;
 };
+
+/* A string as is (most of what is written: no format to parse). */
+static void
+put_str(struct out *t, const char *s)
+{
+	size_t n = strlen(s);
+	if (t->o < t->cap) {
+		size_t room = t->cap - t->o - 1;
+		memcpy(t->p + t->o, s, n < room ? n : room);
+		t->p[t->o + (n < room ? n : room)] = 0;
+	}
+	t->o += n;
+}
 
 static void __attribute__((format(printf, 2, 3)))
 put(struct out *t, const char *fmt, ...)
@@ -107,7 +190,7 @@ put_name(struct out *t, const uint8_t *msg, size_t len, size_t *pos)
 	if (!wire_read_name(msg, len, pos, name, false))
 		return false;
 	dname_to_text(name, text, sizeof(text));
-	put(t, "%s", text);
+	put_str(t, text);
 	return true;
 }
 
@@ -164,7 +247,7 @@ put_fields(struct out *t, const uint8_t *msg, size_t len, const struct wire_rr *
 		if (rr->rdlen != netaddr_len(&a))
 			return false;
 		memcpy(a.bytes, msg + p, rr->rdlen);
-		put(t, "%s", netaddr_str(&a, buf, sizeof(buf)));
+		put_str(t, rrtext_addr(&a, buf));
 		return true;
 	case DNS_TYPE_NS: case DNS_TYPE_CNAME: case DNS_TYPE_PTR: case 39:
 		return put_name(t, msg, end, &p) && p == end;

@@ -18,6 +18,11 @@ const char *rrtext_class(uint16_t rclass, char *buf);
 /** Name of a response code ("NOERROR", "NXDOMAIN"...), or "RCODE23" into buf (16 bytes). */
 const char *rrtext_rcode(unsigned rcode, char *buf);
 
+struct netaddr;
+
+/** An address as text into buf (46 bytes), as inet_ntop writes it, without printf. */
+const char *rrtext_addr(const struct netaddr *a, char *buf);
+
 /** Parse a type mnemonic or "TYPEnnn" (any case). @return false when unknown. */
 bool rrtext_parse_type(const char *text, uint16_t *type);
 

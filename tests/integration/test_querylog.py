@@ -15,6 +15,7 @@ import subprocess
 import threading
 
 import dns.message
+import dns.name
 import dns.query
 import pytest
 
@@ -128,6 +129,21 @@ def test_json_lines_have_the_aws_fields_and_values(tmp_path):
     inbound = [l for l in lines if l["srcids"]]
     assert inbound[0]["srcids"] == {"resolver_endpoint": "rslvr-in-0123456789abcdef0"}
     assert inbound[0]["vpc_id"] == PROD
+
+
+def test_names_with_any_bytes_stay_valid_json(tmp_path):
+    """A label may hold any byte: the name is written in presentation form
+    (\\DDD), and the JSON escapes its backslashes (jq reads every line)."""
+    log = str(tmp_path / "q.json")
+    with Dnsd(ZONES, args=("--query-log", log)) as d:
+        for label in (b'a"b', b"c\\d", b"\x01\x7f\xff", b"e f"):
+            name = dns.name.Name([label, b"example", b""])
+            d.send(dns.message.make_query(name, "A"))
+        wait_file_line(log, "032f")
+    names = [l["query_name"] for l in jq(log, ".")]
+    assert names == ["a\\034b.example.", "c\\092d.example.", "\\001\\127\\255.example.",
+                     "e\\032f.example."], names
+    check_shape(log, 4)
 
 
 def test_every_line_is_whole_with_two_workers_and_many_clients(tmp_path):

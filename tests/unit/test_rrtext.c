@@ -11,8 +11,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+
+#include "netaddr.h"
 
 /* A message: header, the question "example.com. IN A" at offset 12, then
  * one answer record (owner a pointer to the question) of the given type
@@ -110,6 +114,42 @@ test_message_like_dig(void **state)
 	assert_non_null(strstr(out, "shorter than a header"));
 }
 
+/* rrtext_addr writes what inet_ntop writes (RFC 5952), for every shape of zero runs. */
+static void
+test_addresses_like_inet_ntop(void **state)
+{
+	char want[64], got[64];
+	(void)state;
+	for (unsigned m = 0; m < 256; m++) {	/* each group zero or not */
+		for (unsigned variant = 0; variant < 3; variant++) {
+			struct netaddr a = { AF_INET6, { 0 } };
+			for (int g = 0; g < 8; g++) {
+				if (!(m >> g & 1))
+					continue;
+				unsigned v = variant == 0 ? 1 : variant == 1 ? 0xabc0u + (unsigned)g :
+					0x1000u * (unsigned)(g + 1);
+				a.bytes[2 * g] = (uint8_t)(v >> 8);
+				a.bytes[2 * g + 1] = (uint8_t)v;
+			}
+			assert_non_null(inet_ntop(AF_INET6, a.bytes, want, sizeof(want)));
+			assert_string_equal(rrtext_addr(&a, got), want);
+		}
+	}
+	static const char *const special[] = { "::ffff:192.0.2.1", "::192.0.2.1", "::", "::1",
+		"1::", "::ffff:0:0", "64:ff9b::192.0.2.1", "2600:1f16:1234:5601::61" };
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
+		struct netaddr a;
+		assert_true(netaddr_parse(special[i], &a));
+		assert_non_null(inet_ntop(AF_INET6, a.bytes, want, sizeof(want)));
+		assert_string_equal(rrtext_addr(&a, got), want);
+	}
+	for (unsigned v = 0; v < 256; v += 7) {
+		struct netaddr a = { AF_INET, { (uint8_t)v, 0, (uint8_t)(255 - v), 9 } };
+		assert_non_null(inet_ntop(AF_INET, a.bytes, want, sizeof(want)));
+		assert_string_equal(rrtext_addr(&a, got), want);
+	}
+}
+
 static void
 test_names_and_types(void **state)
 {
@@ -167,6 +207,7 @@ main(void)
 		cmocka_unit_test(test_rdata_of_each_type),
 		cmocka_unit_test(test_malformed_rdata_says_so),
 		cmocka_unit_test(test_message_like_dig),
+		cmocka_unit_test(test_addresses_like_inet_ntop),
 		cmocka_unit_test(test_names_and_types),
 		cmocka_unit_test(test_stats_indexes),
 	};
