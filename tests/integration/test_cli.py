@@ -278,3 +278,29 @@ def test_libevent_stays_at_the_edges():
             assert "#include <ldns/" not in open(os.path.join(src, f)).read() or f in (
                 "export.c", "defs_rrset.c", "defs_zonefile.c"), \
                 f"{f} uses ldns: keep it off the answer path"
+
+
+CONTROL_MAN_IN = os.path.join(SRCDIR, "src", "dnsd-control.8.in")
+
+
+def test_dnsd_control_man_page_has_every_command_and_option():
+    """dnsd-control --help lists the command table (src/ctlproto.c); the
+    man page, written by hand, must have each command and option."""
+    from tests.integration.harness import DNSD_CONTROL
+    import subprocess
+    out = subprocess.run([DNSD_CONTROL, "--help"], capture_output=True, text=True)
+    assert out.returncode == 0
+    commands = re.findall(r"^  ([a-z]+)(?: |$)", out.stdout.split("Commands:", 1)[1], re.M)
+    assert commands == ["status", "reload", "health", "explain", "stats", "flush", "zones",
+                        "logrotate"], commands
+    man = open(CONTROL_MAN_IN).read().replace("\\-", "-")
+    section = man.split(".SH COMMANDS", 1)[1].split("\n.SH ", 1)[0]
+    for c in commands:
+        assert re.search(rf"^\.(?:B|BI|BR|TQ)\s+\"?{c}\b", section, re.M) or \
+            f".B {c}" in section or f".BR {c} " in section or f".BI {c} " in section or \
+            f'.BI "{c} ' in section, c
+    for opt in re.findall(r"^  -(\w), --([a-z]+)", out.stdout, re.M):
+        assert f"-{opt[0]}" in man and f"--{opt[1]}" in man, opt
+    for section in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "COMMANDS", "EXIT STATUS",
+                    "FILES", "EXAMPLES"):
+        assert f".SH {section}" in man, section
