@@ -225,9 +225,11 @@ health_built(void *ctx, const struct server_build_result *b)
 	}
 	struct topology *t = snapshot_model_topology(b->snap);
 	unsigned n = 0, out = 0;
-	t->runtime_health = &b->snap->health;
-	count_enis(t, r->scope, r->key, &n, &out);
-	t->runtime_health = NULL;
+	if (t) {	/* kept whenever there is a control socket */
+		t->runtime_health = &b->snap->health;
+		count_enis(t, r->scope, r->key, &n, &out);
+		t->runtime_health = NULL;
+	}
 	sbuf_printf(&r->out, "ok: %s %s %s: %u ENI%s there, %u out of round robin; answers "
 		"rebuilt in %.3f s, queries see it now\n", r->scope == HEALTH_AZ ? "az" : "eni",
 		r->key, r->clear ? "cleared" : r->up ? "up" : "down", n, n == 1 ? "" : "s", out,
@@ -243,6 +245,10 @@ health_change(void *ctx, bool ok)
 	const struct topology *t = snapshot_model_topology(server_snapshot(r->s));
 	if (!ok) {
 		fail_stopping(r);
+		return;
+	}
+	if (!t) {
+		fail(r, "the definitions were not kept (dnsd-control reload keeps them)");
 		return;
 	}
 	const struct health_override *cur = health_set_get(h, r->scope, r->key);
@@ -288,6 +294,10 @@ health_show(void *ctx, bool ok)
 	char what[128], when[32];
 	if (!ok) {
 		fail_stopping(r);
+		return;
+	}
+	if (!t) {
+		fail(r, "the definitions were not kept (dnsd-control reload keeps them)");
 		return;
 	}
 	sbuf_printf(&r->out, "overrides: %u\n", h->n);
