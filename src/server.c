@@ -675,6 +675,9 @@ server_run(struct server *s)
 		log_err("cannot start worker threads: %s; stopping", strerror(-rc));
 	else
 		event_base_dispatch(s->base);
+	/* stopping: another TERM must not cut the shutdown short (the handlers
+	 * go with their events); the signals stay pending until exit */
+	pthread_sigmask(SIG_BLOCK, &block, NULL);
 	for (unsigned i = 1; i < s->n_workers; i++)
 		worker_stop_thread(&s->workers[i]);
 	if (s->building) {
