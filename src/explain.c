@@ -415,7 +415,7 @@ find_endpoints(const struct topology *t, const char *name, const struct placemen
 	fd->pl = pl;
 	fd->n = 0;
 	for (const struct topo_endpoint *ep = t->endpoints; ep; ep = ep->next)
-		hiddenzone_each_name(ep, find_name, fd);
+		hiddenzone_each_name(ep, NULL, find_name, fd);
 }
 
 static bool

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "hiddenzone.h"
 
+#include "arena.h"
 #include "catalog.h"
 #include "diag.h"
 #include "dname.h"
@@ -10,8 +11,10 @@
 #include "wire.h"
 #include "zonebuild.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Route 53 gives every private hosted zone this SOA and these four name
  * servers (defaults of CreateHostedZone); dnsd uses them for hidden zones. */
@@ -70,6 +73,25 @@ struct hz {
 	struct zb *b;
 	struct diag *d;
 };
+
+/* A name put together from parts; false (reported) when it cannot be one
+ * name: no DNS name has more than DNAME_TEXT_MAX characters of text, so a
+ * longer one is an error, never cut into another name. */
+static bool __attribute__((format(printf, 4, 5)))
+name_printf(struct diag *d, const struct topo_endpoint *ep, char *buf, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, DNAME_TEXT_MAX, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && n < DNAME_TEXT_MAX)
+		return true;
+	if (d)
+		diag_error(d, ep->src.file, ep->src.line, "endpoint %s: a name made from its "
+			"id, suffix and base domain %.60s... is longer than a DNS name can be",
+			ep->id, ep->base_domain);
+	return false;
+}
 
 /* A zone with Route 53's SOA; `records` adds SOA and NS at the apex (not
  * for public zones, and not where the apex is a CNAME). */
@@ -225,8 +247,12 @@ add_private_name(struct hz *h, const struct topo_endpoint *ep, const struct endp
 		apex += 2;
 		apex_len -= 2;
 	}
-	char origin[300];
-	snprintf(origin, sizeof(origin), "%s (%s) private DNS", ep->id, ep->service_name);
+	const char *origin = arena_printf(zb_arena(h->b), "%s (%s) private DNS", ep->id,
+		ep->service_name);
+	if (!origin) {
+		diag_error(h->d, ep->src.file, ep->src.line, "out of memory");
+		return -1;
+	}
 	struct zb_zone *z = zb_zone_find(h->b, (unsigned)n->view, apex, apex_len, ZONE_LOCAL);
 	if (z && strcmp(zb_zone_origin(z), origin) != 0) {
 		diag_error(h->d, ep->src.file, ep->src.line,
@@ -243,10 +269,11 @@ add_private_name(struct hz *h, const struct topo_endpoint *ep, const struct endp
 		return -1;
 	if (!ep->service->endpoint_service)
 		return add_eni_records(h, z, owner, (size_t)len, n->text, ep, NULL, true);
-	char regional[600];
+	char regional[DNAME_TEXT_MAX];
 	uint8_t target[DNAME_MAX];
 	const char *why;
-	snprintf(regional, sizeof(regional), "%s-%s.%s", ep->id, ep->suffix, ep->base_domain);
+	if (!name_printf(h->d, ep, regional, "%s-%s.%s", ep->id, ep->suffix, ep->base_domain))
+		return -1;
 	int tl = name_wire(h->d, ep, regional, target);
 	if (tl < 0)
 		return -1;
@@ -258,26 +285,59 @@ add_private_name(struct hz *h, const struct topo_endpoint *ep, const struct endp
 	return 0;
 }
 
+/*
+ * Endpoint states (AWS PrivateLink guide, "Interface endpoint lifecycle";
+ * the guide does not say what each gives in DNS, so dnsd chooses):
+ * - available, and pending (accepted, being set up): AWS returns the
+ *   DnsEntries from the create call on, and private DNS answers before the
+ *   endpoint is usable (terraform-provider-aws#7148): every name;
+ * - partial (botocore's enum only): what its interfaces give, as available;
+ * - pendingAcceptance: the regional and zonal names (the interfaces exist),
+ *   not private DNS: AWS enables that only once the provider accepts
+ *   (terraform-provider-aws#37628);
+ * - rejected, failed, expired, deleting, deleted: no names.
+ */
+enum hiddenzone_state
+hiddenzone_state_of(const char *state)
+{
+	static const struct {
+		const char *name;
+		enum hiddenzone_state dns;
+	} states[] = {
+		{ "available", HZ_STATE_ALL }, { "pending", HZ_STATE_ALL },
+		{ "partial", HZ_STATE_ALL }, { "pendingAcceptance", HZ_STATE_PUBLIC },
+		{ "rejected", HZ_STATE_NONE }, { "failed", HZ_STATE_NONE },
+		{ "expired", HZ_STATE_NONE }, { "deleting", HZ_STATE_NONE },
+		{ "deleted", HZ_STATE_NONE },
+	};
+	for (size_t i = 0; state && i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcasecmp(state, states[i].name) == 0)
+			return states[i].dns;
+	return HZ_STATE_UNKNOWN;
+}
+
 bool
 hiddenzone_endpoint_serves(const struct topo_endpoint *ep)
 {
+	enum hiddenzone_state s = hiddenzone_state_of(ep->state);
 	return ep->type == EP_INTERFACE && ep->vpc && ep->service && ep->base_domain &&
-		ep->suffix && ep->state &&
-		(!strcmp(ep->state, "available") || !strcmp(ep->state, "Available"));
+		ep->suffix && (s == HZ_STATE_ALL || s == HZ_STATE_PUBLIC);
 }
 
-/* Private DNS needs both VPC attributes (PL "Private DNS", VPCDNS). */
+/* Private DNS needs both VPC attributes (PL "Private DNS", VPCDNS) and
+ * an accepted endpoint (hiddenzone_state_of). */
 static bool
 private_dns_on(const struct topo_endpoint *ep)
 {
-	return ep->private_dns && ep->n_private && ep->vpc->dns_support == TRI_YES &&
-		ep->vpc->dns_hostnames == TRI_YES;
+	return ep->private_dns && ep->n_private && topology_vpc_private_dns(ep->vpc) &&
+		hiddenzone_state_of(ep->state) == HZ_STATE_ALL;
 }
 
 static void
 warn_private_dns_off(struct diag *d, const struct topo_endpoint *ep)
 {
-	if (!ep->private_dns || !ep->n_private || private_dns_on(ep))
+	if (!ep->private_dns || !ep->n_private || private_dns_on(ep) ||
+	    hiddenzone_state_of(ep->state) != HZ_STATE_ALL)
 		return;
 	diag_warn(d, ep->src.file, ep->src.line,
 		"endpoint %s has private DNS, but VPC %s has %s off: its private "
@@ -297,13 +357,13 @@ az_seen(const struct topo_endpoint *ep, unsigned upto, const char *az)
 /* Regional and zonal names (facts §1); S3 puts "*." in front (§3).
  * Zonal names are left out for cross-Region endpoints (PL). */
 static int
-each_public_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx)
+each_public_name(const struct topo_endpoint *ep, struct diag *d, endpoint_name_fn fn, void *ctx)
 {
 	const char *wild = ep->service->flags & CATALOG_WILDCARD_ENDPOINT_NAMES ? "*." : "";
-	char text[600];
+	char text[DNAME_TEXT_MAX];
 	struct endpoint_name n = { text, 0, NULL, false };
-	snprintf(text, sizeof(text), "%s%s-%s.%s", wild, ep->id, ep->suffix, ep->base_domain);
-	if (fn(ctx, ep, &n) < 0)
+	if (!name_printf(d, ep, text, "%s%s-%s.%s", wild, ep->id, ep->suffix, ep->base_domain) ||
+	    fn(ctx, ep, &n) < 0)
 		return -1;
 	bool cross_region = ep->service->region && ep->vpc->region &&
 		strcmp(ep->service->region, ep->vpc->region) != 0;
@@ -311,9 +371,8 @@ each_public_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx)
 		n.az = ep->enis[i]->az;
 		if (!n.az || az_seen(ep, i, n.az))
 			continue;
-		snprintf(text, sizeof(text), "%s%s-%s-%s.%s", wild, ep->id, ep->suffix, n.az,
-			ep->base_domain);
-		if (fn(ctx, ep, &n) < 0)
+		if (!name_printf(d, ep, text, "%s%s-%s-%s.%s", wild, ep->id, ep->suffix, n.az,
+			    ep->base_domain) || fn(ctx, ep, &n) < 0)
 			return -1;
 	}
 	return 0;
@@ -338,11 +397,12 @@ each_private_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx
 }
 
 int
-hiddenzone_each_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx)
+hiddenzone_each_name(const struct topo_endpoint *ep, struct diag *d, endpoint_name_fn fn,
+	void *ctx)
 {
 	if (!hiddenzone_endpoint_serves(ep))
 		return 0;
-	if (each_public_name(ep, fn, ctx) < 0)
+	if (each_public_name(ep, d, fn, ctx) < 0)
 		return -1;
 	return private_dns_on(ep) ? each_private_name(ep, fn, ctx) : 0;
 }
@@ -385,12 +445,11 @@ int
 hiddenzone_views(struct topology *t, struct zb *b, struct diag *d)
 {
 	for (struct topo_vpc *v = t->vpcs; v; v = v->next) {
-		char name[128];
 		v->view = zb_view_add(b, v->id);
 		v->inbound_view = -1;
 		if (v->view >= 0 && vpc_has_inbound(t, v)) {
-			snprintf(name, sizeof(name), "%s+inbound", v->id);
-			v->inbound_view = zb_view_add(b, name);
+			const char *name = arena_printf(zb_arena(b), "%s+inbound", v->id);
+			v->inbound_view = name ? zb_view_add(b, name) : -1;
 		}
 		if (v->view < 0 || (vpc_has_inbound(t, v) && v->inbound_view < 0)) {
 			diag_error(d, v->src.file, v->src.line, "too many VPCs");
@@ -417,7 +476,7 @@ hiddenzone_build(struct topology *t, struct zb *b, struct diag *d)
 	for (struct topo_endpoint *ep = t->endpoints; ep; ep = ep->next) {
 		if (hiddenzone_endpoint_serves(ep))
 			warn_private_dns_off(d, ep);
-		hiddenzone_each_name(ep, build_name, &h);
+		hiddenzone_each_name(ep, d, build_name, &h);
 	}
 	return d->errors > before ? -1 : 0;
 }

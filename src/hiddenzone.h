@@ -43,16 +43,31 @@ struct endpoint_name {
 typedef int (*endpoint_name_fn)(void *ctx, const struct topo_endpoint *ep,
 	const struct endpoint_name *n);
 
-/** Whether an endpoint gets DNS names at all (an available interface endpoint). */
+/** What an endpoint's State gives it in DNS. */
+enum hiddenzone_state {
+	HZ_STATE_NONE,		/**< no names: rejected, failed, expired, deleting, deleted */
+	HZ_STATE_PUBLIC,	/**< regional and zonal names only: pendingAcceptance */
+	HZ_STATE_ALL,		/**< every name: available, pending, partial */
+	HZ_STATE_UNKNOWN	/**< a state dnsd does not know: as NONE */
+};
+
+/** What a State (any letter case: the API prints camelCase, botocore's
+ * enum is PascalCase) gives in DNS. */
+enum hiddenzone_state hiddenzone_state_of(const char *state);
+
+/** Whether an endpoint gets DNS names at all (an interface endpoint whose
+ * state gives names). */
 bool hiddenzone_endpoint_serves(const struct topo_endpoint *ep);
 
 /**
  * Visit every name an endpoint gets: regional, zonal, then private names
  * in each view that sees them. The builder and the check after a load
  * both walk the names this way, so that they cannot disagree.
- * @return 0, or -1 when fn failed.
+ * @param d: where a name too long to be one is reported (NULL: not reported).
+ * @return 0, or -1 when fn failed or a name could not be made.
  */
-int hiddenzone_each_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx);
+int hiddenzone_each_name(const struct topo_endpoint *ep, struct diag *d, endpoint_name_fn fn,
+	void *ctx);
 
 /** How many A and AAAA records a name of an endpoint answers (health applied). */
 void hiddenzone_name_addrs(const struct topology *t, const struct topo_endpoint *ep,

@@ -3,6 +3,8 @@
 #include "config.h"
 #include "query.h"
 
+#include "dns64.h"
+#include "firewall.h"
 #include "snapshot.h"
 #include "wire.h"
 #include "zonedb.h"
@@ -455,6 +457,23 @@ reply_answer(struct query_env *env, const struct query_info *qi, const struct an
 	return QUERY_SEND;
 }
 
+enum query_action
+query_reply_prepared(struct query_env *env, struct query_info *qi, const struct answer *a,
+	bool tcp, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	qi->rcode = a->rcode;
+	return reply_answer(env, qi, a, tcp, out, out_cap, out_len);
+}
+
+/* Header, question and OPT with TC=1: what does not fit (RFC 2181 §9). */
+static enum query_action
+reply_empty_tc(struct query_env *env, const struct query_info *qi, uint8_t *out, size_t out_cap,
+	size_t *out_len)
+{
+	*out_len = query_reply_empty(env, qi, DNS_RCODE_NOERROR, true, out, out_cap);
+	return *out_len ? QUERY_SEND : QUERY_DROP;
+}
+
 /* CH TXT version.bind/version.server, id.server/hostname.bind (RFC 4892). */
 static enum query_action
 reply_chaos(struct query_env *env, const uint8_t *pkt, struct query_info *qi, bool tcp,
@@ -580,10 +599,9 @@ quick_find(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t 
  */
 static inline __attribute__((always_inline)) void
 lookup(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t qname_len,
-	uint16_t qtype, const uint8_t *label_off, unsigned n_labels, struct query_lookup *f)
+	uint16_t qtype, const uint8_t *label_off, unsigned n_labels, const uint32_t *hashes,
+	struct query_lookup *f)
 {
-	uint32_t hashes[DNAME_MAX_LABELS + 1];
-	dname_suffix_hashes(lname, label_off, n_labels, hashes);
 	f->node = NULL;
 	f->answer = NULL;
 	f->synth = NULL;
@@ -626,7 +644,9 @@ query_lookup_name(const struct zonedb *db, uint16_t view, const uint8_t *lname, 
 	for (size_t pos = 0; pos + 1 < len && n < DNAME_MAX_LABELS; pos += (size_t)lname[pos] + 1)
 		label_off[n++] = (uint8_t)pos;
 	label_off[n] = (uint8_t)(len - 1);
-	lookup(db, view, lname, len, qtype, label_off, n, out);
+	uint32_t hashes[DNAME_MAX_LABELS + 1];
+	dname_suffix_hashes(lname, label_off, n, hashes);
+	lookup(db, view, lname, len, qtype, label_off, n, hashes, out);
 }
 
 /* ---- EC2 hostnames, made up per query (a /16 holds 65,536 of them) ---- */
@@ -656,6 +676,18 @@ overlaps_cidrs(const struct zone *z, const struct netaddr *a, unsigned octets)
 		}
 	}
 	return false;
+}
+
+/* The first `octets` bytes of a lie in (or, fewer than 4, overlap) the
+ * RFC 1918 ranges: IP names of instances in other VPCs of the Region
+ * resolve when their address is there (VPC User Guide, "DNS hostnames":
+ * "Private IP DNS name (IPv4 only)"). */
+static bool
+rfc1918(const struct netaddr *a, unsigned octets)
+{
+	const uint8_t *b = a->bytes;
+	return b[0] == 10 || (b[0] == 172 && (octets < 2 || (b[1] & 0xf0) == 16)) ||
+		(b[0] == 192 && (octets < 2 || b[1] == 168));
 }
 
 /* A decimal octet label: "0".."255", no leading zeros. */
@@ -744,8 +776,11 @@ reply_synth(struct query_env *env, const struct query_info *qi, uint16_t type,
 
 /*
  * ip-a-b-c-d.<region>.compute.internal answers A for any address of the
- * VPC's blocks, never AAAA (EC2 user guide, "IP name"); d.c.b.a.in-addr.arpa
- * answers PTR to that name. Other names of the zones do not exist.
+ * VPC's blocks and of the RFC 1918 ranges (other VPCs' instances), never
+ * AAAA (EC2 User Guide, "Amazon EC2 instance hostname types": an IP name
+ * "will only return the private IPv4 address (A record)"); d.c.b.a.in-addr.arpa
+ * answers PTR to that name. Resource names are records (ec2zones.c);
+ * other names of the zones do not exist.
  */
 static enum query_action
 answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
@@ -758,10 +793,16 @@ answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
 	memset(&a, 0, sizeof(a));
 	a.family = AF_INET;
 	if (z->kind == ZONE_EC2) {
-		exists = rel == 1 && ip_label(qi->lname, &a) && in_cidrs(z, &a);
+		exists = rel == 1 && ip_label(qi->lname, &a) && (in_cidrs(z, &a) || rfc1918(&a, 4));
 		data = exists && (qi->qtype == DNS_TYPE_A || qi->qtype == DNS_TYPE_ANY);
 		if (data)
 			return reply_synth(env, qi, DNS_TYPE_A, a.bytes, 4, tcp, out, out_cap, out_len);
+		if (exists && qi->dns64) {
+			uint8_t v6[16];
+			memcpy(v6, dns64_prefix, sizeof(dns64_prefix));
+			memcpy(v6 + 12, a.bytes, 4);
+			return reply_synth(env, qi, DNS_TYPE_AAAA, v6, 16, tcp, out, out_cap, out_len);
+		}
 	} else {
 		/* labels before "in-addr.arpa" are the octets, last first */
 		unsigned octets = n_labels >= 2 ? n_labels - 2 : 0;
@@ -769,9 +810,9 @@ answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
 		for (unsigned i = 0; ok && i < octets; i++)
 			ok = octet_label(qi->lname + label_off[i], &a.bytes[octets - 1 - i]);
 		if (ok && octets == 4)
-			exists = in_cidrs(z, &a);
+			exists = in_cidrs(z, &a) || rfc1918(&a, 4);
 		else if (ok)
-			exists = overlaps_cidrs(z, &a, octets);
+			exists = overlaps_cidrs(z, &a, octets) || rfc1918(&a, octets);
 		data = exists && octets == 4 &&
 			(qi->qtype == DNS_TYPE_PTR || qi->qtype == DNS_TYPE_ANY);
 		if (data) {
@@ -787,6 +828,53 @@ answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
 	const struct answer *neg = exists ? &z->nodata : &z->nxdomain;
 	qi->rcode = neg->rcode;
 	return reply_answer(env, qi, neg, tcp, out, out_cap, out_len);
+}
+
+/* ---- DNS64 (RFC 6147; VPC User Guide, "DNS64 and NAT64") ---- */
+
+/* A client in a subnet with EnableDns64 of the VPC whose view it is in;
+ * nothing is looked up when no subnet has DNS64. */
+static bool
+dns64_client(const struct snapshot *s, const struct query_client *c, uint16_t view)
+{
+	return s->dns64.n_levels && cidrmap_find(&s->dns64, c->addr) == (int32_t)view;
+}
+
+/*
+ * A name with A records and no AAAA record: the A answer (its CNAME chain
+ * included) with every A record made an AAAA record in 64:ff9b::/96, TTL
+ * at most the negative TTL of the AAAA answer (RFC 6147 §5.1.7). Without
+ * A records the NODATA stands.
+ */
+static enum query_action
+reply_dns64(struct query_env *env, struct query_info *qi, const struct query_lookup *f, bool tcp,
+	uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	const struct answer *a = node_answer(f->node, DNS_TYPE_A);
+	size_t limit = query_reply_limit(env, qi, tcp);
+	size_t opt = qi->edns ? OPT_RR_SIZE : 0;
+	size_t len = DNS_HEADER_SIZE + qi->question_len + a->len;
+	if (a->qtype != DNS_TYPE_A || len > out_cap)
+		return reply_answer(env, qi, f->answer, tcp, out, out_cap, out_len);
+	if (limit > out_cap)
+		limit = out_cap;
+	put_header(out, qi, DNS_RCODE_NOERROR, false);
+	wire_put16(out + 6, a->ancount);
+	memcpy(out + DNS_HEADER_SIZE, qi->question, qi->question_len);
+	put_block(env, a, qi, out + DNS_HEADER_SIZE + qi->question_len);
+	uint32_t ttl = dns64_negative_ttl(f->answer->block, f->answer->len, f->answer->ancount);
+	size_t n = limit > opt ? dns64_synthesize(out, len, limit - opt, ttl) : DNS64_TOO_BIG;
+	if (n == DNS64_TOO_BIG)	/* does not fit: TC (RFC 2181 §9) */
+		return reply_empty_tc(env, qi, out, out_cap, out_len);
+	if (!n)			/* no A record to make one of */
+		return reply_answer(env, qi, f->answer, tcp, out, out_cap, out_len);
+	if (qi->edns) {
+		wire_put16(out + 10, 1);
+		n += query_put_opt(env, qi, out + n, 0);
+	}
+	*out_len = n;
+	qi->rcode = DNS_RCODE_NOERROR;
+	return QUERY_SEND;
 }
 
 static uint16_t
@@ -812,7 +900,11 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	qi->question_len = 0;
 	qi->qname_len = 0;
 	qi->forward_zone = NULL;
+	qi->dns64 = qi->dns64_a = false;
 	qi->tsig = 0;
+	qi->fw_rule = NULL;
+	qi->fw_state = QUERY_FW_OFF;
+	qi->fw_chain = false;
 	qi->why = NULL;
 	qi->rcode = 0;
 	qi->qtype = qi->qclass = 0;
@@ -825,6 +917,11 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	qi->flags = wire_flags(pkt);
 	if (qi->flags & DNS_FLAG_QR) {
 		qi->why = "QR set: a response, not a query";
+		return QUERY_DROP;
+	}
+	if (env->snap->silent_views && env->snap->silent_views[pick_view(env, c)]) {
+		/* the VPC has enableDnsSupport off: no Resolver there */
+		qi->why = "the client's VPC has enableDnsSupport false";
 		return QUERY_DROP;
 	}
 	unsigned opcode = wire_opcode(pkt);
@@ -885,9 +982,22 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 			out_len);
 
 	qi->view = pick_view(env, c);
+	qi->dns64 = qi->qtype == DNS_TYPE_AAAA && dns64_client(env->snap, c, qi->view);
 	struct query_lookup f;
+	uint32_t hashes[DNAME_MAX_LABELS + 1];
+	dname_suffix_hashes(qi->lname, label_off, n_labels, hashes);
 	lookup(&env->snap->db, qi->view, qi->lname, qi->qname_len, qi->qtype, label_off, n_labels,
-		&f);
+		hashes, &f);
+	/* DNS Firewall: off (one test) unless the client's VPC has a rule group;
+	 * it gets a copy of f, so that f itself can stay in registers */
+	const struct fw_view *fv = firewall_view(env->snap->firewall, qi->view);
+	if (fv) {
+		struct query_lookup seen = f;
+		enum query_action fw_action;
+		if (firewall_filter(env, qi, fv, &seen, label_off, n_labels, hashes, c->tcp, out,
+			    out_cap, out_len, &fw_action))
+			return fw_action;
+	}
 	if (f.synth)
 		return answer_ec2(env, qi, f.synth, label_off, n_labels, c->tcp, out, out_cap, out_len);
 	if (!f.answer) {
@@ -895,5 +1005,8 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 		return QUERY_FORWARD;
 	}
 	qi->rcode = f.answer->rcode;
+	if (qi->dns64 && f.node && f.answer->qtype != DNS_TYPE_AAAA &&
+	    f.answer->rcode == DNS_RCODE_NOERROR)
+		return reply_dns64(env, qi, &f, c->tcp, out, out_cap, out_len);
 	return reply_answer(env, qi, f.answer, c->tcp, out, out_cap, out_len);
 }

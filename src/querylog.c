@@ -4,6 +4,7 @@
 #include "querylog.h"
 
 #include "dname.h"
+#include "firewall.h"
 #include "netaddr.h"
 #include "query.h"
 #include "rrtext.h"
@@ -22,12 +23,15 @@
  * resolver-query-logs-format) and shows them ("Resolver query log
  * example", resolver-query-logs-example-json): every value a string,
  * answers a list of {Rdata, Type, Class}, srcids an object. The firewall
- * fields appear only when a DNS Firewall rule matched; dnsd has none.
+ * fields follow only when a DNS Firewall rule with action ALERT or BLOCK
+ * matched ("populated only if DNS Firewall found a match for a rule with
+ * action set to alert or block").
  */
 const char *const querylog_json_fields[] = {
 	"version", "account_id", "region", "vpc_id", "query_timestamp", "query_name",
 	"query_type", "query_class", "rcode", "answers", "srcaddr", "srcport", "transport",
-	"srcids", NULL
+	"srcids", "firewall_rule_group_id", "firewall_rule_action", "firewall_domain_list_id",
+	NULL
 };
 
 /* The version AWS writes ("1.100000" in its example: 1.1). */
@@ -290,7 +294,14 @@ json_line(struct line *l, struct querylog_buf *b, const struct querylog_entry *e
 	ap_str(l, ",\"srcids\":{");
 	if (e->inbound_endpoint)
 		ap_field(l, "resolver_endpoint", e->inbound_endpoint, true);
-	ap_str(l, "}}");
+	ap_str(l, "}");
+	const struct fw_rule *fw = qi->fw_state == QUERY_FW_MATCH ? qi->fw_rule : NULL;
+	if (fw && fw->action != FW_ALLOW) {
+		ap_field(l, "firewall_rule_group_id", fw->group_id ? fw->group_id : "", false);
+		ap_field(l, "firewall_rule_action", fw->action == FW_BLOCK ? "BLOCK" : "ALERT", false);
+		ap_field(l, "firewall_domain_list_id", fw->list_id ? fw->list_id : "", false);
+	}
+	ap_str(l, "}");
 }
 
 static void
@@ -323,6 +334,11 @@ text_line(struct line *l, struct querylog_buf *b, const struct querylog_entry *e
 	if (e->inbound_endpoint) {
 		ap_str(l, " endpoint=");
 		ap_str(l, e->inbound_endpoint);
+	}
+	if (qi->fw_state == QUERY_FW_MATCH && qi->fw_rule) {
+		ap_str(l, qi->fw_rule->action == FW_BLOCK ? " firewall=BLOCK:" :
+			qi->fw_rule->action == FW_ALERT ? " firewall=ALERT:" : " firewall=ALLOW:");
+		ap_str(l, qi->fw_rule->group_id ? qi->fw_rule->group_id : "-");
 	}
 	if (qi->why) {
 		ap_str(l, " why=\"");

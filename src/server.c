@@ -547,6 +547,30 @@ signals_add(struct server *s)
 	return s->ev_build_done && s->ev_job_done ? 0 : -1;
 }
 
+/*
+ * Freeing a signal event puts back the handler from before it: the
+ * default, which kills. A second TERM while dnsd stops (systemd, a test,
+ * an impatient user) must not cut the shutdown short, so the signals are
+ * blocked while their events go and ignored after (which also drops one
+ * that came meanwhile); SIGKILL still works.
+ */
+static void
+signals_ignore_while_freeing(struct server *s)
+{
+	struct event *evs[N_SIGNALS] = { s->ev_hup, s->ev_term, s->ev_int, s->ev_usr1 };
+	sigset_t block, old;
+	sigemptyset(&block);
+	for (size_t i = 0; i < N_SIGNALS; i++)
+		sigaddset(&block, handled_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (size_t i = 0; i < N_SIGNALS; i++) {
+		if (evs[i])
+			event_free(evs[i]);
+		signal(handled_signals[i], SIG_IGN);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 /* ---- the server ---- */
 
 /* The query log, the control socket and the metrics endpoint. */
@@ -675,9 +699,6 @@ server_run(struct server *s)
 		log_err("cannot start worker threads: %s; stopping", strerror(-rc));
 	else
 		event_base_dispatch(s->base);
-	/* stopping: another TERM must not cut the shutdown short (the handlers
-	 * go with their events); the signals stay pending until exit */
-	pthread_sigmask(SIG_BLOCK, &block, NULL);
 	for (unsigned i = 1; i < s->n_workers; i++)
 		worker_stop_thread(&s->workers[i]);
 	if (s->building) {
@@ -732,8 +753,8 @@ server_free(struct server *s)
 	cancel_pending(s);
 	ctlsock_free(s->control);
 	http_free(s->metrics);
-	struct event *evs[] = { s->ev_hup, s->ev_term, s->ev_int, s->ev_usr1, s->ev_build_done,
-		s->ev_job_done };
+	signals_ignore_while_freeing(s);
+	struct event *evs[] = { s->ev_build_done, s->ev_job_done };
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);

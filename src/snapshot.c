@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "export.h"
 #include "health.h"
+#include "firewall.h"
 #include "hiddenzone.h"
 #include "r53zones.h"
 #include "topology.h"
@@ -58,22 +59,12 @@ now_seconds(void)
 static bool
 build_cidrs(struct snapshot *s, const struct topology *t)
 {
-	unsigned n = 0;
+	struct cidrmap_input in = { 0 };
 	for (const struct topo_vpc *v = t->vpcs; v; v = v->next)
-		n += v->view >= 0 ? v->n_cidrs : 0;
-	struct netprefix *prefixes = malloc((n ? n : 1) * sizeof(*prefixes));
-	int32_t *views = malloc((n ? n : 1) * sizeof(*views));
-	bool ok = prefixes && views;
-	for (const struct topo_vpc *v = t->vpcs; v && ok; v = v->next) {
-		for (unsigned i = 0; i < v->n_cidrs && v->view >= 0; i++) {
-			prefixes[s->n_cidrs] = v->cidrs[i];
-			views[s->n_cidrs++] = v->view;
-		}
-	}
-	ok = ok && cidrmap_build(&s->cidrs, s->arena, prefixes, views, s->n_cidrs) == 0;
-	free(prefixes);
-	free(views);
-	return ok;
+		for (unsigned i = 0; i < v->n_cidrs && v->view >= 0; i++)
+			cidrmap_input_add(&in, &v->cidrs[i], v->view);
+	s->n_cidrs = in.n;
+	return cidrmap_build_input(&s->cidrs, s->arena, &in) == 0;
 }
 
 bool
@@ -103,6 +94,23 @@ snapshot_bind_listeners(struct snapshot *s, const struct snapshot_listener *l, u
 	s->listener_views = views;
 	s->n_listeners = n;
 	return ok;
+}
+
+/* The blocks of subnets with DNS64 on, to their VPC's view: a client
+ * there gets AAAA records made from A records (query.c). */
+static bool
+build_dns64(struct snapshot *s, const struct topology *t)
+{
+	struct cidrmap_input in = { 0 };
+	for (const struct topo_subnet *sn = t->subnets; sn; sn = sn->next) {
+		if (sn->dns64 != TRI_YES || !sn->vpc || sn->vpc->view < 0)
+			continue;
+		if (sn->has_v4)
+			cidrmap_input_add(&in, &sn->v4, sn->vpc->view);
+		for (unsigned i = 0; i < sn->n_v6; i++)
+			cidrmap_input_add(&in, &sn->v6[i], sn->vpc->view);
+	}
+	return cidrmap_build_input(&s->dns64, s->arena, &in) == 0;
 }
 
 /* What listeners and reloads need of the topology, kept past it. */
@@ -139,6 +147,26 @@ keep_vpcs(struct snapshot *s, const struct topology *t)
 			in->endpoint_id = arena_strdup(s->arena, e->id ? e->id : "-");
 		}
 	}
+	return true;
+}
+
+/* Views of VPCs with enableDnsSupport off (and their inbound views): the
+ * Resolver does not serve them. NULL, costing nothing per query, when
+ * every VPC has DNS support. */
+static bool
+build_silent_views(struct snapshot *s, const struct topology *t)
+{
+	uint8_t *silent = NULL;
+	for (const struct topo_vpc *v = t->vpcs; v; v = v->next) {
+		if (v->dns_support == TRI_YES || v->view < 0)
+			continue;
+		if (!silent && !(silent = arena_zalloc(s->arena, s->db.n_views + 1u)))
+			return false;
+		silent[v->view] = 1;
+		if (v->inbound_view >= 0)
+			silent[v->inbound_view] = 1;
+	}
+	s->silent_views = silent;
 	return true;
 }
 
@@ -224,22 +252,27 @@ build(struct snapshot_model *m, const struct snapshot_config *cfg, struct diag *
 	struct zb *b = zb_create();
 	if (s)
 		s->arena = arena_create(1 << 20);
+	if (b)
+		zb_set_diag(b, d);
 	if (!s || !b || !s->arena ||
 	    (cfg && health_set_copy(&s->health, cfg->health) < 0)) {
 		diag_error(d, where, 0, "out of memory");
 		goto fail;
 	}
 	t->runtime_health = &s->health;
-	if (hiddenzone_build(t, b, d) < 0 || r53zones_build(t, b, s->arena, d) < 0)
+	if (hiddenzone_build(t, b, d) < 0 || r53zones_build(t, b, s->arena, d) < 0 ||
+	    firewall_build(t, b, s->arena, &s->firewall, d) < 0)
 		goto fail;
 	if (export_to) {
 		export_zones(b, export_to);
 		export_definitions(t, export_to);
+		firewall_export(t, export_to);
 	}
 	struct zb_counts counts;
 	zb_count(b, &counts);
 	if (zb_finish(b, s->arena, &s->db) < 0) {
-		diag_error(d, where, 0, "out of memory, or an answer too large for a DNS message");
+		if (d->errors == errors)	/* else the builder said which answer */
+			diag_error(d, where, 0, "out of memory");
 		goto fail;
 	}
 	s->n_verified = verify_served(t, &s->db, d);
@@ -247,7 +280,8 @@ build(struct snapshot_model *m, const struct snapshot_config *cfg, struct diag *
 		goto fail;
 	struct topo_vpc *def = topology_default_vpc(t);
 	s->default_view = def ? (uint16_t)def->view : 0;
-	if (!build_cidrs(s, t) || !keep_vpcs(s, t) ||
+	if (!build_cidrs(s, t) || !build_dns64(s, t) || !keep_vpcs(s, t) ||
+	    !build_silent_views(s, t) ||
 	    !snapshot_bind_listeners(s, cfg ? cfg->listeners : NULL, cfg ? cfg->n_listeners : 0, d))
 		goto fail;
 	snapshot_counts(s, t, &counts);

@@ -17,6 +17,7 @@ struct arena;
 struct diag;
 struct snapshot_model;
 struct topology;
+struct firewall;
 
 /** A VPC's views, for binding listeners by VPC id. */
 struct snapshot_vpc {
@@ -45,6 +46,7 @@ struct snapshot {
 	struct arena *arena;
 	struct zonedb db;
 	struct cidrmap cidrs;		/**< VPC address blocks to views */
+	struct cidrmap dns64;		/**< blocks of subnets with EnableDns64 to their VPC's view */
 	unsigned n_cidrs;
 	uint16_t default_view;		/**< 0 (public) when there is no default VPC */
 	int *listener_views;		/**< per listener: view, or -1 when unbound */
@@ -63,6 +65,11 @@ struct snapshot {
 	unsigned n_verified;			/**< names checked as served after the load */
 	double load_seconds;		/**< reading the definitions and building */
 	double build_seconds;		/**< building alone (zones, answers, checks) */
+	/** Per view: its VPC has enableDnsSupport off, so the Resolver does
+	 * not answer its clients (VPC User Guide, "DNS attributes for your
+	 * VPC"); NULL when no VPC has it off. */
+	const uint8_t *silent_views;
+	const struct firewall *firewall;	/**< DNS Firewall, NULL when no VPC has a rule group */
 };
 
 /** What to build a snapshot from. */

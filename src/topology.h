@@ -61,6 +61,9 @@ struct topo_vpc {
 	const char *owner_id;		/**< OwnerId: the account (query logs), or NULL */
 	int view;			/**< assigned when the snapshot is built */
 	int inbound_view;		/**< for queries through its inbound endpoints, or -1 */
+	const char *dhcp_options_id;	/**< DhcpOptionsId; "default": none */
+	const char *domain_name;	/**< its DHCP options' domain-name, or NULL */
+	struct src dhcp_src;		/**< where that domain-name was written */
 };
 
 struct topo_subnet {
@@ -75,6 +78,18 @@ struct topo_subnet {
 	unsigned n_v6;
 	struct src src;
 	struct topo_vpc *vpc;
+	int dns64;			/**< EnableDns64: enum tristate, AWS default no */
+	int hostname_type;		/**< PrivateDnsNameOptionsOnLaunch: enum hostname_type */
+	int rn_a, rn_aaaa;		/**< EnableResourceNameDnsA/AAAARecord: enum tristate */
+};
+
+/** HostnameType of an instance or a subnet's launch default. */
+enum hostname_type { HOSTNAME_UNSET, HOSTNAME_IP_NAME, HOSTNAME_RESOURCE_NAME };
+
+/** A public IPv4 address and the private one it maps to (an Association). */
+struct topo_public {
+	struct netaddr public_ip;
+	struct netaddr private_ip;
 };
 
 struct topo_endpoint;
@@ -97,6 +112,38 @@ struct topo_eni {
 	struct src src;
 	struct topo_subnet *subnet;
 	struct topo_endpoint *endpoint;
+	const char *interface_type;	/**< InterfaceType: interface, nat_gateway, lambda, … */
+	struct topo_public *publics;	/**< Association.PublicIp of its addresses */
+	unsigned n_publics;
+};
+
+/** An EC2 instance (describe-instances): its names come from its id and addresses. */
+struct topo_instance {
+	struct topo_instance *next;
+	const char *id;
+	const char *vpc_id;
+	const char *subnet_id;
+	const char *state;		/**< State.Name: running, stopped, terminated, … */
+	struct netaddr v4;		/**< PrivateIpAddress (has_v4) */
+	bool has_v4;
+	struct netaddr v6;		/**< Ipv6Address, else the first IPv6 of its ENIs */
+	bool has_v6;
+	struct topo_public *publics;	/**< public IPv4 addresses and their private ones */
+	unsigned n_publics;
+	int hostname_type;		/**< enum hostname_type, from PrivateDnsNameOptions */
+	int rn_a, rn_aaaa;		/**< enum tristate, from PrivateDnsNameOptions */
+	struct src src;
+	struct topo_subnet *subnet;
+	struct topo_vpc *vpc;
+};
+
+/** A DHCP options set (describe-dhcp-options). */
+struct topo_dhcp {
+	struct topo_dhcp *next;
+	const char *id;			/**< dopt-… */
+	const char *domain_name;	/**< domain-name, or NULL */
+	bool amazon_dns;		/**< domain-name-servers holds AmazonProvidedDNS (or is absent) */
+	struct src src;
 };
 
 /** A service an endpoint connects to: from the catalog or the definitions. */
@@ -300,6 +347,107 @@ struct topo_attr {
 	struct src src;
 };
 
+/* ---- Route 53 Resolver DNS Firewall (defs_firewall.c reads, firewall.c compiles) ---- */
+
+enum fw_action { FW_ALLOW, FW_BLOCK, FW_ALERT };
+
+/** BlockResponse of a BLOCK rule. */
+enum fw_block { FW_BLOCK_NONE, FW_BLOCK_NODATA, FW_BLOCK_NXDOMAIN, FW_BLOCK_OVERRIDE };
+
+/** One domain specification of a domain list, in wire form: `*.x` is
+ * held as x with wildcard set, `*` as the root with wildcard set. */
+struct topo_fw_domain {
+	const uint8_t *wire;		/**< lowercase */
+	uint8_t len;
+	bool wildcard;			/**< matches the names below wire, not wire itself */
+};
+
+/** Domains read for a list: its own, or list-firewall-domains output
+ * (linked to its list by FirewallDomainListId or the file name). */
+struct topo_fw_domains {
+	struct topo_fw_domains *next;
+	const char *list_id;
+	bool id_from_file_name;
+	struct topo_fw_domain *d;
+	unsigned n;
+	struct src src;
+};
+
+/** A firewall domain list (list-firewall-domain-lists). */
+struct topo_fw_list {
+	struct topo_fw_list *next;
+	const char *id;			/**< "rslvr-fdl-…" */
+	const char *name;
+	const char *managed_owner;	/**< ManagedOwnerName: AWS managed, contents unknown */
+	struct topo_fw_domains **parts;	/**< its domains, as read (linked at resolve) */
+	unsigned n_parts, cap_parts;
+	unsigned n_domains;
+	struct src src;
+};
+
+/** A firewall rule group (list-firewall-rule-groups). */
+struct topo_fw_group {
+	struct topo_fw_group *next;
+	const char *id;			/**< "rslvr-frg-…" */
+	const char *name;
+	struct src src;
+};
+
+/** A firewall rule (list-firewall-rules). */
+struct topo_fw_rule {
+	struct topo_fw_rule *next;
+	const char *group_id;		/**< FirewallRuleGroupId */
+	const char *list_id;		/**< FirewallDomainListId; NULL: an Advanced rule */
+	const char *name;
+	uint32_t priority;
+	enum fw_action action;
+	enum fw_block block;
+	const char *override_domain;	/**< BlockOverrideDomain, canonical text */
+	const uint8_t *override_wire;
+	uint8_t override_len;
+	uint32_t override_ttl;
+	uint16_t qtype;			/**< Qtype; 0: every type */
+	bool inspect;			/**< INSPECT_REDIRECTION_DOMAIN (the default) */
+	bool advanced;			/**< DNS Firewall Advanced: dnsd cannot evaluate it */
+	struct src src;
+	struct topo_fw_group *group;	/**< linked at resolve */
+	struct topo_fw_list *list;
+};
+
+/** A rule group associated with a VPC (list-firewall-rule-group-associations). */
+struct topo_fw_assoc {
+	struct topo_fw_assoc *next;
+	const char *id;
+	const char *group_id;
+	const char *vpc_id;
+	uint32_t priority;
+	bool active;			/**< Status COMPLETE or UPDATING (DELETING: gone) */
+	struct src src;
+	struct topo_fw_group *group;	/**< linked at resolve */
+};
+
+/** A VPC's firewall configuration (list-firewall-configs). */
+struct topo_fw_config {
+	struct topo_fw_config *next;
+	const char *vpc_id;		/**< ResourceId */
+	bool fail_open;			/**< FirewallFailOpen ENABLED */
+	bool impaired;			/**< dnsd's own Healthy: false, to try the fail mode */
+	struct src src;
+};
+
+/** Everything DNS Firewall definitions say. */
+struct topo_firewall {
+	bool init;			/**< tails set (on the first firewall document) */
+	struct topo_fw_list *lists, **lists_tail;
+	struct topo_fw_domains *domains, **domains_tail;
+	struct topo_fw_group *groups, **groups_tail;
+	struct topo_fw_rule *rules, **rules_tail;
+	struct topo_fw_assoc *assocs, **assocs_tail;
+	struct topo_fw_config *configs, **configs_tail;
+	struct strmap list_by_id, group_by_id;
+	unsigned n_lists, n_groups, n_rules, n_assocs;
+};
+
 /** Everything the definitions describe, before answers are built. */
 struct topology {
 	struct arena *arena;
@@ -324,6 +472,11 @@ struct topology {
 	const char *default_vpc;
 	struct src default_vpc_src;
 	unsigned n_files;
+	struct topo_instance *instances, **instances_tail;
+	struct topo_dhcp *dhcp, **dhcp_tail;
+	unsigned n_instances, n_dhcp;
+	struct strmap instance_by_id, dhcp_by_id;
+	struct topo_firewall fw;	/**< DNS Firewall */
 	const struct health_set *runtime_health;	/**< dnsd-control overrides over the
 							     definitions' Health; NULL: none */
 };
@@ -347,6 +500,11 @@ const char *topology_stable_id(struct topology *t, const struct strmap *taken,
 
 /** The VPC that clients outside every VPC CIDR land in, or NULL. */
 struct topo_vpc *topology_default_vpc(const struct topology *t);
+
+/** Whether a VPC's resolver serves EC2 names, private hosted zones and
+ * private DNS: both DNS attributes on (VPC User Guide, "DNS attributes
+ * for your VPC"). */
+bool topology_vpc_private_dns(const struct topo_vpc *v);
 
 /** Why an ENI is in or out of round robin. */
 enum topo_health_reason {

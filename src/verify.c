@@ -83,8 +83,9 @@ check_hosted_zone(struct verify *v, const struct topo_hosted_zone *hz)
 		return;
 	for (unsigned i = 0; i < hz->n_vpcs; i++) {
 		const struct topo_vpc *vpc = strmap_get(&v->t->vpc_by_id, hz->vpc_ids[i]);
-		if (!vpc || vpc->view < 0)
-			continue;	/* reported when the associations were read */
+		if (!vpc || vpc->view < 0 || !topology_vpc_private_dns(vpc))
+			continue;	/* reported when the associations were read, or
+					   not served there (both DNS attributes needed) */
 		struct query_lookup l;
 		query_lookup_name(v->db, (uint16_t)vpc->view, wire, (size_t)len, DNS_TYPE_SOA, &l);
 		v->names++;
@@ -98,7 +99,7 @@ verify_served(const struct topology *t, const struct zonedb *db, struct diag *d)
 {
 	struct verify v = { t, db, d, 0 };
 	for (const struct topo_endpoint *ep = t->endpoints; ep; ep = ep->next)
-		hiddenzone_each_name(ep, check_endpoint_name, &v);
+		hiddenzone_each_name(ep, NULL, check_endpoint_name, &v);
 	for (const struct topo_hosted_zone *hz = t->zones; hz; hz = hz->next)
 		check_hosted_zone(&v, hz);
 	return v.names;

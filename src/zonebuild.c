@@ -4,6 +4,7 @@
 #include "zonebuild.h"
 
 #include "arena.h"
+#include "diag.h"
 #include "pack.h"
 #include "wire.h"
 
@@ -22,7 +23,7 @@ struct zb_rdata {
 struct zb_rrset {
 	struct zb_rrset *next;
 	uint16_t type;
-	uint16_t count;
+	uint32_t count;
 	uint32_t ttl;
 	struct zb_rdata *head, **tail;
 };
@@ -57,6 +58,7 @@ struct zb_zone {
 	unsigned n_names;
 	bool shadowed;		/* view 0: a VPC view's zone or rule overlaps it */
 	struct zone *final;
+	const struct node **synth_out;	/* zb_synth_cname: where the node goes */
 };
 
 /* Views live in a growable array: nothing may point into it (a pointer
@@ -96,6 +98,8 @@ struct zb {
 	struct bmap names;	/* (zone id, name) -> zb_name */
 	struct bmap apexes;	/* (view, apex) -> zb_apex list */
 	struct pack *pack;
+	struct diag *diag;	/* where what cannot be compiled is reported */
+	struct zb_zone *synth;	/* zones of zb_synth_cname, in no view's list */
 };
 
 /* ---- build-time map ---- */
@@ -232,6 +236,12 @@ zb_view_add(struct zb *b, const char *name)
 	return (int)b->n_views++;
 }
 
+void
+zb_set_diag(struct zb *b, struct diag *d)
+{
+	b->diag = d;
+}
+
 unsigned
 zb_view_count(const struct zb *b)
 {
@@ -307,6 +317,12 @@ void
 zb_zone_set_targets(struct zb_zone *z, const struct fwd_targets *t)
 {
 	z->targets = t;
+}
+
+struct arena *
+zb_arena(struct zb *b)
+{
+	return b->arena;
 }
 
 void
@@ -411,6 +427,34 @@ zb_rr_add(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t owner_le
 	*r->tail = d;
 	r->tail = &d->next;
 	r->count++;
+	return 0;
+}
+
+int
+zb_synth_cname(struct zb *b, unsigned view, const uint8_t *target, size_t tlen, uint32_t ttl,
+	const char *origin, const struct node **out)
+{
+	static const uint8_t any[] = { 1, '*', 0 };	/* owned by any query name */
+	if (view >= b->n_views)
+		return -1;
+	/* a zone of its own, in no view's list and no apex index: nothing
+	 * resolves to it, and it only gives the node a view to follow from */
+	struct zb_zone *z = arena_zalloc(b->arena, sizeof(*z));
+	if (!z)
+		return -1;
+	z->id = b->n_zones++;
+	z->view = view;
+	z->kind = ZONE_LOCAL;
+	z->apex = any + 2;
+	z->apex_len = 1;
+	z->origin = arena_strdup(b->arena, origin ? origin : "");
+	z->names_tail = &z->names;
+	z->synth_out = out;
+	if (!z->origin || zb_rr_add(b, z, any, sizeof(any), DNS_TYPE_CNAME, ttl, target,
+		    (uint16_t)tlen, NULL) < 0)
+		return -1;
+	z->next = b->synth;
+	b->synth = z;
 	return 0;
 }
 
@@ -737,9 +781,7 @@ answer_store(struct finish *f, const struct pack *p, uint8_t rcode, uint16_t qty
 				equal = false;
 		}
 		if (equal && rot_off == rr_starts[0] && size <= UINT16_MAX) {
-			out->rot_n = (uint8_t)(rot_n > 255 ? 255 : rot_n);
-			if (rot_n > 255)
-				return true;	/* larger sets are served in a fixed order */
+			out->rot_n = (uint16_t)rot_n;
 			out->rot_off = (uint16_t)rot_off;
 			out->rot_size = (uint16_t)size;
 			out->rot_counter = f->n_rot++;
@@ -769,7 +811,10 @@ rotates(uint16_t type)
 	return type == DNS_TYPE_A || type == DNS_TYPE_AAAA;
 }
 
-#define MAX_ROT_STARTS 256
+/* Every A or AAAA set that fits in a message rotates: PACK_MAX bytes hold
+ * at most 4,062 records of 16 bytes (a larger set fails the build as too
+ * large for a message, with an error). */
+#define MAX_ROT_STARTS 4096
 
 static bool
 compile_rrset(struct finish *f, const struct zb_name *n, const struct zb_rrset *r,
@@ -805,6 +850,16 @@ struct chain {
 };
 
 static void
+chain_warn(const struct zb *b, const struct zb_name *n, const char *what)
+{
+	char name[DNAME_TEXT_MAX];
+	if (!b->diag)
+		return;
+	dname_to_text(n->name, name, sizeof(name));
+	diag_warn(b->diag, NULL, 0, "%s: the CNAME chain from %s %s", n->zone->origin, name, what);
+}
+
+static void
 chain_follow(const struct zb *b, const struct zb_name *n, struct chain *c)
 {
 	const struct zb_rrset *r = rrset_cname(n);
@@ -818,14 +873,22 @@ chain_follow(const struct zb *b, const struct zb_name *n, struct chain *c)
 		c->end_name = target;
 		c->end_len = (uint8_t)tlen;
 		resolve(b, n->zone->view, target, tlen, &c->end);
-		if (!c->end.name || c->n == ZB_MAX_CHAIN)
+		if (!c->end.name)
 			return;
 		r = rrset_cname(c->end.name);
 		if (!r)
 			return;
-		for (unsigned i = 0; i < c->n; i++)
-			if (c->cname[i] == r)
-				return;	/* a loop: stop where it closes */
+		if (c->n == ZB_MAX_CHAIN) {
+			chain_warn(b, n, "is longer than 8 CNAMEs: answers carry the first 8 and "
+				"the client asks on");
+			return;
+		}
+		for (unsigned i = 0; i < c->n; i++) {
+			if (c->cname[i] == r) {
+				chain_warn(b, n, "is a CNAME loop: answers stop where it closes");
+				return;
+			}
+		}
 		c->owner[c->n] = target;
 		c->owner_len[c->n] = (uint8_t)tlen;
 	}
@@ -898,6 +961,20 @@ compile_cname(struct finish *f, const struct zb_name *n, struct node *node)
 
 static struct zone *zone_final(struct finish *f, struct zb_zone *z);
 
+/* Say which answer did not fit (the build then fails); NULL to return. */
+static struct node *
+compile_failed(struct finish *f, const struct zb_name *n, uint16_t type)
+{
+	char name[DNAME_TEXT_MAX];
+	if (!f->b->diag || !f->b->pack->overflow)
+		return NULL;	/* out of memory: the caller says so */
+	dname_to_text(n->name, name, sizeof(name));
+	diag_error(f->b->diag, NULL, 0, "%s: the answer for %s type %u does not fit in a DNS "
+		"message (dnsd keeps %u bytes for an answer's records, of 65,535): split the "
+		"record set", n->zone->origin, name, type, PACK_MAX);
+	return NULL;
+}
+
 static struct node *
 node_make(struct finish *f, struct zb_name *n)
 {
@@ -913,7 +990,7 @@ node_make(struct finish *f, struct zb_name *n)
 		return NULL;
 	n->node = node;
 	if (rrset_cname(n))
-		return compile_cname(f, n, node) ? node : NULL;
+		return compile_cname(f, n, node) ? node : compile_failed(f, n, DNS_TYPE_CNAME);
 	unsigned count = 0;
 	for (struct zb_rrset *r = n->rrsets; r; r = r->next)
 		count++;
@@ -925,7 +1002,7 @@ node_make(struct finish *f, struct zb_name *n)
 	unsigned k = 0;
 	for (struct zb_rrset *r = n->rrsets; r; r = r->next)
 		if (!compile_rrset(f, n, r, &ans[k++]))
-			return NULL;
+			return compile_failed(f, n, r->type);
 	node->answers = ans;
 	node->n_answers = (uint16_t)count;
 	return node;
@@ -1195,6 +1272,9 @@ zb_finish(struct zb *b, struct arena *arena, struct zonedb *db)
 	f.recurse->origin = "recursion";
 	for (unsigned v = 0; v < b->n_views; v++)
 		if (!enter_view(&f, v))
+			goto out;
+	for (struct zb_zone *z = b->synth; z; z = z->next)
+		if (!(*z->synth_out = node_make(&f, z->names)))
 			goto out;
 	link_wildcards(b);
 	if (!table_fill(&f) || !views_copy(&f))

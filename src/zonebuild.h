@@ -10,6 +10,7 @@
 #include "zonedb.h"
 
 struct arena;
+struct diag;
 struct zb;
 struct zb_zone;
 
@@ -21,6 +22,13 @@ struct zb *zb_create(void);
 
 /** Free a builder and its build-time data (not a finished zonedb). */
 void zb_free(struct zb *b);
+
+/**
+ * Where the builder reports what it cannot compile (an answer larger than
+ * a message) and CNAME chains it cuts (loops, more than 8 links), naming
+ * the zone's origin and the name. Without one it reports nothing.
+ */
+void zb_set_diag(struct zb *b, struct diag *d);
 
 /** Add a view (a VPC) and return its index (1, 2, ...), or -1 when full. */
 int zb_view_add(struct zb *b, const char *name);
@@ -65,6 +73,13 @@ int zb_zone_set_soa(struct zb *b, struct zb_zone *z, uint32_t ttl,
 bool zb_zone_soa(const struct zb_zone *z, uint32_t *ttl, const uint8_t **rdata,
 	uint16_t *rdlen);
 
+/**
+ * The builder's own arena, for what a build needs until zb_finish (it
+ * goes with zb_free): builders keep the model as it was read, since a
+ * kept model is built from again (dnsd-control health).
+ */
+struct arena *zb_arena(struct zb *b);
+
 /** Set where a FORWARD zone sends queries (kept by reference: it must
  * live as long as the zonedb, e.g. in its arena). */
 void zb_zone_set_targets(struct zb_zone *z, const struct fwd_targets *t);
@@ -86,6 +101,17 @@ void zb_zone_set_ec2(struct zb_zone *z, const struct netprefix *cidrs, unsigned 
 int zb_rr_add(struct zb *b, struct zb_zone *z, const uint8_t *owner,
 	size_t owner_len, uint16_t type, uint32_t ttl, const uint8_t *rdata,
 	uint16_t rdlen, const char **why);
+
+/**
+ * A CNAME to target owned by whatever name is asked, as seen from a view
+ * (a DNS Firewall OVERRIDE block response): zb_finish compiles it as it
+ * compiles a wildcard CNAME of that view, the chain followed inside
+ * dnsd's data, and stores the node in *out (which must live until then).
+ * The name is in no view's table: no query finds it by lookup.
+ * @return 0, or -1 when out of memory.
+ */
+int zb_synth_cname(struct zb *b, unsigned view, const uint8_t *target, size_t tlen, uint32_t ttl,
+	const char *origin, const struct node **out);
 
 /** Called for each record of an RRset by zb_rrset_each. */
 typedef void (*zb_rdata_fn)(void *ctx, uint16_t type, uint32_t ttl, const uint8_t *rdata,

@@ -252,6 +252,20 @@ def file_lines(path):
         return []
 
 
+def loaded_summary(zones=ZONES):
+    """What dnsd --check says it loaded: {"VPCs": 2, "endpoints": 9, "zones":
+    ..., "names": ..., "records": ..., "files": ...} and the text as status
+    and reload replies put it ("2 VPCs, 9 endpoints, ... in N files")."""
+    out = run_dnsd(["--check", "--zones", zones])
+    m = re.search(r": ok: (\d+ VPCs?, \d+ endpoints?, \d+ zones?, \d+ names?, \d+ records? in "
+                  r"\d+ files?),", out.stderr)
+    assert m, out.stderr
+    counts = {k: int(v) for v, k in re.findall(r"(\d+) (\w+)", m.group(1))}
+    counts = {("VPCs" if k.startswith("VPC") else k if k.endswith("s") else k + "s"): v
+              for k, v in counts.items()}
+    return counts, m.group(1)
+
+
 def tool(name):
     """Path of a client tool (dig, kdig, drill); tests fail, not skip, when absent."""
     path = shutil.which(name)

@@ -143,10 +143,12 @@ def test_dnsd_listens_on_port_53_of_both_networks(rehearsal):
 def test_an_app_in_the_prod_vpc_gets_the_endpoint_enis(rehearsal):
     rc, addrs = getent(rehearsal, "app-prod")
     assert rc == 0 and addrs == ["10.0.1.42", "10.0.2.17", "10.0.3.88"], addrs
-    # its own EC2 name; another VPC's is not in its zone
+    # EC2 IP names: its own; another VPC's private address too; a public one is no host
     assert getent(rehearsal, "app-prod", "ip-10-0-1-5.us-east-2.compute.internal") == \
         (0, ["10.0.1.5"])
-    assert getent(rehearsal, "app-prod", "ip-10-1-1-5.us-east-2.compute.internal")[0] == 2
+    assert getent(rehearsal, "app-prod", "ip-10-1-1-5.us-east-2.compute.internal") == \
+        (0, ["10.1.1.5"])
+    assert getent(rehearsal, "app-prod", "ip-192-0-2-5.us-east-2.compute.internal")[0] == 2
 
 
 def test_an_app_in_the_staging_vpc_lands_in_its_vpc(rehearsal):

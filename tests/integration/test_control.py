@@ -14,7 +14,8 @@ import dns.query
 import pytest
 
 from tests.integration.harness import (DEAD_UPSTREAM, DNSD, DNSD_CONTROL, ZONES, Dnsd, World,
-                                      addresses, dig, file_lines, rcode, wait_file_line)
+                                      addresses, dig, file_lines, loaded_summary, rcode,
+                                      wait_file_line)
 from tests.integration.test_forward import FakeUpstream
 
 MON = "monitoring.us-east-2.amazonaws.com"
@@ -172,8 +173,8 @@ def test_status_says_what_is_loaded_and_the_last_reload():
             assert re.search(r"^version: dnsd \d+\.\d+\.\d+$", st, re.M), st
             assert re.search(r"^uptime: \d+ s \(since \d{4}-\d\d-\d\dT", st, re.M), st
             assert "workers: 2\n" in st and f"definitions: {w.dir}\n" in st
-            assert "loaded: 2 VPCs, 9 endpoints, 65 zones, 98 names, 413 records in 10 files" \
-                in st, st
+            _, loaded = loaded_summary()
+            assert f"loaded: {loaded}\n" in st, st
             assert "last reload: none\n" in st and "health overrides: 0\n" in st
             assert re.search(r"^memory: answers [\d.]+ MiB, definitions kept [\d.]+ MiB$", st,
                              re.M)
@@ -192,8 +193,8 @@ def test_status_says_what_is_loaded_and_the_last_reload():
             assert sorted(addresses(d.query(MON))) == [MON_2A, MON_2B, MON_2C]
             w.remove("bad.yaml")
             out = d.ctl_ok("reload")
-            assert re.match(r"ok: reloaded: 2 VPCs, 9 endpoints, 65 zones, 98 names, 413 "
-                            r"records in 10 files in [\d.]+ s, 0 warnings\n$", out), out
+            assert re.match(r"ok: reloaded: " + re.escape(loaded) + r" in [\d.]+ s, 0 "
+                            r"warnings\n$", out), out
             assert re.search(r"^last reload: ok at ", d.ctl_ok("status"), re.M)
 
 

@@ -131,6 +131,40 @@ def test_json_lines_have_the_aws_fields_and_values(tmp_path):
     assert inbound[0]["vpc_id"] == PROD
 
 
+FIREWALL_ZONES = os.path.join(os.path.dirname(ZONES), "contrib", "firewall", "zones")
+
+
+def test_firewall_fields_on_block_and_alert_answers(tmp_path):
+    """The AWS page: firewall_rule_group_id, firewall_rule_action and
+    firewall_domain_list_id are "populated only if DNS Firewall found a
+    match for a rule with action set to alert or block" (contrib/firewall's
+    world: prod blocks malware, staging alerts on it)."""
+    log = str(tmp_path / "q.json")
+    zones = tmp_path / "zones"
+    shutil.copytree(ZONES, zones)             # as contrib/firewall/run puts them together
+    shutil.copytree(FIREWALL_ZONES, zones, dirs_exist_ok=True)
+    with Dnsd(str(zones), listen=(f"127.0.0.1:0={PROD}", f"127.0.0.2:0={STAGING}"),
+              args=("--query-log", log, "--inbound-port", "0")) as d:
+        assert rcode(d.query("c2.malware.example.")) == "NXDOMAIN"           # BLOCK
+        d.query("c2.malware.example.", addr=d.addrs[1])                       # ALERT
+        d.query("www.example.")                                               # no match
+        wait_file_line(log, "www.example")
+        wait_file_line(log, STAGING)
+    lines = jq(log, ".")
+    blocked = [l for l in lines if l["vpc_id"] == PROD and l["query_name"] == "c2.malware.example."]
+    alerted = [l for l in lines if l["vpc_id"] == STAGING]
+    plain = [l for l in lines if l["query_name"] == "www.example."]
+    fw = ["firewall_rule_group_id", "firewall_rule_action", "firewall_domain_list_id"]
+    assert list(blocked[0]) == AWS_FIELDS + fw, blocked
+    assert blocked[0]["firewall_rule_action"] == "BLOCK"
+    assert blocked[0]["firewall_rule_group_id"].startswith("rslvr-frg-")
+    assert blocked[0]["firewall_domain_list_id"].startswith("rslvr-fdl-")
+    assert list(alerted[0]) == AWS_FIELDS + fw and alerted[0]["firewall_rule_action"] == "ALERT"
+    assert list(plain[0]) == AWS_FIELDS
+    for l in blocked + alerted:
+        assert all(isinstance(l[k], str) for k in fw)
+
+
 def test_names_with_any_bytes_stay_valid_json(tmp_path):
     """A label may hold any byte: the name is written in presentation form
     (\\DDD), and the JSON escapes its backslashes (jq reads every line)."""
