@@ -212,9 +212,9 @@ static void
 build_finish(struct server *s, struct snapshot *next, char *messages)
 {
 	count_build(s, next != NULL);
-	log_build(s, next);
-	if (next)
+	if (next)	/* before the log line: whoever reads it finds the new data */
 		swap_snapshot(s, next);
+	log_build(s, next);
 	snapshot_unref(s->build_from);
 	s->build_from = NULL;
 	s->capture = NULL;
