@@ -127,8 +127,12 @@ def test_the_file_is_what_the_rehearsal_reads():
     # the Dockerfile builds with the script the README gives
     docker = open(os.path.join(COMPOSE_DIR, "Dockerfile")).read()
     assert "RUN contrib/debian-build " in docker
-    readme = open(os.path.join(SRCDIR, "README")).read()
-    assert "contrib/debian-build" in readme
+    readme = " ".join(open(os.path.join(SRCDIR, "README")).read().split())
+    assert "contrib/debian-build && ./dnsd" in readme
+    # the packages the README names are those the script installs
+    script = open(os.path.join(SRCDIR, "contrib", "debian-build")).read()
+    pkgs = script.split("--no-install-recommends", 1)[1].split("\n", 2)[1].split()
+    assert "sudo apt-get install -y " + " ".join(pkgs) in readme, pkgs
 
 
 def test_dnsd_listens_on_port_53_of_both_networks(rehearsal):
