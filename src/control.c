@@ -441,6 +441,8 @@ put_stats(const struct stats_totals *t, const struct server_info *i, struct sbuf
 		(unsigned long long)t->cache.misses);
 	sbuf_printf(o, "tcp.connections=%llu\ntcp.open=%u\n", (unsigned long long)t->w.tcp_accepted,
 		t->tcp_open);
+	sbuf_printf(o, "querylog.lines=%llu\nquerylog.lost=%llu\n",
+		(unsigned long long)t->w.querylog_lines, (unsigned long long)t->w.querylog_lost);
 	sbuf_printf(o, "reloads.ok=%llu\nreloads.failed=%llu\nuptime=%lld\n",
 		(unsigned long long)i->reloads_ok, (unsigned long long)i->reloads_failed,
 		(long long)(time(NULL) - i->started));

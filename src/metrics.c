@@ -154,6 +154,10 @@ forwarder(struct sbuf *o, const struct stats_totals *t)
 		(double)t->tcp_open);
 	one(o, "dnsd_tcp_closed_for_descriptors_total", "counter", "TCP connections closed to "
 		"free a file descriptor.", (double)t->w.tcp_fd_closes);
+	one(o, "dnsd_query_log_lines_total", "counter", "Query log lines made.",
+		(double)t->w.querylog_lines);
+	one(o, "dnsd_query_log_lost_lines_total", "counter", "Query log lines not written: the "
+		"disk failed, or a pipe's reader fell behind.", (double)t->w.querylog_lost);
 }
 
 static void

@@ -13,8 +13,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /*
@@ -43,9 +45,28 @@ const char *const querylog_json_fields[] = {
 int
 querylog_open(const char *path)
 {
-	if (!strcmp(path, "-"))
-		return STDOUT_FILENO;
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	int fd = !strcmp(path, "-") ? STDOUT_FILENO :
+		open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0640);
+	if (fd >= 0 && querylog_is_pipe(fd))
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	return fd;
+}
+
+/* Lines in a stretch of the buffer (what a failed write loses). */
+static uint64_t
+lines_in(const char *p, size_t n)
+{
+	uint64_t k = 0;
+	for (const char *e = p + n; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+		k++;
+	return k;
+}
+
+bool
+querylog_is_pipe(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
 void
@@ -55,16 +76,28 @@ querylog_close(int fd)
 		close(fd);
 }
 
+/* How much to write at once: all of it, or for a pipe whole lines of
+ * PIPE_BUF at most, so that two workers' lines never mix in it. */
+static size_t
+chunk(const struct querylog_buf *b, size_t done)
+{
+	size_t left = b->len - done;
+	if (!b->pipe || left <= PIPE_BUF)
+		return left;
+	const char *nl = memrchr(b->data + done, '\n', PIPE_BUF);
+	return nl ? (size_t)(nl - (b->data + done)) + 1 : left;	/* a longer line: as is */
+}
+
 void
 querylog_flush(struct querylog_buf *b)
 {
 	size_t done = 0;
 	while (done < b->len) {
-		ssize_t n = write(b->fd, b->data + done, b->len - done);
+		ssize_t n = write(b->fd, b->data + done, chunk(b, done));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			b->write_errors++;	/* a full disk loses lines, never blocks answers */
+		if (n <= 0) {	/* a full disk or pipe loses lines, never blocks answers */
+			b->lost += lines_in(b->data + done, b->len - done);
 			break;
 		}
 		done += (size_t)n;

@@ -33,12 +33,14 @@ enum querylog_format {
  */
 struct querylog_buf {
 	int fd;				/**< the file; -1: the query log is off */
+	bool pipe;			/**< a pipe or socket: writes of PIPE_BUF at most */
 	enum querylog_format format;
 	bool hold;			/**< in a batch: written by querylog_flush */
 	size_t len;
 	time_t stamp_sec;		/**< the second stamp holds */
 	char stamp[24];			/**< "2026-12-06T08:00:01" */
-	uint64_t lines, write_errors;
+	uint64_t lines;			/**< written into the buffer */
+	uint64_t lost;			/**< not written: the disk failed, or a pipe was full */
 	char data[QUERYLOG_BUF];
 };
 
@@ -56,10 +58,17 @@ struct querylog_entry {
 
 /**
  * Open the query log: "-" is standard output, else a file appended to
- * (created 0640).
+ * (created 0640). A pipe or socket is made non-blocking: a reader that
+ * falls behind loses lines (counted), it does not stall answering.
  * @return the descriptor, or -1 with errno set.
  */
 int querylog_open(const char *path);
+
+/**
+ * Whether writes to fd must stay within PIPE_BUF to reach the reader whole
+ * (a pipe or a socket; a regular file takes any O_APPEND write whole).
+ */
+bool querylog_is_pipe(int fd);
 
 /** Close what querylog_open returned (standard output stays open). */
 void querylog_close(int fd);

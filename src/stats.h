@@ -79,6 +79,8 @@ struct worker_stats {
 	uint64_t forwarded;			/**< handed to the forwarder */
 	uint64_t tcp_accepted;
 	uint64_t tcp_fd_closes;			/**< closed to free a descriptor */
+	uint64_t querylog_lines;		/**< query log lines made (copied in reports) */
+	uint64_t querylog_lost;			/**< of them not written (disk or pipe full) */
 };
 
 /** Queries that landed in one view, by the view's name (a VPC id, "public"). */

@@ -161,8 +161,8 @@ job_report(struct worker *w)
 	r->up = *upstream_stats(w->up);
 	r->cache = *upstream_cache_stats(w->up);
 	r->tcp_open = tcp_pool_open(w->tcp_pool);
-	r->ql_lines = w->ql ? w->ql->lines : 0;
-	r->ql_write_errors = w->ql ? w->ql->write_errors : 0;
+	r->stats.querylog_lines = w->ql ? w->ql->lines : 0;
+	r->stats.querylog_lost = w->ql ? w->ql->lost : 0;
 	bool ok = true;
 	for (unsigned i = 0; i < w->n_views_past && ok; i++)
 		ok = stats_views_add(&r->views, &r->n_views, w->views_past[i].name,
@@ -194,6 +194,7 @@ on_job(evutil_socket_t fd, short what, void *arg)
 		if (w->ql) {
 			querylog_flush(w->ql);
 			w->ql->fd = w->job_fd;
+			w->ql->pipe = querylog_is_pipe(w->job_fd);
 		}
 		break;
 	}
@@ -285,6 +286,7 @@ worker_init(struct worker *w, const struct worker_config *cfg, unsigned index,
 	w->ev_job = w->base ? event_new(w->base, -1, 0, on_job, w) : NULL;
 	if (cfg->querylog_fd >= 0 && (w->ql = calloc(1, sizeof(*w->ql))) != NULL) {
 		w->ql->fd = cfg->querylog_fd;
+		w->ql->pipe = querylog_is_pipe(cfg->querylog_fd);
 		w->ql->format = cfg->querylog_format;
 	}
 	if (!w->base || !w->io || !w->tcp_pool || !w->ev_job ||

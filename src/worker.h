@@ -51,7 +51,6 @@ struct worker_report {
 	struct stats_target *targets;	/**< likewise */
 	unsigned n_targets;
 	size_t flushed;			/**< WORKER_FLUSH_CACHE: entries dropped */
-	uint64_t ql_lines, ql_write_errors;
 };
 
 /** What every worker is made from; the server owns it. */

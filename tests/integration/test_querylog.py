@@ -9,10 +9,13 @@ resolver endpoint a query came through). The firewall_* fields appear only
 when a DNS Firewall rule matched, which dnsd has no notion of."""
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import threading
+import time
+import urllib.request
 
 import dns.message
 import dns.name
@@ -198,6 +201,60 @@ def test_every_line_is_whole_with_two_workers_and_many_clients(tmp_path):
     check_shape(log, 800)
     rc = jq(log, "group_by(.rcode) | map({(.[0].rcode): length}) | add", "-s")[0]
     assert rc == {"NOERROR": 400, "NXDOMAIN": 400}, rc
+
+
+def test_a_pipe_gets_whole_lines_from_two_workers_or_loses_them(tmp_path):
+    """--query-log - into a pipe whose reader falls behind: writes of
+    PIPE_BUF at most, cut at line ends, so that the workers' lines never
+    mix; what does not fit is lost and counted, and answering goes on."""
+    err = open(tmp_path / "stderr", "w")
+    p = subprocess.Popen([DNSD, "--zones", ZONES, "--listen", "127.0.0.1:0", "--upstream",
+                          "127.0.0.1:9", "--control", "none", "--workers", "2", "--query-log",
+                          "-", "--metrics", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=err)
+    got = []
+
+    def slow_reader():
+        while True:
+            chunk = p.stdout.read1(512)
+            if not chunk:
+                return
+            got.append(chunk)
+            time.sleep(0.002)
+    reader = threading.Thread(target=slow_reader)
+    reader.start()
+    try:
+        line = wait_file_line(str(tmp_path / "stderr"), "started: ")
+        port = int(line.split("listening on 127.0.0.1:")[1].split()[0])
+        metrics = re.search(r"metrics (http://\S+)", line).group(1)
+
+        def client(k):
+            # bursts of 25: dnsd reads them in batches, whose lines exceed PIPE_BUF
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.settimeout(5)
+                for burst in range(8):
+                    for i in range(25):
+                        name = f"q{k}-{burst}-{i}-" + "x" * 40 + "." + MON
+                        s.sendto(dns.message.make_query(name, "A").to_wire(), ("127.0.0.1", port))
+                    for i in range(25):
+                        s.recv(4096)
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        text = urllib.request.urlopen(metrics, timeout=10).read().decode()
+    finally:
+        p.terminate()
+        assert p.wait(10) == 0
+        reader.join(30)
+        err.close()
+    made = int(float(re.search(r"^dnsd_query_log_lines_total (\S+)$", text, re.M).group(1)))
+    lost = int(float(re.search(r"^dnsd_query_log_lost_lines_total (\S+)$", text, re.M).group(1)))
+    lines = b"".join(got).decode().splitlines()
+    assert made == 1600 and len(lines) + lost == 1600, (made, lost, len(lines))
+    for line in lines:
+        rec = json.loads(line)
+        assert list(rec) == AWS_FIELDS and rec["rcode"] == "NXDOMAIN", line
 
 
 def test_standard_output_and_the_text_format(tmp_path):
