@@ -230,10 +230,14 @@ static int
 run_check(const struct options *o, const struct listener_set *set)
 {
 	struct snapshot_listener *bindings = bindings_of(set);
-	struct snapshot_config cfg = { o->zones, bindings, set->n, NULL, false };
+	struct snapshot_config cfg = { .zones_dir = o->zones, .listeners = bindings,
+		.n_listeners = set->n };
 	struct diag d;
 	diag_init(&d, stderr);
-	struct snapshot *s = bindings ? snapshot_load(&cfg, &d, stdout) : NULL;
+	d.strict = o->strict;
+	cfg.summary_to = o->summary ? stdout : NULL;
+	cfg.summary_json = o->json;
+	struct snapshot *s = bindings ? snapshot_load(&cfg, &d, o->summary ? NULL : stdout) : NULL;
 	free(bindings);
 	if (!s) {
 		fprintf(stderr, "dnsd: %s: %u error%s, %u warning%s\n", o->zones, d.errors,
@@ -310,10 +314,11 @@ load(const struct options *o, const struct listener_set *set)
 {
 	struct snapshot_listener *bindings = bindings_of(set);
 	/* the control channel rebuilds and explains from the parsed definitions */
-	struct snapshot_config cfg = { o->zones, bindings, set->n, NULL,
-		strcmp(o->control, DNSD_CONTROL_NONE) != 0 };
+	struct snapshot_config cfg = { .zones_dir = o->zones, .listeners = bindings,
+		.n_listeners = set->n, .keep_model = strcmp(o->control, DNSD_CONTROL_NONE) != 0 };
 	struct diag d;
 	diag_init(&d, log_stream());
+	d.strict = o->strict;
 	struct snapshot *snap = bindings ? snapshot_load(&cfg, &d, NULL) : NULL;
 	free(bindings);
 	if (!snap)

@@ -97,10 +97,12 @@ build_main(void *arg)
 {
 	struct server *s = arg;
 	/* the model is kept for the control channel: fast rebuilds, explanations */
-	struct snapshot_config cfg = { s->opt->zones, s->bindings, s->wcfg.n_listeners,
-		&s->build_health, s->control != NULL };
+	struct snapshot_config cfg = { .zones_dir = s->opt->zones, .listeners = s->bindings,
+		.n_listeners = s->wcfg.n_listeners, .health = &s->build_health,
+		.keep_model = s->control != NULL };
 	struct diag d;
 	diag_init(&d, s->capture ? log_capture_stream(s->capture) : log_stream());
+	d.strict = s->opt->strict;
 	if (s->build_reload || !s->build_from->model)	/* no model: read the files again */
 		s->build_result = snapshot_load(&cfg, &d, NULL);
 	else

@@ -79,6 +79,8 @@ struct snapshot_config {
 	unsigned n_listeners;
 	const struct health_set *health;	/**< runtime overrides, or NULL */
 	bool keep_model;			/**< keep the parsed definitions */
+	FILE *summary_to;		/**< --check --summary: print the names per VPC here */
+	bool summary_json;		/**< ... as JSON */
 };
 
 /**

@@ -93,7 +93,7 @@ load_with(const struct health_set *h)
 	struct fix *f = calloc(1, sizeof(*f));
 	struct diag d;
 	diag_init(&d, stderr);
-	struct snapshot_config cfg = { NULL, NULL, 0, h, true };
+	struct snapshot_config cfg = { .health = h, .keep_model = true };
 	f->s = snapshot_load_buffer_cfg("world.yaml", world, sizeof(world) - 1, &cfg, &d);
 	assert_non_null(f->s);
 	assert_int_equal(d.errors, 0);

@@ -115,7 +115,7 @@ load(const struct health_set *h)
 {
 	struct diag d;
 	diag_init(&d, stderr);
-	struct snapshot_config cfg = { NULL, NULL, 0, h, true };
+	struct snapshot_config cfg = { .health = h, .keep_model = true };
 	struct snapshot *s = snapshot_load_buffer_cfg("w.yaml", world, sizeof(world) - 1, &cfg, &d);
 	assert_non_null(s);
 	return s;
@@ -138,7 +138,7 @@ rebuild(const struct snapshot *from, const struct health_set *h)
 {
 	struct diag d;
 	diag_init(&d, stderr);
-	struct snapshot_config cfg = { NULL, NULL, 0, h, true };
+	struct snapshot_config cfg = { .health = h, .keep_model = true };
 	struct snapshot *s = snapshot_rebuild(from, &cfg, &d);
 	assert_non_null(s);
 	assert_int_equal(d.errors, 0);
@@ -222,7 +222,7 @@ test_rebuild_needs_the_model(void **state)
 	struct snapshot *s = snapshot_load_buffer("w.yaml", world, sizeof(world) - 1, &d);
 	assert_non_null(s);
 	assert_null(snapshot_model_topology(s));
-	struct snapshot_config cfg = { NULL, NULL, 0, NULL, true };
+	struct snapshot_config cfg = { .keep_model = true };
 	assert_null(snapshot_rebuild(s, &cfg, &d));
 	assert_int_equal(d.errors, 1);
 	snapshot_free(s);
