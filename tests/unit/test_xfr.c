@@ -73,7 +73,8 @@ load(const char *text, const struct snapshot *prev)
 {
 	struct diag d;
 	diag_init(&d, stderr);
-	struct snapshot *s = snapshot_reload_buffer("world.yaml", text, strlen(text), prev, &d);
+	struct snapshot_config cfg = { .previous = prev };
+	struct snapshot *s = snapshot_load_buffer_cfg("world.yaml", text, strlen(text), &cfg, &d);
 	assert_non_null(s);
 	return s;
 }
