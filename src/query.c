@@ -3,6 +3,7 @@
 #include "config.h"
 #include "query.h"
 
+#include "policy.h"
 #include "snapshot.h"
 #include "wire.h"
 #include "zonedb.h"
@@ -375,10 +376,30 @@ rotation(const struct query_env *env, const struct answer *a)
 	return env->rot[a->rot_counter]++ % a->rot_n;
 }
 
+/* Each worker its own random numbers for routing policies (never 0). */
+static void
+rng_seed(struct query_env *env)
+{
+	uint64_t seed = 0;
+#ifdef HAVE_GETRANDOM
+	if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		seed = 0;
+#endif
+	if (!seed) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		seed = ((uint64_t)ts.tv_nsec << 32 ^ (uint64_t)ts.tv_sec ^ (uintptr_t)env) *
+			0x9e3779b97f4a7c15ull;
+	}
+	env->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
+}
+
 int
 query_env_set_snapshot(struct query_env *env, const struct snapshot *snap)
 {
 	uint32_t n = snap ? snap->db.n_rot : 0;
+	if (!env->rng)
+		rng_seed(env);
 	env->snap = snap;
 	if (n > env->n_rot || !env->rot) {
 		free(env->rot);
@@ -893,6 +914,8 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 		qi->forward_zone = f.forward;
 		return QUERY_FORWARD;
 	}
+	if (f.answer->sel)	/* a routing policy picks among prepared answers */
+		f.answer = policy_pick(f.answer->sel, &env->rng, c->addr);
 	qi->rcode = f.answer->rcode;
 	return reply_answer(env, qi, f.answer, c->tcp, out, out_cap, out_len);
 }

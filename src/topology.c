@@ -32,6 +32,9 @@ topology_create(void)
 	t->rule_assocs_tail = &t->rule_assocs;
 	t->rr_batches_tail = &t->rr_batches;
 	t->ip_lists_tail = &t->ip_lists;
+	t->health_checks_tail = &t->health_checks;
+	t->cidr_collections_tail = &t->cidr_collections;
+	t->rest_apis_tail = &t->rest_apis;
 	return t;
 }
 
@@ -48,6 +51,8 @@ topology_free(struct topology *t)
 	strmap_clear(&t->zone_by_id);
 	strmap_clear(&t->resolver_endpoint_by_id);
 	strmap_clear(&t->rule_by_id);
+	strmap_clear(&t->health_check_by_id);
+	strmap_clear(&t->cidr_collection_by_id);
 	arena_free(t->arena);
 	free(t);
 }
@@ -114,6 +119,8 @@ topology_eni_healthy(const struct topology *t, const struct topo_eni *eni)
 	bool healthy = true;
 	/* later entries win, so a file can mark an AZ down and one ENI up */
 	for (const struct topo_health *h = t->health; h; h = h->next) {
+		if (h->health_check_id)
+			continue;	/* a Route 53 health check's, not an ENI's */
 		if (h->az && (!eni->az || strcmp(h->az, eni->az) != 0))
 			continue;
 		if (h->eni_id && (!eni->id || strcmp(h->eni_id, eni->id) != 0))

@@ -479,7 +479,7 @@ def test_every_load_error_is_reported_with_its_line():
         errs = diags(out.stderr)
         find(errs, p("a.yaml"), 4, f"VPC vpc-0aaaaaaaaaaaaaaa1 is defined twice (first at {p('a.yaml')}:2)")
         find(errs, p("a.yaml"), 8, "a Health entry needs Healthy: true or false")
-        find(errs, p("a.yaml"), 9, "a Health entry names no AvailabilityZone, NetworkInterfaceId or VpcEndpointId")
+        find(errs, p("a.yaml"), 9, "a Health entry names no AvailabilityZone, NetworkInterfaceId, VpcEndpointId or HealthCheckId")
         find(errs, p("a.yaml"), 10, "unknown document key 'Bogus'")
         find(errs, p("b.yaml"), 3, "missing ']'")
         find(errs, p("c.json"), 3, "expected ',' or '}'")
