@@ -50,7 +50,7 @@ struct item {
 	struct item *same_key;		/* another item of that key (another zone) */
 	unsigned stamp;			/* the view being built, plus one */
 	bool done, healthy;		/* in that view */
-	bool warned_region, warned_nested;
+	bool warned_region, warned_nested, warned_unsupported;
 };
 
 /** One record of a set as resolved in a view. */
@@ -686,6 +686,15 @@ static void
 build_cidr(struct r53p *p, struct zb_zone *z, struct item *it, unsigned *cand)
 {
 	unsigned n = 0;
+	if (!it->warned_unsupported) {
+		const struct topo_rr *rr = it->sets[0].rrs[0];
+		diag_warn(p->d, rr->src.file, rr->src.line, "%s: IP-based records in a private "
+			"hosted zone: Route 53 accepts them but does not support them (Developer "
+			"Guide, \"Choosing a routing policy\" names private hosted zones for every "
+			"policy but this one); dnsd answers them by the address each query comes "
+			"from", rr->name);
+		it->warned_unsupported = true;
+	}
 	for (unsigned i = 0; i < it->n_sets; i++)
 		if (usable(&it->sets[i]))
 			cand[n++] = i;

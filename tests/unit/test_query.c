@@ -196,7 +196,11 @@ setup(void **state)
 	(void)state;
 	memset(&fx.env, 0, sizeof(fx.env));
 	fx.snap = load(listeners, 2, &msgs);
-	if (!fx.snap || strcmp(msgs, "") != 0) {
+	/* the one warning: IP-based records in a private hosted zone */
+	const char *warned = strstr(msgs, "warning: i.corp.example.com.: IP-based records in a "
+		"private hosted zone");
+	if (!fx.snap || (strcmp(msgs, "") != 0 && (!warned || strchr(msgs, '\n') !=
+	    msgs + strlen(msgs) - 1))) {
 		fprintf(stderr, "world did not load cleanly:\n%s", msgs);
 		free(msgs);
 		snapshot_free(fx.snap);
@@ -416,7 +420,9 @@ test_snapshot_loaded(void **state)
 	/* a listener bound to a VPC nothing describes: no snapshot */
 	static const struct snapshot_listener bad[] = { { "vpc-0ffffffffffffffff", false } };
 	assert_null(load(bad, 1, &msgs));
-	assert_string_equal(msgs, "--listen: error: listener bound to VPC vpc-0ffffffffffffffff, "
+	const char *err = strstr(msgs, "--listen: ");
+	assert_non_null(err);
+	assert_string_equal(err, "--listen: error: listener bound to VPC vpc-0ffffffffffffffff, "
 		"which no definition describes\n");
 	free(msgs);
 }
