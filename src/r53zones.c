@@ -3,6 +3,7 @@
 #include "config.h"
 #include "r53zones.h"
 
+#include "apigwzones.h"
 #include "arena.h"
 #include "diag.h"
 #include "dname.h"
@@ -422,6 +423,7 @@ r53zones_build(struct topology *t, struct zb *b, struct arena *arena, struct dia
 {
 	struct r53 r = { t, b, arena, d };
 	unsigned before = d->errors;
+	apigwzones_build(t, b, d);	/* first: hosted zones' aliases may name them */
 	build_hosted_zones(&r);
 	build_rules(&r);
 	for (struct topo_vpc *v = t->vpcs; v; v = v->next)

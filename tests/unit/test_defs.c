@@ -81,7 +81,7 @@ test_unknown_key_lists_the_tables(void **state)
 		"describe-vpc-attribute output, HostedZones, ResourceRecordSets, HealthChecks, "
 		"HealthCheck, HealthCheckObservations, CidrCollections, CidrBlocks, CidrLocations, "
 		"get-hosted-zone output, ResolverRules, ResolverRuleAssociations, ResolverEndpoints, "
-		"IpAddresses "
+		"IpAddresses, items, get-rest-api output "
 		"and Dnsd)\n");
 	/* singular forms and paging keys are read, but not listed */
 	assert_int_equal(load(f, "one.yaml", "Vpc: {VpcId: vpc-9, CidrBlock: 10.9.0.0/16}\n"
