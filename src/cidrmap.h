@@ -3,6 +3,7 @@
 #ifndef DNSD_CIDRMAP_H
 #define DNSD_CIDRMAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -10,8 +11,15 @@
 
 struct arena;
 
-/** One slot: a masked address and its value; value < 0 marks an empty slot. */
-struct cidrmap_slot {
+/** An IPv4 slot: a masked address (network byte order) and its value;
+ * value < 0 marks an empty slot. */
+struct cidrmap_slot4 {
+	uint32_t key;
+	int32_t value;
+};
+
+/** An IPv6 slot, likewise. */
+struct cidrmap_slot6 {
 	uint8_t key[16];
 	int32_t value;
 };
@@ -20,8 +28,10 @@ struct cidrmap_slot {
 struct cidrmap_level {
 	uint8_t family;
 	uint8_t len;
+	uint32_t netmask;		/**< IPv4: the prefix's mask, network byte order */
 	uint32_t mask;			/**< slots - 1 */
-	struct cidrmap_slot *slots;
+	struct cidrmap_slot4 *slots4;
+	struct cidrmap_slot6 *slots6;
 };
 
 /**
@@ -32,6 +42,7 @@ struct cidrmap_level {
 struct cidrmap {
 	struct cidrmap_level *levels;
 	unsigned n_levels;
+	unsigned first6;		/**< index of the first IPv6 level */
 };
 
 /**
@@ -42,15 +53,22 @@ struct cidrmap {
 int cidrmap_build(struct cidrmap *m, struct arena *arena, const struct netprefix *prefixes,
 	const int32_t *values, unsigned n);
 
-/** Hash of a masked key (FNV-1a over its bytes). */
-static inline uint32_t
-cidrmap_hash(const uint8_t *key, unsigned size)
-{
-	uint32_t h = 2166136261u;
-	for (unsigned i = 0; i < size; i++)
-		h = (h ^ key[i]) * 16777619u;
-	return h ^ (h >> 15);
-}
+/** Prefixes and values gathered for a map; start it zeroed. */
+struct cidrmap_input {
+	struct netprefix *prefixes;
+	int32_t *values;
+	unsigned n, cap;
+	bool failed;		/**< out of memory while gathering */
+};
+
+/** Add a prefix and its value (the list grows as needed). */
+void cidrmap_input_add(struct cidrmap_input *in, const struct netprefix *p, int32_t value);
+
+/**
+ * Build the map from what was gathered, then free the input.
+ * @return 0, or -1 when out of memory (now or while gathering).
+ */
+int cidrmap_build_input(struct cidrmap *m, struct arena *arena, struct cidrmap_input *in);
 
 /** Clear the bits of key beyond len. */
 static inline void
@@ -62,27 +80,67 @@ cidrmap_mask(uint8_t *key, unsigned size, unsigned len)
 	}
 }
 
-/** The value of the longest prefix holding a, or -1. Allocates nothing. */
-static inline int32_t
-cidrmap_find(const struct cidrmap *m, const struct netaddr *a)
+/** Slot of an IPv4 key (any bits, well mixed). */
+static inline uint32_t
+cidrmap_hash4(uint32_t key)
 {
-	unsigned size = (unsigned)netaddr_len(a);
-	for (unsigned l = 0; l < m->n_levels; l++) {
+	uint32_t h = key * 0x9e3779b1u;
+	return h ^ (h >> 16);
+}
+
+/** Slot of an IPv6 key (FNV-1a over its bytes). */
+static inline uint32_t
+cidrmap_hash6(const uint8_t *key)
+{
+	uint32_t h = 2166136261u;
+	for (unsigned i = 0; i < 16; i++)
+		h = (h ^ key[i]) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+static inline int32_t
+cidrmap_find4(const struct cidrmap *m, const struct netaddr *a)
+{
+	uint32_t addr;
+	memcpy(&addr, a->bytes, 4);
+	for (unsigned l = 0; l < m->first6; l++) {
 		const struct cidrmap_level *lv = &m->levels[l];
-		if (lv->family != a->family)
-			continue;
-		uint8_t key[16] = { 0 };
-		memcpy(key, a->bytes, size);
-		cidrmap_mask(key, size, lv->len);
-		for (uint32_t i = cidrmap_hash(key, size) & lv->mask;; i = (i + 1) & lv->mask) {
-			const struct cidrmap_slot *s = &lv->slots[i];
+		uint32_t key = addr & lv->netmask;
+		for (uint32_t i = cidrmap_hash4(key) & lv->mask;; i = (i + 1) & lv->mask) {
+			const struct cidrmap_slot4 *s = &lv->slots4[i];
 			if (s->value < 0)
 				break;
-			if (memcmp(s->key, key, size) == 0)
+			if (s->key == key)
 				return s->value;
 		}
 	}
 	return -1;
+}
+
+static inline int32_t
+cidrmap_find6(const struct cidrmap *m, const struct netaddr *a)
+{
+	for (unsigned l = m->first6; l < m->n_levels; l++) {
+		const struct cidrmap_level *lv = &m->levels[l];
+		uint8_t key[16];
+		memcpy(key, a->bytes, 16);
+		cidrmap_mask(key, 16, lv->len);
+		for (uint32_t i = cidrmap_hash6(key) & lv->mask;; i = (i + 1) & lv->mask) {
+			const struct cidrmap_slot6 *s = &lv->slots6[i];
+			if (s->value < 0)
+				break;
+			if (memcmp(s->key, key, 16) == 0)
+				return s->value;
+		}
+	}
+	return -1;
+}
+
+/** The value of the longest prefix holding a, or -1. Allocates nothing. */
+static inline int32_t
+cidrmap_find(const struct cidrmap *m, const struct netaddr *a)
+{
+	return a->family == AF_INET ? cidrmap_find4(m, a) : cidrmap_find6(m, a);
 }
 
 #endif /* DNSD_CIDRMAP_H */

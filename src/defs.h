@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dname.h"
 #include "netaddr.h"
 #include "topology.h"
 
@@ -247,7 +248,7 @@ void defs_read_each(struct reader *r, const struct doc_node *v, const char *what
 	void (*fn)(struct reader *, const struct doc_node *, const struct doc_node *));
 
 /** Text room for any name: every byte as \DDD. */
-#define NAME_TEXT_MAX (255 * 4 + 1)
+#define NAME_TEXT_MAX DNAME_TEXT_MAX
 
 /**
  * A name as Route 53 prints it (\ooo escapes in octal, \052 is '*') to

@@ -167,12 +167,13 @@ static const struct defs_field subnet_fields[] = {
 	S("AvailabilityZoneId", DEFS_STR, s.az_id),
 	S("CidrBlock", DEFS_NODE, cidr),
 	S("Ipv6CidrBlockAssociationSet", DEFS_SEQ, v6_set),
+	S("EnableDns64", DEFS_BOOL, s.dns64),
 	DEFS_IGNORED("AvailableIpAddressCount"), DEFS_IGNORED("DefaultForAz"),
 	DEFS_IGNORED("EnableLniAtDeviceIndex"), DEFS_IGNORED("MapPublicIpOnLaunch"),
 	DEFS_IGNORED("MapCustomerOwnedIpOnLaunch"), DEFS_IGNORED("CustomerOwnedIpv4Pool"),
 	DEFS_IGNORED("State"), DEFS_IGNORED("OwnerId"),
 	DEFS_IGNORED("AssignIpv6AddressOnCreation"), DEFS_IGNORED("Tags"),
-	DEFS_IGNORED("SubnetArn"), DEFS_IGNORED("OutpostArn"), DEFS_IGNORED("EnableDns64"),
+	DEFS_IGNORED("SubnetArn"), DEFS_IGNORED("OutpostArn"),
 	DEFS_IGNORED("Ipv6Native"), DEFS_IGNORED("PrivateDnsNameOptionsOnLaunch"),
 	DEFS_IGNORED("BlockPublicAccessStates"), DEFS_IGNORED("Type"),
 	DEFS_IGNORED("Ipv4IpamPoolId"), DEFS_IGNORED("Ipv6IpamPoolId"),
@@ -185,7 +186,7 @@ static void
 read_subnet(struct reader *r, const struct doc_node *n, const char *vpc_id)
 {
 	struct topology *t = r->t;
-	struct subnet_in in = { .s = { .vpc_id = vpc_id } };
+	struct subnet_in in = { .s = { .vpc_id = vpc_id, .dns64 = TRI_UNSET } };
 	if (!defs_read_object(r, n, &subnet_object, &in))
 		return;
 	struct topo_subnet *s = defs_alloc(r, n, sizeof(*s));

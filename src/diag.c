@@ -19,7 +19,9 @@ diag_vprint(struct diag *d, const char *file, unsigned line, const char *kind,
 {
 	if (!d->out)
 		return;
-	if (line)
+	if (!file)	/* the message names its origin itself */
+		fprintf(d->out, "%s: ", kind);
+	else if (line)
 		fprintf(d->out, "%s:%u: %s: ", file, line, kind);
 	else
 		fprintf(d->out, "%s: %s: ", file, kind);

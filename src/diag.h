@@ -16,7 +16,8 @@ struct diag {
 void diag_init(struct diag *d, FILE *out);
 
 /**
- * Report "file:line: error: message". line 0 leaves out the line number.
+ * Report "file:line: error: message". line 0 leaves out the line number;
+ * file NULL leaves out the place (the message names its origin itself).
  * Parsing goes on afterwards so that every error is reported.
  */
 void diag_error(struct diag *d, const char *file, unsigned line,

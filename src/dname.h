@@ -10,6 +10,8 @@
 
 #define DNAME_MAX 255		/**< longest name in wire form, RFC 1035 §2.3.4 */
 #define DNAME_MAX_LABELS 128	/**< a 255-octet name has at most 127 labels + root */
+/** Longest presentation form of a name: every octet as \DDD, and a NUL. */
+#define DNAME_TEXT_MAX (DNAME_MAX * 4 + 1)
 
 /**
  * Convert a text name ("a.example.com" or "a.example.com.") to lowercase

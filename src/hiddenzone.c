@@ -3,6 +3,7 @@
 #include "config.h"
 #include "hiddenzone.h"
 
+#include "arena.h"
 #include "catalog.h"
 #include "diag.h"
 #include "dname.h"
@@ -10,6 +11,7 @@
 #include "wire.h"
 #include "zonebuild.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,6 +72,25 @@ struct hz {
 	struct zb *b;
 	struct diag *d;
 };
+
+/* A name put together from parts; false (reported) when it cannot be one
+ * name: no DNS name has more than DNAME_TEXT_MAX characters of text, so a
+ * longer one is an error, never cut into another name. */
+static bool __attribute__((format(printf, 4, 5)))
+name_printf(struct diag *d, const struct topo_endpoint *ep, char *buf, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, DNAME_TEXT_MAX, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && n < DNAME_TEXT_MAX)
+		return true;
+	if (d)
+		diag_error(d, ep->src.file, ep->src.line, "endpoint %s: a name made from its "
+			"id, suffix and base domain %.60s... is longer than a DNS name can be",
+			ep->id, ep->base_domain);
+	return false;
+}
 
 /* A zone with Route 53's SOA; `records` adds SOA and NS at the apex (not
  * for public zones, and not where the apex is a CNAME). */
@@ -225,8 +246,12 @@ add_private_name(struct hz *h, const struct topo_endpoint *ep, const struct endp
 		apex += 2;
 		apex_len -= 2;
 	}
-	char origin[300];
-	snprintf(origin, sizeof(origin), "%s (%s) private DNS", ep->id, ep->service_name);
+	const char *origin = arena_printf(h->t->arena, "%s (%s) private DNS", ep->id,
+		ep->service_name);
+	if (!origin) {
+		diag_error(h->d, ep->src.file, ep->src.line, "out of memory");
+		return -1;
+	}
 	struct zb_zone *z = zb_zone_find(h->b, (unsigned)n->view, apex, apex_len, ZONE_LOCAL);
 	if (z && strcmp(zb_zone_origin(z), origin) != 0) {
 		diag_error(h->d, ep->src.file, ep->src.line,
@@ -243,10 +268,11 @@ add_private_name(struct hz *h, const struct topo_endpoint *ep, const struct endp
 		return -1;
 	if (!ep->service->endpoint_service)
 		return add_eni_records(h, z, owner, (size_t)len, n->text, ep, NULL, true);
-	char regional[600];
+	char regional[DNAME_TEXT_MAX];
 	uint8_t target[DNAME_MAX];
 	const char *why;
-	snprintf(regional, sizeof(regional), "%s-%s.%s", ep->id, ep->suffix, ep->base_domain);
+	if (!name_printf(h->d, ep, regional, "%s-%s.%s", ep->id, ep->suffix, ep->base_domain))
+		return -1;
 	int tl = name_wire(h->d, ep, regional, target);
 	if (tl < 0)
 		return -1;
@@ -297,13 +323,13 @@ az_seen(const struct topo_endpoint *ep, unsigned upto, const char *az)
 /* Regional and zonal names (facts §1); S3 puts "*." in front (§3).
  * Zonal names are left out for cross-Region endpoints (PL). */
 static int
-each_public_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx)
+each_public_name(const struct topo_endpoint *ep, struct diag *d, endpoint_name_fn fn, void *ctx)
 {
 	const char *wild = ep->service->flags & CATALOG_WILDCARD_ENDPOINT_NAMES ? "*." : "";
-	char text[600];
+	char text[DNAME_TEXT_MAX];
 	struct endpoint_name n = { text, 0, NULL, false };
-	snprintf(text, sizeof(text), "%s%s-%s.%s", wild, ep->id, ep->suffix, ep->base_domain);
-	if (fn(ctx, ep, &n) < 0)
+	if (!name_printf(d, ep, text, "%s%s-%s.%s", wild, ep->id, ep->suffix, ep->base_domain) ||
+	    fn(ctx, ep, &n) < 0)
 		return -1;
 	bool cross_region = ep->service->region && ep->vpc->region &&
 		strcmp(ep->service->region, ep->vpc->region) != 0;
@@ -311,9 +337,8 @@ each_public_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx)
 		n.az = ep->enis[i]->az;
 		if (!n.az || az_seen(ep, i, n.az))
 			continue;
-		snprintf(text, sizeof(text), "%s%s-%s-%s.%s", wild, ep->id, ep->suffix, n.az,
-			ep->base_domain);
-		if (fn(ctx, ep, &n) < 0)
+		if (!name_printf(d, ep, text, "%s%s-%s-%s.%s", wild, ep->id, ep->suffix, n.az,
+			    ep->base_domain) || fn(ctx, ep, &n) < 0)
 			return -1;
 	}
 	return 0;
@@ -338,11 +363,12 @@ each_private_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx
 }
 
 int
-hiddenzone_each_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx)
+hiddenzone_each_name(const struct topo_endpoint *ep, struct diag *d, endpoint_name_fn fn,
+	void *ctx)
 {
 	if (!hiddenzone_endpoint_serves(ep))
 		return 0;
-	if (each_public_name(ep, fn, ctx) < 0)
+	if (each_public_name(ep, d, fn, ctx) < 0)
 		return -1;
 	return private_dns_on(ep) ? each_private_name(ep, fn, ctx) : 0;
 }
@@ -385,12 +411,11 @@ int
 hiddenzone_views(struct topology *t, struct zb *b, struct diag *d)
 {
 	for (struct topo_vpc *v = t->vpcs; v; v = v->next) {
-		char name[128];
 		v->view = zb_view_add(b, v->id);
 		v->inbound_view = -1;
 		if (v->view >= 0 && vpc_has_inbound(t, v)) {
-			snprintf(name, sizeof(name), "%s+inbound", v->id);
-			v->inbound_view = zb_view_add(b, name);
+			const char *name = arena_printf(t->arena, "%s+inbound", v->id);
+			v->inbound_view = name ? zb_view_add(b, name) : -1;
 		}
 		if (v->view < 0 || (vpc_has_inbound(t, v) && v->inbound_view < 0)) {
 			diag_error(d, v->src.file, v->src.line, "too many VPCs");
@@ -417,7 +442,7 @@ hiddenzone_build(struct topology *t, struct zb *b, struct diag *d)
 	for (struct topo_endpoint *ep = t->endpoints; ep; ep = ep->next) {
 		if (hiddenzone_endpoint_serves(ep))
 			warn_private_dns_off(d, ep);
-		hiddenzone_each_name(ep, build_name, &h);
+		hiddenzone_each_name(ep, d, build_name, &h);
 	}
 	return d->errors > before ? -1 : 0;
 }

@@ -50,9 +50,11 @@ bool hiddenzone_endpoint_serves(const struct topo_endpoint *ep);
  * Visit every name an endpoint gets: regional, zonal, then private names
  * in each view that sees them. The builder and the check after a load
  * both walk the names this way, so that they cannot disagree.
- * @return 0, or -1 when fn failed.
+ * @param d: where a name too long to be one is reported (NULL: not reported).
+ * @return 0, or -1 when fn failed or a name could not be made.
  */
-int hiddenzone_each_name(const struct topo_endpoint *ep, endpoint_name_fn fn, void *ctx);
+int hiddenzone_each_name(const struct topo_endpoint *ep, struct diag *d, endpoint_name_fn fn,
+	void *ctx);
 
 /** How many A and AAAA records a name of an endpoint answers (health applied). */
 void hiddenzone_name_addrs(const struct topology *t, const struct topo_endpoint *ep,

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "query.h"
 
+#include "dns64.h"
 #include "policy.h"
 #include "snapshot.h"
 #include "wire.h"
@@ -476,6 +477,15 @@ reply_answer(struct query_env *env, const struct query_info *qi, const struct an
 	return QUERY_SEND;
 }
 
+/* Header, question and OPT with TC=1: what does not fit (RFC 2181 §9). */
+static enum query_action
+reply_empty_tc(struct query_env *env, const struct query_info *qi, uint8_t *out, size_t out_cap,
+	size_t *out_len)
+{
+	*out_len = query_reply_empty(env, qi, DNS_RCODE_NOERROR, true, out, out_cap);
+	return *out_len ? QUERY_SEND : QUERY_DROP;
+}
+
 /* CH TXT version.bind/version.server, id.server/hostname.bind (RFC 4892). */
 static enum query_action
 reply_chaos(struct query_env *env, const uint8_t *pkt, struct query_info *qi, bool tcp,
@@ -783,6 +793,12 @@ answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
 		data = exists && (qi->qtype == DNS_TYPE_A || qi->qtype == DNS_TYPE_ANY);
 		if (data)
 			return reply_synth(env, qi, DNS_TYPE_A, a.bytes, 4, tcp, out, out_cap, out_len);
+		if (exists && qi->dns64) {
+			uint8_t v6[16];
+			memcpy(v6, dns64_prefix, sizeof(dns64_prefix));
+			memcpy(v6 + 12, a.bytes, 4);
+			return reply_synth(env, qi, DNS_TYPE_AAAA, v6, 16, tcp, out, out_cap, out_len);
+		}
 	} else {
 		/* labels before "in-addr.arpa" are the octets, last first */
 		unsigned octets = n_labels >= 2 ? n_labels - 2 : 0;
@@ -810,6 +826,55 @@ answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
 	return reply_answer(env, qi, neg, tcp, out, out_cap, out_len);
 }
 
+/* ---- DNS64 (RFC 6147; VPC User Guide, "DNS64 and NAT64") ---- */
+
+/* A client in a subnet with EnableDns64 of the VPC whose view it is in;
+ * nothing is looked up when no subnet has DNS64. */
+static bool
+dns64_client(const struct snapshot *s, const struct query_client *c, uint16_t view)
+{
+	return s->dns64.n_levels && cidrmap_find(&s->dns64, c->addr) == (int32_t)view;
+}
+
+/*
+ * A name with A records and no AAAA record: the A answer (its CNAME chain
+ * included) with every A record made an AAAA record in 64:ff9b::/96, TTL
+ * at most the negative TTL of the AAAA answer (RFC 6147 §5.1.7). Without
+ * A records the NODATA stands.
+ */
+static enum query_action
+reply_dns64(struct query_env *env, struct query_info *qi, const struct query_lookup *f, bool tcp,
+	uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	const struct answer *a = node_answer(f->node, DNS_TYPE_A);
+	if (a->sel)	/* weighted A records: this query's pick */
+		a = policy_pick(a->sel, &env->rng, env->client);
+	size_t limit = query_reply_limit(env, qi, tcp);
+	size_t opt = qi->edns ? OPT_RR_SIZE : 0;
+	size_t len = DNS_HEADER_SIZE + qi->question_len + a->len;
+	if (a->qtype != DNS_TYPE_A || len > out_cap)
+		return reply_answer(env, qi, f->answer, tcp, out, out_cap, out_len);
+	if (limit > out_cap)
+		limit = out_cap;
+	put_header(out, qi, DNS_RCODE_NOERROR, false);
+	wire_put16(out + 6, a->ancount);
+	memcpy(out + DNS_HEADER_SIZE, qi->question, qi->question_len);
+	put_block(env, a, qi, out + DNS_HEADER_SIZE + qi->question_len);
+	uint32_t ttl = dns64_negative_ttl(f->answer->block, f->answer->len, f->answer->ancount);
+	size_t n = limit > opt ? dns64_synthesize(out, len, limit - opt, ttl) : DNS64_TOO_BIG;
+	if (n == DNS64_TOO_BIG)	/* does not fit: TC (RFC 2181 §9) */
+		return reply_empty_tc(env, qi, out, out_cap, out_len);
+	if (!n)			/* no A record to make one of */
+		return reply_answer(env, qi, f->answer, tcp, out, out_cap, out_len);
+	if (qi->edns) {
+		wire_put16(out + 10, 1);
+		n += query_put_opt(env, qi, out + n, 0);
+	}
+	*out_len = n;
+	qi->rcode = DNS_RCODE_NOERROR;
+	return QUERY_SEND;
+}
+
 static uint16_t
 pick_view(const struct query_env *env, const struct query_client *c)
 {
@@ -833,6 +898,7 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	qi->question_len = 0;
 	qi->qname_len = 0;
 	qi->forward_zone = NULL;
+	qi->dns64 = qi->dns64_a = false;
 	qi->tsig = 0;
 	qi->why = NULL;
 	qi->rcode = 0;
@@ -905,6 +971,7 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 			out_len);
 
 	qi->view = pick_view(env, c);
+	qi->dns64 = qi->qtype == DNS_TYPE_AAAA && dns64_client(env->snap, c, qi->view);
 	struct query_lookup f;
 	lookup(&env->snap->db, qi->view, qi->lname, qi->qname_len, qi->qtype, label_off, n_labels,
 		&f);
@@ -917,5 +984,8 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	if (f.answer->sel)	/* a routing policy picks among prepared answers */
 		f.answer = policy_pick(f.answer->sel, &env->rng, c->addr);
 	qi->rcode = f.answer->rcode;
+	if (qi->dns64 && f.node && f.answer->qtype != DNS_TYPE_AAAA &&
+	    f.answer->rcode == DNS_RCODE_NOERROR)
+		return reply_dns64(env, qi, &f, c->tcp, out, out_cap, out_len);
 	return reply_answer(env, qi, f.answer, c->tcp, out, out_cap, out_len);
 }

@@ -86,6 +86,9 @@ struct query_info {
 	bool do_bit;
 	uint16_t udp_size;	/**< the client's, at least 512 */
 	uint16_t view;
+	bool dns64;		/**< AAAA from a client in a subnet with EnableDns64 */
+	bool dns64_a;		/**< forwarding: the A query made for such a client */
+	uint32_t dns64_ttl;	/**< then: the AAAA answer's negative TTL */
 	uint8_t rcode;		/**< of the reply, for logs */
 	const char *why;	/**< why it was dropped or refused, for logs */
 	const struct zone *forward_zone;	/**< FORWARD: the rule, or NULL for the upstreams */

@@ -319,7 +319,7 @@ endpoint_name_healthy(struct r53p *p, const uint8_t *target)
 	char text[DNAME_MAX * 4 + 1];
 	if (!p->endpoints_mapped) {
 		for (const struct topo_endpoint *ep = p->t->endpoints; ep; ep = ep->next)
-			hiddenzone_each_name(ep, map_endpoint_name, p);
+			hiddenzone_each_name(ep, NULL, map_endpoint_name, p);
 		p->endpoints_mapped = true;
 	}
 	dname_to_text(target, text, sizeof(text));

@@ -226,6 +226,30 @@ signals_add(struct server *s)
 	return s->ev_reload_done && s->ev_reported ? 0 : -1;
 }
 
+/*
+ * Freeing a signal event puts back the handler from before it: the
+ * default, which kills. A second TERM while dnsd stops (systemd, a test,
+ * an impatient user) must not cut the shutdown short, so the signals are
+ * blocked while their events go and ignored after (which also drops one
+ * that came meanwhile); SIGKILL still works.
+ */
+static void
+signals_ignore_while_freeing(struct server *s)
+{
+	struct event *evs[N_SIGNALS] = { s->ev_hup, s->ev_term, s->ev_int, s->ev_usr1 };
+	sigset_t block, old;
+	sigemptyset(&block);
+	for (size_t i = 0; i < N_SIGNALS; i++)
+		sigaddset(&block, handled_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (size_t i = 0; i < N_SIGNALS; i++) {
+		if (evs[i])
+			event_free(evs[i]);
+		signal(handled_signals[i], SIG_IGN);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 /* ---- the server ---- */
 
 struct server *
@@ -325,8 +349,8 @@ server_free(struct server *s)
 		return;
 	for (unsigned i = 0; s->workers && i < s->n_workers; i++)
 		worker_fini(&s->workers[i]);
-	struct event *evs[] = { s->ev_hup, s->ev_term, s->ev_int, s->ev_usr1, s->ev_reload_done,
-		s->ev_reported };
+	signals_ignore_while_freeing(s);
+	struct event *evs[] = { s->ev_reload_done, s->ev_reported };
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);

@@ -57,22 +57,12 @@ now_seconds(void)
 static bool
 build_cidrs(struct snapshot *s, const struct topology *t)
 {
-	unsigned n = 0;
+	struct cidrmap_input in = { 0 };
 	for (const struct topo_vpc *v = t->vpcs; v; v = v->next)
-		n += v->view >= 0 ? v->n_cidrs : 0;
-	struct netprefix *prefixes = malloc((n ? n : 1) * sizeof(*prefixes));
-	int32_t *views = malloc((n ? n : 1) * sizeof(*views));
-	bool ok = prefixes && views;
-	for (const struct topo_vpc *v = t->vpcs; v && ok; v = v->next) {
-		for (unsigned i = 0; i < v->n_cidrs && v->view >= 0; i++) {
-			prefixes[s->n_cidrs] = v->cidrs[i];
-			views[s->n_cidrs++] = v->view;
-		}
-	}
-	ok = ok && cidrmap_build(&s->cidrs, s->arena, prefixes, views, s->n_cidrs) == 0;
-	free(prefixes);
-	free(views);
-	return ok;
+		for (unsigned i = 0; i < v->n_cidrs && v->view >= 0; i++)
+			cidrmap_input_add(&in, &v->cidrs[i], v->view);
+	s->n_cidrs = in.n;
+	return cidrmap_build_input(&s->cidrs, s->arena, &in) == 0;
 }
 
 bool
@@ -102,6 +92,23 @@ snapshot_bind_listeners(struct snapshot *s, const struct snapshot_listener *l, u
 	s->listener_views = views;
 	s->n_listeners = n;
 	return ok;
+}
+
+/* The blocks of subnets with DNS64 on, to their VPC's view: a client
+ * there gets AAAA records made from A records (query.c). */
+static bool
+build_dns64(struct snapshot *s, const struct topology *t)
+{
+	struct cidrmap_input in = { 0 };
+	for (const struct topo_subnet *sn = t->subnets; sn; sn = sn->next) {
+		if (sn->dns64 != TRI_YES || !sn->vpc || sn->vpc->view < 0)
+			continue;
+		if (sn->has_v4)
+			cidrmap_input_add(&in, &sn->v4, sn->vpc->view);
+		for (unsigned i = 0; i < sn->n_v6; i++)
+			cidrmap_input_add(&in, &sn->v6[i], sn->vpc->view);
+	}
+	return cidrmap_build_input(&s->dns64, s->arena, &in) == 0;
 }
 
 /* What listeners and reloads need of the topology, kept past it. */
@@ -158,6 +165,8 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	struct zb *b = zb_create();
 	if (s)
 		s->arena = arena_create(1 << 20);
+	if (b)
+		zb_set_diag(b, d);
 	if (!s || !t || !b || !s->arena) {
 		diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory");
 		goto fail;
@@ -180,8 +189,8 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	struct zb_counts counts;
 	zb_count(b, &counts);
 	if (zb_finish(b, s->arena, &s->db) < 0) {
-		diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory, or an answer "
-			"too large for a DNS message");
+		if (d->errors == errors)	/* else the builder said which answer */
+			diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory");
 		goto fail;
 	}
 	s->n_verified = verify_served(t, &s->db, d);
@@ -189,7 +198,7 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 		goto fail;
 	struct topo_vpc *def = topology_default_vpc(t);
 	s->default_view = def ? (uint16_t)def->view : 0;
-	if (!build_cidrs(s, t) || !keep_vpcs(s, t) ||
+	if (!build_cidrs(s, t) || !build_dns64(s, t) || !keep_vpcs(s, t) ||
 	    !snapshot_bind_listeners(s, cfg ? cfg->listeners : NULL, cfg ? cfg->n_listeners : 0, d))
 		goto fail;
 	s->n_vpcs = t->n_vpcs;

@@ -40,6 +40,7 @@ struct snapshot {
 	struct arena *arena;
 	struct zonedb db;
 	struct cidrmap cidrs;		/**< VPC address blocks to views */
+	struct cidrmap dns64;		/**< blocks of subnets with EnableDns64 to their VPC's view */
 	unsigned n_cidrs;
 	uint16_t default_view;		/**< 0 (public) when there is no default VPC */
 	int *listener_views;		/**< per listener: view, or -1 when unbound */

@@ -72,6 +72,7 @@ struct topo_subnet {
 	unsigned n_v6;
 	struct src src;
 	struct topo_vpc *vpc;
+	int dns64;			/**< EnableDns64: enum tristate, AWS default no */
 };
 
 struct topo_endpoint;

@@ -168,6 +168,9 @@ forward(struct udp_socket *us, unsigned i, struct fwd_dest *dest, const struct q
 {
 	struct worker *w = us->w;
 	struct msghdr *mh = &w->io->in[i].msg_hdr;
+	dest->tcp = false;
+	dest->conn = NULL;
+	dest->conn_gen = 0;
 	dest->udp_fd = us->fd;
 	memcpy(&dest->client, &w->io->addr[i], mh->msg_namelen);
 	dest->client_len = mh->msg_namelen;
@@ -185,7 +188,7 @@ handle_datagram(struct udp_socket *us, unsigned i, unsigned *n_out)
 	struct netaddr src;
 	size_t out_len = 0;
 
-	memset(&dest, 0, sizeof(dest));
+	dest.has_local = false;	/* the rest is filled when a query is forwarded */
 	if ((mh->msg_flags & MSG_TRUNC) ||
 	    !netaddr_from_sockaddr((struct sockaddr *)&io->addr[i], &src)) {
 		w->stats.queries++;

@@ -4,6 +4,7 @@
 #include "upstream.h"
 
 #include "cache.h"
+#include "dns64.h"
 #include "log.h"
 #include "scrub.h"
 #include "snapshot.h"
@@ -312,6 +313,51 @@ for_view(struct upstream *u, const struct snapshot *snap, const struct fwd_quest
 	return *len ? u->viewed : NULL;
 }
 
+/*
+ * DNS64 for a forwarded name (RFC 6147 §5.1.1; VPC User Guide, "DNS64 and
+ * NAT64"): the AAAA answer a DNS64 client gets holds no address, so the
+ * same name is asked for A, for this client, and its answer is rewritten
+ * into AAAA records in 64:ff9b::/96 (dns64_to_client). True when that
+ * query is under way (the client is answered then).
+ */
+static bool
+dns64_ask_a(struct upstream *u, const struct snapshot *snap, const struct fwd_question *fq,
+	const struct fwd_dest *d, const uint8_t *msg, size_t len)
+{
+	uint32_t neg_ttl;
+	if (!fq->qi.dns64 || fq->qi.dns64_a || snap != u->env->snap ||
+	    !dns64_wanted(msg, len, &neg_ttl))
+		return false;
+	struct query_info qi = fq->qi;
+	qi.qtype = DNS_TYPE_A;	/* the client's question (AAAA) stays in qi.question */
+	qi.dns64_a = true;
+	qi.dns64_ttl = neg_ttl;
+	u->stats.dns64++;
+	upstream_start(u, &qi, qi.forward_zone ? qi.forward_zone->targets : NULL, d);
+	return true;
+}
+
+/* The client's reply to an A query made for DNS64, its A records made
+ * AAAA records: the length, or a TC=1 reply's when it would not fit. */
+static size_t
+dns64_to_client(struct upstream *u, const struct fwd_question *fq, bool tcp, size_t len)
+{
+	const struct query_info *qi = &fq->qi;
+	size_t opt = qi->edns ? 11 : 0, limit = query_reply_limit(u->env, qi, tcp);
+	if (limit > sizeof(u->tx))
+		limit = sizeof(u->tx);
+	size_t n = dns64_synthesize(u->tx, len - opt, limit - opt, qi->dns64_ttl);
+	if (n == DNS64_TOO_BIG)
+		return query_reply_empty(u->env, qi, DNS_RCODE_NOERROR, true, u->tx, sizeof(u->tx));
+	if (!n)
+		return len;	/* no A record either: NODATA or NXDOMAIN as it is */
+	if (qi->edns) {
+		wire_put16(u->tx + 10, 1);
+		n += query_put_opt(u->env, qi, u->tx + n, 0);
+	}
+	return n;
+}
+
 /* The answer (NULL: SERVFAIL) for one client, in its own terms: its ID,
  * question case, EDNS and size limit, its view; cached TTLs counted down. */
 static void
@@ -327,8 +373,12 @@ answer_client(struct upstream *u, const struct snapshot *snap, const struct fwd_
 	}
 	if (msg)
 		msg = for_view(u, snap, fq, zone_from, msg, &len);
+	if (msg && dns64_ask_a(u, snap, fq, d, msg, len))
+		return;
 	if (msg) {
 		out = forward_make_reply(u->env, fq, msg, len, d->tcp, u->tx, sizeof(u->tx));
+		if (out && fq->qi.dns64_a && !(wire_flags(u->tx) & DNS_FLAG_TC))
+			out = dns64_to_client(u, fq, d->tcp, out);
 	} else {
 		out = query_reply_empty(u->env, &fq->qi, DNS_RCODE_SERVFAIL, false, u->tx,
 			sizeof(u->tx));

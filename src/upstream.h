@@ -51,6 +51,7 @@ struct upstream_stats {
 	uint64_t scrubbed;		/**< upstream records left out (scrub.h) */
 	uint64_t caps_mismatches;	/**< replies with the question in another case */
 	uint64_t caps_fallbacks;	/**< upstreams found not to echo case */
+	uint64_t dns64;			/**< A queries made for DNS64 clients' AAAA */
 };
 
 /**

@@ -98,7 +98,7 @@ verify_served(const struct topology *t, const struct zonedb *db, struct diag *d)
 {
 	struct verify v = { t, db, d, 0 };
 	for (const struct topo_endpoint *ep = t->endpoints; ep; ep = ep->next)
-		hiddenzone_each_name(ep, check_endpoint_name, &v);
+		hiddenzone_each_name(ep, NULL, check_endpoint_name, &v);
 	for (const struct topo_hosted_zone *hz = t->zones; hz; hz = hz->next)
 		check_hosted_zone(&v, hz);
 	return v.names;

@@ -4,6 +4,7 @@
 #include "zonebuild.h"
 
 #include "arena.h"
+#include "diag.h"
 #include "pack.h"
 #include "policy.h"
 #include "wire.h"
@@ -23,7 +24,7 @@ struct zb_rdata {
 struct zb_rrset {
 	struct zb_rrset *next;
 	uint16_t type;
-	uint16_t count;
+	uint32_t count;
 	uint32_t ttl;
 	struct zb_rdata *head, **tail;
 	/* a routing policy group: no records of its own; alternative i's
@@ -102,6 +103,7 @@ struct zb {
 	struct bmap names;	/* (zone id, name) -> zb_name */
 	struct bmap apexes;	/* (view, apex) -> zb_apex list */
 	struct pack *pack;
+	struct diag *diag;	/* where what cannot be compiled is reported */
 };
 
 /* ---- build-time map ---- */
@@ -236,6 +238,12 @@ zb_view_add(struct zb *b, const char *name)
 	v->zones = NULL;
 	v->last = NULL;
 	return (int)b->n_views++;
+}
+
+void
+zb_set_diag(struct zb *b, struct diag *d)
+{
+	b->diag = d;
 }
 
 unsigned
@@ -884,9 +892,7 @@ answer_store(struct finish *f, const struct pack *p, uint8_t rcode, uint16_t qty
 				equal = false;
 		}
 		if (equal && rot_off == rr_starts[0] && size <= UINT16_MAX) {
-			out->rot_n = (uint8_t)(rot_n > 255 ? 255 : rot_n);
-			if (rot_n > 255)
-				return true;	/* larger sets are served in a fixed order */
+			out->rot_n = (uint16_t)rot_n;
 			out->rot_off = (uint16_t)rot_off;
 			out->rot_size = (uint16_t)size;
 			out->rot_counter = f->n_rot++;
@@ -916,7 +922,10 @@ rotates(uint16_t type)
 	return type == DNS_TYPE_A || type == DNS_TYPE_AAAA;
 }
 
-#define MAX_ROT_STARTS 256
+/* Every A or AAAA set that fits in a message rotates: PACK_MAX bytes hold
+ * at most 4,062 records of 16 bytes (a larger set fails the build as too
+ * large for a message, with an error). */
+#define MAX_ROT_STARTS 4096
 
 struct chain;
 static bool compile_group(struct finish *f, const struct zb_name *n, const struct chain *c,
@@ -959,6 +968,16 @@ struct chain {
 };
 
 static void
+chain_warn(const struct zb *b, const struct zb_name *n, const char *what)
+{
+	char name[DNAME_TEXT_MAX];
+	if (!b->diag)
+		return;
+	dname_to_text(n->name, name, sizeof(name));
+	diag_warn(b->diag, NULL, 0, "%s: the CNAME chain from %s %s", n->zone->origin, name, what);
+}
+
+static void
 chain_follow(const struct zb *b, const struct zb_name *n, const struct zb_rrset *r,
 	struct chain *c)
 {
@@ -972,14 +991,22 @@ chain_follow(const struct zb *b, const struct zb_name *n, const struct zb_rrset 
 		c->end_name = target;
 		c->end_len = (uint8_t)tlen;
 		resolve(b, n->zone->view, target, tlen, &c->end);
-		if (!c->end.name || c->n == ZB_MAX_CHAIN)
+		if (!c->end.name)
 			return;
 		r = rrset_cname(c->end.name);
 		if (!r)
 			return;
-		for (unsigned i = 0; i < c->n; i++)
-			if (c->cname[i] == r)
-				return;	/* a loop: stop where it closes */
+		if (c->n == ZB_MAX_CHAIN) {
+			chain_warn(b, n, "is longer than 8 CNAMEs: answers carry the first 8 and "
+				"the client asks on");
+			return;
+		}
+		for (unsigned i = 0; i < c->n; i++) {
+			if (c->cname[i] == r) {
+				chain_warn(b, n, "is a CNAME loop: answers stop where it closes");
+				return;
+			}
+		}
 		c->owner[c->n] = target;
 		c->owner_len[c->n] = (uint8_t)tlen;
 	}
@@ -1057,6 +1084,20 @@ compile_cname(struct finish *f, const struct zb_name *n, struct node *node)
 
 static struct zone *zone_final(struct finish *f, struct zb_zone *z);
 
+/* Say which answer did not fit (the build then fails); NULL to return. */
+static struct node *
+compile_failed(struct finish *f, const struct zb_name *n, uint16_t type)
+{
+	char name[DNAME_TEXT_MAX];
+	if (!f->b->diag || !f->b->pack->overflow)
+		return NULL;	/* out of memory: the caller says so */
+	dname_to_text(n->name, name, sizeof(name));
+	diag_error(f->b->diag, NULL, 0, "%s: the answer for %s type %u does not fit in a DNS "
+		"message (dnsd keeps %u bytes for an answer's records, of 65,535): split the "
+		"record set", n->zone->origin, name, type, PACK_MAX);
+	return NULL;
+}
+
 static struct node *
 node_make(struct finish *f, struct zb_name *n)
 {
@@ -1074,7 +1115,7 @@ node_make(struct finish *f, struct zb_name *n)
 	if (rrset_cname_group(n))
 		return compile_cname_group(f, n, node) ? node : NULL;
 	if (rrset_cname(n))
-		return compile_cname(f, n, node) ? node : NULL;
+		return compile_cname(f, n, node) ? node : compile_failed(f, n, DNS_TYPE_CNAME);
 	unsigned count = 0;
 	for (struct zb_rrset *r = n->rrsets; r; r = r->next)
 		count++;
@@ -1086,7 +1127,7 @@ node_make(struct finish *f, struct zb_name *n)
 	unsigned k = 0;
 	for (struct zb_rrset *r = n->rrsets; r; r = r->next)
 		if (!compile_rrset(f, n, r, &ans[k++]))
-			return NULL;
+			return compile_failed(f, n, r->type);
 	node->answers = ans;
 	node->n_answers = (uint16_t)count;
 	return node;

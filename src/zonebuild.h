@@ -10,6 +10,7 @@
 #include "zonedb.h"
 
 struct arena;
+struct diag;
 struct policy_group;
 struct zb;
 struct zb_zone;
@@ -22,6 +23,13 @@ struct zb *zb_create(void);
 
 /** Free a builder and its build-time data (not a finished zonedb). */
 void zb_free(struct zb *b);
+
+/**
+ * Where the builder reports what it cannot compile (an answer larger than
+ * a message) and CNAME chains it cuts (loops, more than 8 links), naming
+ * the zone's origin and the name. Without one it reports nothing.
+ */
+void zb_set_diag(struct zb *b, struct diag *d);
 
 /** Add a view (a VPC) and return its index (1, 2, ...), or -1 when full. */
 int zb_view_add(struct zb *b, const char *name);

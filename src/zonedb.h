@@ -37,7 +37,7 @@ struct answer {
 	uint16_t qtype;		/**< type this answer is for; 0: any other type */
 	uint8_t rcode;
 	uint8_t n_reloc;
-	uint8_t rot_n;		/**< records in the rotating run; <2: none */
+	uint16_t rot_n;		/**< records in the rotating run; <2: none */
 	uint16_t rot_off;	/**< where the run starts in the block */
 	uint16_t rot_size;	/**< size of each record of the run */
 	uint32_t rot_counter;	/**< index into each worker's round-robin counters */

@@ -38,8 +38,10 @@ class Netns:
                 self.run("ip", "addr", "add", block, "dev", "lo")
             for block in v6:
                 self.run("ip", "-6", "addr", "add", block, "dev", "lo")
-                # an IPv6 address makes only itself local: route the block too
+                # an IPv6 address makes only itself local: route the block
+                # too, and let sockets bind to its addresses
                 self.run("ip", "-6", "route", "add", "local", block, "dev", "lo")
+                self.run("sysctl", "-qw", "net.ipv6.ip_nonlocal_bind=1")
         except Exception:
             self.close()
             raise

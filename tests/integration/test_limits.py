@@ -266,3 +266,75 @@ ResolverRules:
         assert "; rule rslvr-rr-1 FORWARD corp.example. -> " + " ".join(
             "192.0.2.%d:53" % i for i in range(1, 10)) + "; in vpc-1\n" in out.stdout
         assert "; inbound endpoint rslvr-in-1 in vpc-1: 10.0.0.10 " in out.stdout
+
+
+# ---- the zone builder: big record sets, CNAME chains, answers too large ----
+
+def big_set_world(n, extra=""):
+    recs = ", ".join("{Value: 10.9.%d.%d}" % (i // 250, i % 250 + 1) for i in range(n))
+    return World({"w.yaml": f"""\
+Vpcs:
+  - {{VpcId: vpc-0000000000000b001, CidrBlock: 10.0.0.0/16, Region: us-east-2,
+     EnableDnsHostnames: true}}
+HostedZones:
+  - Name: big.example.
+    VPCIds: [vpc-0000000000000b001]
+    ResourceRecordSets:
+      - {{Name: www.big.example., Type: A, TTL: 60, ResourceRecords: [{recs}]}}
+{extra}"""})
+
+
+@pytest.mark.parametrize("n", [2, 255, 256, 257, 300, 4000])
+def test_every_set_that_fits_rotates(n):
+    """Sets of more than 255 records were served in a fixed order (the
+    rotation count was one byte); every set that fits in a message now
+    rotates, one position per response."""
+    with big_set_world(n) as w:
+        with Dnsd(zones=w.dir, listen=("127.0.0.1:0=vpc-0000000000000b001",)) as d:
+            firsts = []
+            for _ in range(3):
+                m = d.query("www.big.example.", "A", tcp=True, timeout=10)
+                got = addresses(m)
+                assert sorted(got) == sorted("10.9.%d.%d" % (i // 250, i % 250 + 1)
+                                             for i in range(n))
+                firsts.append(got[0])
+            assert len(set(firsts)) == min(n, 3), firsts
+
+
+@pytest.mark.parametrize("n", [4061, 4062, 4063, 10000])
+def test_a_set_too_large_for_a_message_is_an_error_naming_it(n):
+    """dnsd keeps 65,000 of a message's 65,535 bytes for an answer's records
+    (the rest for the header, any question and OPT): 4,062 A records under
+    one name; past that the load fails naming the zone, its file:line and
+    the name (it used to say only "out of memory, or an answer too large")."""
+    with big_set_world(n) as w:
+        out = check(w.dir)
+    if n <= 4062:
+        assert out.returncode == 0, out.stderr
+        return
+    assert out.returncode == 1
+    assert "error: hosted zone Z" in out.stderr
+    assert "w.yaml:5): the answer for www.big.example. type 1 does not fit in a DNS message" \
+        in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("links", [7, 8, 9, 20])
+def test_cname_chains_past_8_links_and_loops_are_warned(links):
+    chain = "".join("      - {Name: c%d.big.example., Type: CNAME, TTL: 60, "
+                    "ResourceRecords: [{Value: c%d.big.example.}]}\n" % (i, i + 1)
+                    for i in range(links))
+    chain += "      - {Name: c%d.big.example., Type: A, TTL: 60, ResourceRecords: [{Value: 10.9.9.9}]}\n" \
+        % links
+    loop = ("      - {Name: l1.big.example., Type: CNAME, TTL: 60, ResourceRecords: [{Value: l2.big.example.}]}\n"
+            "      - {Name: l2.big.example., Type: CNAME, TTL: 60, ResourceRecords: [{Value: l1.big.example.}]}\n")
+    with big_set_world(1, chain + loop) as w:
+        out = check(w.dir)
+        assert out.returncode == 0, out.stderr
+        long_warned = "the CNAME chain from c0.big.example. is longer than 8 CNAMEs" in out.stderr
+        assert long_warned == (links > 8), out.stderr
+        assert "the CNAME chain from l1.big.example. is a CNAME loop" in out.stderr
+        with Dnsd(zones=w.dir, listen=("127.0.0.1:0=vpc-0000000000000b001",)) as d:
+            m = d.query("c0.big.example.", "A", timeout=5)
+            cnames = [r for r in m.answer if r.rdtype == 5]
+            assert len(cnames) == min(links, 8)
+            assert addresses(m) == (["10.9.9.9"] if links <= 8 else [])
