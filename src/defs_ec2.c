@@ -42,7 +42,8 @@ static const struct defs_field vpc_fields[] = {
 	V("Subnets", DEFS_NODE, subnets),	/* read once the VPC is in */
 	V("VpcEndpoints", DEFS_NODE, endpoints),
 	V("NetworkInterfaces", DEFS_NODE, enis),
-	DEFS_IGNORED("DhcpOptionsId"), DEFS_IGNORED("State"), DEFS_IGNORED("OwnerId"),
+	V("DhcpOptionsId", DEFS_STR, v.dhcp_options_id),
+	DEFS_IGNORED("State"), DEFS_IGNORED("OwnerId"),
 	DEFS_IGNORED("InstanceTenancy"), DEFS_IGNORED("Tags"),
 	DEFS_IGNORED("BlockPublicAccessStates"), DEFS_IGNORED("EncryptionControl"),
 	DEFS_END
@@ -60,6 +61,23 @@ count_of(const struct doc_node *seq)
 	return seq ? seq->count : 0;
 }
 
+/* An association set entry whose block is gone or never came: AWS keeps
+ * listing it for a while with this state ("disassociated", "failed"). */
+static bool
+block_left(const struct doc_node *it)
+{
+	static const char *const keys[] = { "CidrBlockState", "Ipv6CidrBlockState" };
+	for (size_t k = 0; k < 2; k++) {
+		const struct doc_node *st = doc_get(it, keys[k]);
+		const char *s = st && st->kind == DOC_MAP && doc_get(st, "State") ?
+			doc_str(doc_get(st, "State")) : NULL;
+		if (s && (!strcmp(s, "disassociated") || !strcmp(s, "disassociating") ||
+			    !strcmp(s, "failed") || !strcmp(s, "failing")))
+			return true;
+	}
+	return false;
+}
+
 /* Address blocks from a list of {member: "a/n"} (AWS association sets),
  * each error at its own line; appended to out (room for the list's size). */
 static void
@@ -68,6 +86,8 @@ prefix_list(struct reader *r, const struct doc_node *seq, const char *key, const
 {
 	for (size_t i = 0; seq && i < seq->count; i++) {
 		const struct doc_node *it = seq->items[i];
+		if (it->kind == DOC_MAP && block_left(it))
+			continue;
 		const struct doc_node *v = it->kind == DOC_MAP ? doc_get(it, member) : it;
 		const char *text = v ? doc_str(v) : NULL;
 		if (!text) {
@@ -159,6 +179,16 @@ struct subnet_in {
 	const struct doc_node *cidr, *v6_set;
 };
 
+/* PrivateDnsNameOptionsOnLaunch: the hostname options instances launched
+ * into the subnet get (EC2 User Guide, "Amazon EC2 instance hostname types"). */
+static void
+read_launch_names(struct reader *r, const struct doc_node *v, void *obj)
+{
+	struct subnet_in *in = obj;
+	defs_ec2_read_name_options(r, v, "PrivateDnsNameOptionsOnLaunch", &in->s.hostname_type,
+		&in->s.rn_a, &in->s.rn_aaaa);
+}
+
 #define S(name, kind, m) DEFS_F(struct subnet_in, name, kind, m)
 static const struct defs_field subnet_fields[] = {
 	DEFS_R(struct subnet_in, "SubnetId", DEFS_STR, s.id),
@@ -168,13 +198,13 @@ static const struct defs_field subnet_fields[] = {
 	S("CidrBlock", DEFS_NODE, cidr),
 	S("Ipv6CidrBlockAssociationSet", DEFS_SEQ, v6_set),
 	S("EnableDns64", DEFS_BOOL, s.dns64),
+	DEFS_FUNC("PrivateDnsNameOptionsOnLaunch", read_launch_names),
 	DEFS_IGNORED("AvailableIpAddressCount"), DEFS_IGNORED("DefaultForAz"),
 	DEFS_IGNORED("EnableLniAtDeviceIndex"), DEFS_IGNORED("MapPublicIpOnLaunch"),
 	DEFS_IGNORED("MapCustomerOwnedIpOnLaunch"), DEFS_IGNORED("CustomerOwnedIpv4Pool"),
 	DEFS_IGNORED("State"), DEFS_IGNORED("OwnerId"),
 	DEFS_IGNORED("AssignIpv6AddressOnCreation"), DEFS_IGNORED("Tags"),
-	DEFS_IGNORED("SubnetArn"), DEFS_IGNORED("OutpostArn"),
-	DEFS_IGNORED("Ipv6Native"), DEFS_IGNORED("PrivateDnsNameOptionsOnLaunch"),
+	DEFS_IGNORED("SubnetArn"), DEFS_IGNORED("OutpostArn"), DEFS_IGNORED("Ipv6Native"),
 	DEFS_IGNORED("BlockPublicAccessStates"), DEFS_IGNORED("Type"),
 	DEFS_IGNORED("Ipv4IpamPoolId"), DEFS_IGNORED("Ipv6IpamPoolId"),
 	DEFS_END
@@ -186,7 +216,8 @@ static void
 read_subnet(struct reader *r, const struct doc_node *n, const char *vpc_id)
 {
 	struct topology *t = r->t;
-	struct subnet_in in = { .s = { .vpc_id = vpc_id, .dns64 = TRI_UNSET } };
+	struct subnet_in in = { .s = { .vpc_id = vpc_id, .dns64 = TRI_UNSET, .rn_a = TRI_UNSET,
+		.rn_aaaa = TRI_UNSET } };
 	if (!defs_read_object(r, n, &subnet_object, &in))
 		return;
 	struct topo_subnet *s = defs_alloc(r, n, sizeof(*s));
@@ -213,14 +244,127 @@ read_subnet(struct reader *r, const struct doc_node *n, const char *vpc_id)
 	t->n_subnets++;
 }
 
+/* ---- values AWS prints for EC2 objects ---- */
+
+const char *
+defs_ec2_str_or_empty(struct reader *r, const struct doc_node *v, const char *key,
+	const char *what)
+{
+	const char *s = doc_str(v);
+	if (!s || v->kind != DOC_SCALAR) {
+		diag_error(r->d, r->file, v->line, "%s: %s must be a string", what, key);
+		return NULL;
+	}
+	return *s ? defs_copy_str(r, s) : NULL;
+}
+
+/** PrivateDnsNameOptions(OnLaunch) as written. */
+struct name_opts {
+	const char *type;
+	int a, aaaa;
+};
+
+static const struct defs_field name_opt_fields[] = {
+	DEFS_F(struct name_opts, "HostnameType", DEFS_STR, type),
+	DEFS_F(struct name_opts, "EnableResourceNameDnsARecord", DEFS_BOOL, a),
+	DEFS_F(struct name_opts, "EnableResourceNameDnsAAAARecord", DEFS_BOOL, aaaa),
+	DEFS_END
+};
+
+void
+defs_ec2_read_name_options(struct reader *r, const struct doc_node *v, const char *key,
+	int *type, int *a, int *aaaa)
+{
+	struct name_opts o = { NULL, TRI_UNSET, TRI_UNSET };
+	const struct defs_object obj = { key, name_opt_fields };
+	if (!defs_read_object(r, v, &obj, &o))
+		return;
+	*a = o.a;
+	*aaaa = o.aaaa;
+	if (!o.type)
+		return;
+	if (!strcmp(o.type, "ip-name"))
+		*type = HOSTNAME_IP_NAME;
+	else if (!strcmp(o.type, "resource-name"))
+		*type = HOSTNAME_RESOURCE_NAME;
+	else
+		diag_error(r->d, r->file, v->line, "%s: HostnameType '%s' is not ip-name or "
+			"resource-name", key, o.type);
+}
+
+/* The PublicIp of an Association mapping, or NULL. */
+static const char *
+public_ip_of(struct reader *r, const struct doc_node *assoc)
+{
+	const struct doc_node *v = assoc && assoc->kind == DOC_MAP ? doc_get(assoc, "PublicIp") : NULL;
+	return v && !doc_is_null(v) ? defs_ec2_str_or_empty(r, v, "PublicIp", "Association") : NULL;
+}
+
+static bool
+add_public(struct reader *r, unsigned line, const char *pub, const char *priv,
+	struct topo_public *out, unsigned *n)
+{
+	struct topo_public p;
+	if (!pub || !priv || !defs_parse_addr(r, line, pub, AF_INET, &p.public_ip, "Association") ||
+	    !defs_parse_addr(r, line, priv, AF_INET, &p.private_ip, "a network interface"))
+		return false;
+	for (unsigned i = 0; i < *n; i++)
+		if (netaddr_cmp(&out[i].public_ip, &p.public_ip) == 0)
+			return false;
+	out[(*n)++] = p;
+	return true;
+}
+
+bool
+defs_ec2_read_publics(struct reader *r, const struct doc_node *assoc, const char *primary4,
+	const struct doc_node *list4, struct topo_public **out, unsigned *n)
+{
+	size_t room = 1 + (list4 ? list4->count : 0);
+	*n = 0;
+	*out = NULL;
+	if (!assoc && !list4)
+		return true;
+	struct topo_public *p = arena_zalloc(r->t->arena, room * sizeof(*p));
+	if (!p) {
+		diag_error(r->d, r->file, 0, "out of memory");
+		return false;
+	}
+	if (assoc)
+		add_public(r, assoc->line, public_ip_of(r, assoc), primary4, p, n);
+	for (size_t i = 0; list4 && i < list4->count; i++) {
+		const struct doc_node *it = list4->items[i];
+		const struct doc_node *a = it->kind == DOC_MAP ? doc_get(it, "Association") : NULL;
+		const struct doc_node *ip = a ? doc_get(it, "PrivateIpAddress") : NULL;
+		if (a && ip)
+			add_public(r, a->line, public_ip_of(r, a), doc_str(ip), p, n);
+	}
+	*out = *n ? p : NULL;
+	return true;
+}
+
 /* ---- network interfaces ---- */
 
 /** A network interface as written. */
 struct eni_in {
 	struct topo_eni e;
 	const char *description, *primary4, *primary6;
-	const struct doc_node *list4, *list6;
+	const struct doc_node *list4, *list6, *association;
 };
+
+/* Description: AWS prints "" for an instance's ENI. */
+static void
+read_description(struct reader *r, const struct doc_node *v, void *obj)
+{
+	((struct eni_in *)obj)->description = defs_ec2_str_or_empty(r, v, "Description",
+		"a network interface");
+}
+
+static void
+read_interface_type(struct reader *r, const struct doc_node *v, void *obj)
+{
+	((struct eni_in *)obj)->e.interface_type = defs_ec2_str_or_empty(r, v, "InterfaceType",
+		"a network interface");
+}
 
 #define E(name, kind, m) DEFS_F(struct eni_in, name, kind, m)
 static const struct defs_field eni_fields[] = {
@@ -229,15 +373,17 @@ static const struct defs_field eni_fields[] = {
 	E("VpcId", DEFS_STR, e.vpc_id),
 	E("AvailabilityZone", DEFS_STR, e.az),
 	E("Status", DEFS_STR, e.status),
-	E("Description", DEFS_STR, description),
+	DEFS_FUNC("Description", read_description),
+	DEFS_FUNC("InterfaceType", read_interface_type),
+	E("Association", DEFS_MAP, association),
 	E("Healthy", DEFS_BOOL, e.healthy),
 	E("PrivateIpAddresses", DEFS_SEQ, list4),
 	E("Ipv6Addresses", DEFS_SEQ, list6),
 	E("PrivateIpAddress", DEFS_STR, primary4),
 	E("Ipv6Address", DEFS_STR, primary6),
-	DEFS_IGNORED("AvailabilityZoneId"), DEFS_IGNORED("Association"),
+	DEFS_IGNORED("AvailabilityZoneId"),
 	DEFS_IGNORED("Attachment"), DEFS_IGNORED("ConnectionTrackingConfiguration"),
-	DEFS_IGNORED("Groups"), DEFS_IGNORED("InterfaceType"), DEFS_IGNORED("MacAddress"),
+	DEFS_IGNORED("Groups"), DEFS_IGNORED("MacAddress"),
 	DEFS_IGNORED("OutpostArn"), DEFS_IGNORED("OwnerId"), DEFS_IGNORED("PrivateDnsName"),
 	DEFS_IGNORED("PublicDnsName"), DEFS_IGNORED("PublicIpDnsNameOptions"),
 	DEFS_IGNORED("Ipv4Prefixes"), DEFS_IGNORED("Ipv6Prefixes"),
@@ -300,7 +446,8 @@ eni_addresses(struct reader *r, const struct doc_node *n, const struct eni_in *i
 	read_addresses(r, n, in->primary4, in->list4, "PrivateIpAddress", AF_INET, e->v4,
 		&e->n_v4);
 	read_addresses(r, n, in->primary6, in->list6, "Ipv6Address", AF_INET6, e->v6, &e->n_v6);
-	return true;
+	return defs_ec2_read_publics(r, in->association, in->primary4, in->list4, &e->publics,
+		&e->n_publics);
 }
 
 struct topo_eni *
@@ -335,6 +482,7 @@ static const struct defs_field attr_fields[] = {
 	DEFS_R(struct topo_attr, "VpcId", DEFS_STR, vpc_id),
 	DEFS_F(struct topo_attr, "EnableDnsSupport", DEFS_BOOL, dns_support),
 	DEFS_F(struct topo_attr, "EnableDnsHostnames", DEFS_BOOL, dns_hostnames),
+	DEFS_IGNORED("EnableNetworkAddressUsageMetrics"),
 	DEFS_END
 };
 static const struct defs_object attr_object = { "a VPC attribute", attr_fields };
@@ -343,8 +491,8 @@ static bool
 read_vpc_attribute(struct reader *r, const struct doc_node *doc)
 {
 	struct topology *t = r->t;
-	if (!doc_get(doc, "VpcId") ||
-	    !(doc_get(doc, "EnableDnsSupport") || doc_get(doc, "EnableDnsHostnames")))
+	if (!doc_get(doc, "VpcId") || !(doc_get(doc, "EnableDnsSupport") ||
+	    doc_get(doc, "EnableDnsHostnames") || doc_get(doc, "EnableNetworkAddressUsageMetrics")))
 		return false;
 	struct topo_attr *a = defs_alloc(r, doc, sizeof(*a));
 	if (!a)
@@ -631,9 +779,16 @@ static const struct defs_key ec2_keys[] = {
 	{ "NetworkInterfaces", eni_item, NULL, true },
 	{ "NetworkInterface", eni_item, NULL, false },
 	{ "ServiceDetails", service_item, NULL, true },
+	{ "Reservations", defs_instance_read_reservation, NULL, true },
+	{ "Instances", defs_instance_read, NULL, false },
+	{ "DhcpOptions", defs_instance_read_dhcp, NULL, true },
 	/* paging and echo fields of the AWS CLI */
 	{ "NextToken", NULL, NULL, false }, { "ServiceNames", NULL, NULL, false },
 	{ "ClientToken", NULL, NULL, false },
+	/* what else a capture of a VPC holds: a warning, skipped */
+#define SKIP_ROW(key, command) { key, NULL, defs_instance_skip, false },
+	DEFS_EC2_SKIPPED(SKIP_ROW)
+#undef SKIP_ROW
 	{ NULL, NULL, NULL, false }
 };
 
@@ -655,6 +810,7 @@ ec2_resolve(struct topology *t, struct diag *d)
 	struct addr_index ix = { STRMAP_INIT, t };
 	apply_attributes(t, d);
 	link_subnets(t, d);
+	defs_instance_resolve(t, d);
 	defs_vpce_resolve_services(t, d);
 	link_enis(t, &ix, d);
 	defs_vpce_resolve(t, &ix, d);

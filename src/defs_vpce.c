@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "dname.h"
 #include "doc.h"
+#include "hiddenzone.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -730,6 +731,31 @@ check_endpoint_enis(struct topo_endpoint *ep, struct diag *d)
 	}
 }
 
+/* What the endpoint's State leaves out of DNS (hiddenzone_state_of). */
+static void
+report_state(const struct topo_endpoint *ep, struct diag *d)
+{
+	switch (hiddenzone_state_of(ep->state)) {
+	case HZ_STATE_ALL:
+		break;
+	case HZ_STATE_PUBLIC:
+		if (ep->private_dns && ep->n_private)
+			diag_warn(d, ep->src.file, ep->src.line, "endpoint %s is %s: its regional "
+				"and zonal names answer, its private DNS names not until the "
+				"provider accepts it", ep->id, ep->state);
+		break;
+	case HZ_STATE_NONE:
+		diag_warn(d, ep->src.file, ep->src.line, "endpoint %s is %s: its names are not "
+			"served", ep->id, ep->state);
+		break;
+	case HZ_STATE_UNKNOWN:
+		diag_warn(d, ep->src.file, ep->src.line, "endpoint %s: State '%s' is not one dnsd "
+			"knows (available, pending, pendingAcceptance, partial, rejected, failed, "
+			"expired, deleting, deleted); its names are not served", ep->id, ep->state);
+		break;
+	}
+}
+
 static void
 resolve_endpoint(struct topology *t, struct addr_index *ix, const struct described *ds,
 	struct topo_endpoint *ep, unsigned ordinal, struct diag *d)
@@ -745,10 +771,7 @@ resolve_endpoint(struct topology *t, struct addr_index *ix, const struct describ
 	if (ep->n_enis == 0)
 		diag_warn(d, ep->src.file, ep->src.line,
 			"endpoint %s has no network interfaces: its names have no addresses", ep->id);
-	if (strcmp(ep->state, "available") != 0 && strcmp(ep->state, "Available") != 0)
-		diag_warn(d, ep->src.file, ep->src.line,
-			"endpoint %s is '%s': dnsd serves the names of available endpoints only",
-			ep->id, ep->state);
+	report_state(ep, d);
 }
 
 /* Two private-DNS endpoints for one name in one VPC: AWS refuses the second. */

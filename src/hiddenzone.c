@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Route 53 gives every private hosted zone this SOA and these four name
  * servers (defaults of CreateHostedZone); dnsd uses them for hidden zones. */
@@ -284,26 +285,59 @@ add_private_name(struct hz *h, const struct topo_endpoint *ep, const struct endp
 	return 0;
 }
 
+/*
+ * Endpoint states (AWS PrivateLink guide, "Interface endpoint lifecycle";
+ * the guide does not say what each gives in DNS, so dnsd chooses):
+ * - available, and pending (accepted, being set up): AWS returns the
+ *   DnsEntries from the create call on, and private DNS answers before the
+ *   endpoint is usable (terraform-provider-aws#7148): every name;
+ * - partial (botocore's enum only): what its interfaces give, as available;
+ * - pendingAcceptance: the regional and zonal names (the interfaces exist),
+ *   not private DNS: AWS enables that only once the provider accepts
+ *   (terraform-provider-aws#37628);
+ * - rejected, failed, expired, deleting, deleted: no names.
+ */
+enum hiddenzone_state
+hiddenzone_state_of(const char *state)
+{
+	static const struct {
+		const char *name;
+		enum hiddenzone_state dns;
+	} states[] = {
+		{ "available", HZ_STATE_ALL }, { "pending", HZ_STATE_ALL },
+		{ "partial", HZ_STATE_ALL }, { "pendingAcceptance", HZ_STATE_PUBLIC },
+		{ "rejected", HZ_STATE_NONE }, { "failed", HZ_STATE_NONE },
+		{ "expired", HZ_STATE_NONE }, { "deleting", HZ_STATE_NONE },
+		{ "deleted", HZ_STATE_NONE },
+	};
+	for (size_t i = 0; state && i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcasecmp(state, states[i].name) == 0)
+			return states[i].dns;
+	return HZ_STATE_UNKNOWN;
+}
+
 bool
 hiddenzone_endpoint_serves(const struct topo_endpoint *ep)
 {
+	enum hiddenzone_state s = hiddenzone_state_of(ep->state);
 	return ep->type == EP_INTERFACE && ep->vpc && ep->service && ep->base_domain &&
-		ep->suffix && ep->state &&
-		(!strcmp(ep->state, "available") || !strcmp(ep->state, "Available"));
+		ep->suffix && (s == HZ_STATE_ALL || s == HZ_STATE_PUBLIC);
 }
 
-/* Private DNS needs both VPC attributes (PL "Private DNS", VPCDNS). */
+/* Private DNS needs both VPC attributes (PL "Private DNS", VPCDNS) and
+ * an accepted endpoint (hiddenzone_state_of). */
 static bool
 private_dns_on(const struct topo_endpoint *ep)
 {
-	return ep->private_dns && ep->n_private && ep->vpc->dns_support == TRI_YES &&
-		ep->vpc->dns_hostnames == TRI_YES;
+	return ep->private_dns && ep->n_private && topology_vpc_private_dns(ep->vpc) &&
+		hiddenzone_state_of(ep->state) == HZ_STATE_ALL;
 }
 
 static void
 warn_private_dns_off(struct diag *d, const struct topo_endpoint *ep)
 {
-	if (!ep->private_dns || !ep->n_private || private_dns_on(ep))
+	if (!ep->private_dns || !ep->n_private || private_dns_on(ep) ||
+	    hiddenzone_state_of(ep->state) != HZ_STATE_ALL)
 		return;
 	diag_warn(d, ep->src.file, ep->src.line,
 		"endpoint %s has private DNS, but VPC %s has %s off: its private "

@@ -43,7 +43,20 @@ struct endpoint_name {
 typedef int (*endpoint_name_fn)(void *ctx, const struct topo_endpoint *ep,
 	const struct endpoint_name *n);
 
-/** Whether an endpoint gets DNS names at all (an available interface endpoint). */
+/** What an endpoint's State gives it in DNS. */
+enum hiddenzone_state {
+	HZ_STATE_NONE,		/**< no names: rejected, failed, expired, deleting, deleted */
+	HZ_STATE_PUBLIC,	/**< regional and zonal names only: pendingAcceptance */
+	HZ_STATE_ALL,		/**< every name: available, pending, partial */
+	HZ_STATE_UNKNOWN	/**< a state dnsd does not know: as NONE */
+};
+
+/** What a State (any letter case: the API prints camelCase, botocore's
+ * enum is PascalCase) gives in DNS. */
+enum hiddenzone_state hiddenzone_state_of(const char *state);
+
+/** Whether an endpoint gets DNS names at all (an interface endpoint whose
+ * state gives names). */
 bool hiddenzone_endpoint_serves(const struct topo_endpoint *ep);
 
 /**

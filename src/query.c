@@ -689,6 +689,18 @@ overlaps_cidrs(const struct zone *z, const struct netaddr *a, unsigned octets)
 	return false;
 }
 
+/* The first `octets` bytes of a lie in (or, fewer than 4, overlap) the
+ * RFC 1918 ranges: IP names of instances in other VPCs of the Region
+ * resolve when their address is there (VPC User Guide, "DNS hostnames":
+ * "Private IP DNS name (IPv4 only)"). */
+static bool
+rfc1918(const struct netaddr *a, unsigned octets)
+{
+	const uint8_t *b = a->bytes;
+	return b[0] == 10 || (b[0] == 172 && (octets < 2 || (b[1] & 0xf0) == 16)) ||
+		(b[0] == 192 && (octets < 2 || b[1] == 168));
+}
+
 /* A decimal octet label: "0".."255", no leading zeros. */
 static bool
 octet_label(const uint8_t *label, uint8_t *out)
@@ -775,8 +787,11 @@ reply_synth(struct query_env *env, const struct query_info *qi, uint16_t type,
 
 /*
  * ip-a-b-c-d.<region>.compute.internal answers A for any address of the
- * VPC's blocks, never AAAA (EC2 user guide, "IP name"); d.c.b.a.in-addr.arpa
- * answers PTR to that name. Other names of the zones do not exist.
+ * VPC's blocks and of the RFC 1918 ranges (other VPCs' instances), never
+ * AAAA (EC2 User Guide, "Amazon EC2 instance hostname types": an IP name
+ * "will only return the private IPv4 address (A record)"); d.c.b.a.in-addr.arpa
+ * answers PTR to that name. Resource names are records (ec2zones.c);
+ * other names of the zones do not exist.
  */
 static enum query_action
 answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
@@ -789,7 +804,7 @@ answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
 	memset(&a, 0, sizeof(a));
 	a.family = AF_INET;
 	if (z->kind == ZONE_EC2) {
-		exists = rel == 1 && ip_label(qi->lname, &a) && in_cidrs(z, &a);
+		exists = rel == 1 && ip_label(qi->lname, &a) && (in_cidrs(z, &a) || rfc1918(&a, 4));
 		data = exists && (qi->qtype == DNS_TYPE_A || qi->qtype == DNS_TYPE_ANY);
 		if (data)
 			return reply_synth(env, qi, DNS_TYPE_A, a.bytes, 4, tcp, out, out_cap, out_len);
@@ -806,9 +821,9 @@ answer_ec2(struct query_env *env, struct query_info *qi, const struct zone *z,
 		for (unsigned i = 0; ok && i < octets; i++)
 			ok = octet_label(qi->lname + label_off[i], &a.bytes[octets - 1 - i]);
 		if (ok && octets == 4)
-			exists = in_cidrs(z, &a);
+			exists = in_cidrs(z, &a) || rfc1918(&a, 4);
 		else if (ok)
-			exists = overlaps_cidrs(z, &a, octets);
+			exists = overlaps_cidrs(z, &a, octets) || rfc1918(&a, octets);
 		data = exists && octets == 4 &&
 			(qi->qtype == DNS_TYPE_PTR || qi->qtype == DNS_TYPE_ANY);
 		if (data) {
@@ -911,6 +926,11 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	qi->flags = wire_flags(pkt);
 	if (qi->flags & DNS_FLAG_QR) {
 		qi->why = "QR set: a response, not a query";
+		return QUERY_DROP;
+	}
+	if (env->snap->silent_views && env->snap->silent_views[pick_view(env, c)]) {
+		/* the VPC has enableDnsSupport off: no Resolver there */
+		qi->why = "the client's VPC has enableDnsSupport false";
 		return QUERY_DROP;
 	}
 	unsigned opcode = wire_opcode(pkt);

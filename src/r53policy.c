@@ -894,8 +894,10 @@ r53policy_build(struct topology *t, struct zb *b, struct diag *d)
 		diag_error(d, NULL, 0, "out of memory");
 		return -1;
 	}
+	/* private hosted zones answer in VPCs with both DNS attributes on */
 	for (const struct topo_vpc *v = t->vpcs; v && p.n_items; v = v->next)
-		build_vpc(&p, v);
+		if (topology_vpc_private_dns(v))
+			build_vpc(&p, v);
 	strmap_clear(&p.by_key);
 	strmap_clear(&p.endpoint_names);
 	free(p.recs);

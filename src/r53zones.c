@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "dname.h"
+#include "ec2zones.h"
 #include "forward.h"
 #include "hiddenzone.h"
 #include "r53policy.h"
@@ -18,8 +19,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-#define MAX_REVERSE_ZONES 256	/* per VPC block: a /8 split into /16s */
 
 struct r53 {
 	struct topology *t;
@@ -148,6 +147,22 @@ add_hosted_zone(struct r53 *r, const struct topo_hosted_zone *hz, const struct t
 	}
 }
 
+/* A VPC a private hosted zone answers in: one with both DNS attributes on
+ * (Route 53 Developer Guide, "Considerations when working with a private
+ * hosted zone": "you must set ... enableDnsHostnames, enableDnsSupport"). */
+static const struct topo_vpc *
+zone_vpc(struct r53 *r, const struct topo_hosted_zone *hz, unsigned i, bool warn)
+{
+	const struct topo_vpc *v = strmap_get(&r->t->vpc_by_id, hz->vpc_ids[i]);
+	if (!v || topology_vpc_private_dns(v))
+		return v;
+	if (warn && v->dns_support == TRI_YES)	/* without DNS support nothing is served */
+		diag_warn(r->d, hz->src.file, hz->src.line, "hosted zone %s (%s) is associated "
+			"with VPC %s, which has EnableDnsHostnames off: the zone is not served there "
+			"(as in AWS)", hz->name, hz->id ? hz->id : "-", v->id);
+	return NULL;
+}
+
 static void
 build_hosted_zones(struct r53 *r)
 {
@@ -155,7 +170,7 @@ build_hosted_zones(struct r53 *r)
 		if (!hz->private_zone)
 			continue;
 		for (unsigned i = 0; i < hz->n_vpcs; i++) {
-			const struct topo_vpc *v = strmap_get(&r->t->vpc_by_id, hz->vpc_ids[i]);
+			const struct topo_vpc *v = zone_vpc(r, hz, i, true);
 			if (v)
 				add_hosted_zone(r, hz, v);
 		}
@@ -290,54 +305,6 @@ wire_of(const char *text, uint8_t *wire)
 	return dname_from_text(text, wire, NULL);
 }
 
-/* The reverse zones of an IPv4 block: /16 -> "0.10.in-addr.arpa", a /23 ->
- * two /24 zones (R53 "autodefined rules"). */
-static void
-reverse_zone_names(const struct netprefix *p, void (*fn)(void *, const char *), void *ctx)
-{
-	unsigned octets = (p->len + 7) / 8;
-	if (octets == 0 || octets > 3)
-		octets = octets == 0 ? 1 : 3;
-	/* a block longer than /24 lies in one /24 zone (the unsigned
-	 * difference used to wrap and give 256 zones) */
-	unsigned extra = octets * 8 > p->len ? octets * 8 - p->len : 0;
-	unsigned count = extra >= 8 ? MAX_REVERSE_ZONES : 1u << extra;
-	for (unsigned k = 0; k < count && k < MAX_REVERSE_ZONES; k++) {
-		uint8_t b[4];
-		memcpy(b, p->addr.bytes, 4);
-		b[octets - 1] = (uint8_t)(b[octets - 1] + k);
-		char text[64] = "";
-		for (unsigned i = octets; i-- > 0;)
-			snprintf(text + strlen(text), sizeof(text) - strlen(text), "%u.", b[i]);
-		strncat(text, "in-addr.arpa", sizeof(text) - strlen(text) - 1);
-		fn(ctx, text);
-	}
-}
-
-struct ec2_ctx {
-	struct r53 *r;
-	const struct topo_vpc *v;
-	unsigned view;
-	const struct netprefix *v4;
-	unsigned n_v4;
-	const uint8_t *domain;
-	size_t domain_len;
-};
-
-static void
-add_reverse_zone(void *arg, const char *text)
-{
-	struct ec2_ctx *c = arg;
-	uint8_t apex[DNAME_MAX];
-	int len = wire_of(text, apex);
-	if (len < 0 || zb_zone_find(c->r->b, c->view, apex, (size_t)len, -1))
-		return;
-	struct zb_zone *z = default_zone(c->r, c->view, apex, (size_t)len, ZONE_EC2_REVERSE,
-		"autodefined reverse zone", true);
-	if (z)
-		zb_zone_set_ec2(z, c->v4, c->n_v4, c->domain, c->domain_len);
-}
-
 /* localhost zones, autodefined in every VPC (R53 "autodefined rules") */
 static void
 add_localhost(struct r53 *r, unsigned view)
@@ -372,8 +339,8 @@ add_localhost(struct r53 *r, unsigned view)
 		zb_rr_add(r->b, z, owner, (size_t)ol, DNS_TYPE_PTR, 86400, target, (uint16_t)tl, NULL);
 }
 
-/* EC2 hostnames and reverse zones exist when both DNS attributes are on
- * (R53 autodefined rules; VPCDNS). us-east-1 uses ec2.internal. */
+/* localhost zones in every VPC that has DNS (R53 autodefined rules); the
+ * EC2 zones are ec2zones.c's. */
 static void
 build_autodefined(struct r53 *r, struct topo_vpc *v)
 {
@@ -382,40 +349,6 @@ build_autodefined(struct r53 *r, struct topo_vpc *v)
 	unsigned views[2], nv = vpc_views(v, views);
 	for (unsigned i = 0; i < nv; i++)
 		add_localhost(r, views[i]);
-	if (v->dns_hostnames != TRI_YES || !v->region)
-		return;
-	struct netprefix *v4 = arena_zalloc(r->t->arena, (v->n_cidrs + 1) * sizeof(*v4));
-	unsigned n_v4 = 0;
-	for (unsigned i = 0; v4 && i < v->n_cidrs; i++)
-		if (v->cidrs[i].addr.family == AF_INET)
-			v4[n_v4++] = v->cidrs[i];
-	const char *domain = !strcmp(v->region, "us-east-1") ? "ec2.internal" :
-		arena_printf(r->t->arena, "%s.compute.internal", v->region);
-	uint8_t *dwire = arena_alloc(r->t->arena, DNAME_MAX);
-	if (!v4 || !domain || !dwire)
-		return;
-	int dlen = text_to_wire(r, domain, dwire, &v->region_src, "EC2 hostnames of its region");
-	if (dlen < 0)
-		return;
-	static const char *const private_ranges[] = {
-		"10.in-addr.arpa", "168.192.in-addr.arpa", "254.169.254.169.in-addr.arpa",
-	};
-	for (unsigned i = 0; i < nv; i++) {
-		struct ec2_ctx c = { r, v, views[i], v4, n_v4, dwire, (size_t)dlen };
-		struct zb_zone *z = default_zone(r, views[i], dwire, (size_t)dlen, ZONE_EC2,
-			"autodefined EC2 hostnames", true);
-		if (z)
-			zb_zone_set_ec2(z, v4, n_v4, dwire, (size_t)dlen);
-		for (unsigned k = 0; k < n_v4; k++)
-			reverse_zone_names(&v4[k], add_reverse_zone, &c);
-		for (size_t k = 0; k < sizeof(private_ranges) / sizeof(private_ranges[0]); k++)
-			add_reverse_zone(&c, private_ranges[k]);
-		for (unsigned k = 16; k < 32; k++) {
-			char text[32];
-			snprintf(text, sizeof(text), "%u.172.in-addr.arpa", k);
-			add_reverse_zone(&c, text);
-		}
-	}
 }
 
 int
@@ -428,5 +361,6 @@ r53zones_build(struct topology *t, struct zb *b, struct arena *arena, struct dia
 	build_rules(&r);
 	for (struct topo_vpc *v = t->vpcs; v; v = v->next)
 		build_autodefined(&r, v);
+	ec2zones_build(t, b, d);
 	return d->errors > before ? -1 : 0;
 }

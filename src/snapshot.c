@@ -146,6 +146,26 @@ keep_vpcs(struct snapshot *s, const struct topology *t)
 	return true;
 }
 
+/* Views of VPCs with enableDnsSupport off (and their inbound views): the
+ * Resolver does not serve them. NULL, costing nothing per query, when
+ * every VPC has DNS support. */
+static bool
+build_silent_views(struct snapshot *s, const struct topology *t)
+{
+	uint8_t *silent = NULL;
+	for (const struct topo_vpc *v = t->vpcs; v; v = v->next) {
+		if (v->dns_support == TRI_YES || v->view < 0)
+			continue;
+		if (!silent && !(silent = arena_zalloc(s->arena, s->db.n_views + 1u)))
+			return false;
+		silent[v->view] = 1;
+		if (v->inbound_view >= 0)
+			silent[v->inbound_view] = 1;
+	}
+	s->silent_views = silent;
+	return true;
+}
+
 /* Where the definitions come from: a directory, or one buffer. */
 struct source {
 	const char *dir;
@@ -199,6 +219,7 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	struct topo_vpc *def = topology_default_vpc(t);
 	s->default_view = def ? (uint16_t)def->view : 0;
 	if (!build_cidrs(s, t) || !build_dns64(s, t) || !keep_vpcs(s, t) ||
+	    !build_silent_views(s, t) ||
 	    !snapshot_bind_listeners(s, cfg ? cfg->listeners : NULL, cfg ? cfg->n_listeners : 0, d))
 		goto fail;
 	s->n_vpcs = t->n_vpcs;

@@ -55,6 +55,10 @@ struct snapshot {
 	unsigned n_zones, n_names, n_records;	/**< zones and rules; names with records */
 	unsigned n_verified;			/**< names checked as served after the load */
 	double load_seconds;
+	/** Per view: its VPC has enableDnsSupport off, so the Resolver does
+	 * not answer its clients (VPC User Guide, "DNS attributes for your
+	 * VPC"); NULL when no VPC has it off. */
+	const uint8_t *silent_views;
 };
 
 /** What to build a snapshot from. */

@@ -32,6 +32,8 @@ topology_create(void)
 	t->rule_assocs_tail = &t->rule_assocs;
 	t->rr_batches_tail = &t->rr_batches;
 	t->ip_lists_tail = &t->ip_lists;
+	t->instances_tail = &t->instances;
+	t->dhcp_tail = &t->dhcp;
 	t->health_checks_tail = &t->health_checks;
 	t->cidr_collections_tail = &t->cidr_collections;
 	t->rest_apis_tail = &t->rest_apis;
@@ -51,6 +53,8 @@ topology_free(struct topology *t)
 	strmap_clear(&t->zone_by_id);
 	strmap_clear(&t->resolver_endpoint_by_id);
 	strmap_clear(&t->rule_by_id);
+	strmap_clear(&t->instance_by_id);
+	strmap_clear(&t->dhcp_by_id);
 	strmap_clear(&t->health_check_by_id);
 	strmap_clear(&t->cidr_collection_by_id);
 	arena_free(t->arena);
@@ -107,6 +111,12 @@ topology_default_vpc(const struct topology *t)
 	if (n_default == 0 && t->n_vpcs == 1)
 		return t->vpcs;
 	return NULL;
+}
+
+bool
+topology_vpc_private_dns(const struct topo_vpc *v)
+{
+	return v->dns_support == TRI_YES && v->dns_hostnames == TRI_YES;
 }
 
 bool

@@ -58,6 +58,9 @@ struct topo_vpc {
 	bool is_default;		/**< IsDefault: the account's default VPC */
 	int view;			/**< assigned when the snapshot is built */
 	int inbound_view;		/**< for queries through its inbound endpoints, or -1 */
+	const char *dhcp_options_id;	/**< DhcpOptionsId; "default": none */
+	const char *domain_name;	/**< its DHCP options' domain-name, or NULL */
+	struct src dhcp_src;		/**< where that domain-name was written */
 };
 
 struct topo_subnet {
@@ -73,6 +76,17 @@ struct topo_subnet {
 	struct src src;
 	struct topo_vpc *vpc;
 	int dns64;			/**< EnableDns64: enum tristate, AWS default no */
+	int hostname_type;		/**< PrivateDnsNameOptionsOnLaunch: enum hostname_type */
+	int rn_a, rn_aaaa;		/**< EnableResourceNameDnsA/AAAARecord: enum tristate */
+};
+
+/** HostnameType of an instance or a subnet's launch default. */
+enum hostname_type { HOSTNAME_UNSET, HOSTNAME_IP_NAME, HOSTNAME_RESOURCE_NAME };
+
+/** A public IPv4 address and the private one it maps to (an Association). */
+struct topo_public {
+	struct netaddr public_ip;
+	struct netaddr private_ip;
 };
 
 struct topo_endpoint;
@@ -95,6 +109,38 @@ struct topo_eni {
 	struct src src;
 	struct topo_subnet *subnet;
 	struct topo_endpoint *endpoint;
+	const char *interface_type;	/**< InterfaceType: interface, nat_gateway, lambda, … */
+	struct topo_public *publics;	/**< Association.PublicIp of its addresses */
+	unsigned n_publics;
+};
+
+/** An EC2 instance (describe-instances): its names come from its id and addresses. */
+struct topo_instance {
+	struct topo_instance *next;
+	const char *id;
+	const char *vpc_id;
+	const char *subnet_id;
+	const char *state;		/**< State.Name: running, stopped, terminated, … */
+	struct netaddr v4;		/**< PrivateIpAddress (has_v4) */
+	bool has_v4;
+	struct netaddr v6;		/**< Ipv6Address, else the first IPv6 of its ENIs */
+	bool has_v6;
+	struct topo_public *publics;	/**< public IPv4 addresses and their private ones */
+	unsigned n_publics;
+	int hostname_type;		/**< enum hostname_type, from PrivateDnsNameOptions */
+	int rn_a, rn_aaaa;		/**< enum tristate, from PrivateDnsNameOptions */
+	struct src src;
+	struct topo_subnet *subnet;
+	struct topo_vpc *vpc;
+};
+
+/** A DHCP options set (describe-dhcp-options). */
+struct topo_dhcp {
+	struct topo_dhcp *next;
+	const char *id;			/**< dopt-… */
+	const char *domain_name;	/**< domain-name, or NULL */
+	bool amazon_dns;		/**< domain-name-servers holds AmazonProvidedDNS (or is absent) */
+	struct src src;
 };
 
 /** A service an endpoint connects to: from the catalog or the definitions. */
@@ -408,6 +454,10 @@ struct topology {
 	const char *default_vpc;
 	struct src default_vpc_src;
 	unsigned n_files;
+	struct topo_instance *instances, **instances_tail;
+	struct topo_dhcp *dhcp, **dhcp_tail;
+	unsigned n_instances, n_dhcp;
+	struct strmap instance_by_id, dhcp_by_id;
 	/* Route 53 health checks and CIDR collections, API Gateway */
 	struct topo_health_check *health_checks, **health_checks_tail;
 	struct strmap health_check_by_id;
@@ -435,6 +485,11 @@ const char *topology_stable_id(struct topology *t, const struct strmap *taken,
 
 /** The VPC that clients outside every VPC CIDR land in, or NULL. */
 struct topo_vpc *topology_default_vpc(const struct topology *t);
+
+/** Whether a VPC's resolver serves EC2 names, private hosted zones and
+ * private DNS: both DNS attributes on (VPC User Guide, "DNS attributes
+ * for your VPC"). */
+bool topology_vpc_private_dns(const struct topo_vpc *v);
 
 /** Whether an ENI takes part in round robin (in-use and not marked down). */
 bool topology_eni_healthy(const struct topology *t, const struct topo_eni *eni);

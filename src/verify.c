@@ -83,8 +83,9 @@ check_hosted_zone(struct verify *v, const struct topo_hosted_zone *hz)
 		return;
 	for (unsigned i = 0; i < hz->n_vpcs; i++) {
 		const struct topo_vpc *vpc = strmap_get(&v->t->vpc_by_id, hz->vpc_ids[i]);
-		if (!vpc || vpc->view < 0)
-			continue;	/* reported when the associations were read */
+		if (!vpc || vpc->view < 0 || !topology_vpc_private_dns(vpc))
+			continue;	/* reported when the associations were read, or
+					   not served there (both DNS attributes needed) */
 		struct query_lookup l;
 		query_lookup_name(v->db, (uint16_t)vpc->view, wire, (size_t)len, DNS_TYPE_SOA, &l);
 		v->names++;

@@ -4,7 +4,9 @@
 #define DNSD_FUZZ_WORLD_H
 
 /* Every kind of answer: plain, rotating, AAAA, wildcard (execute-api,
- * S3), CNAME chain (endpoint service), NXDOMAIN/NODATA, EC2 names. */
+ * S3), CNAME chain (endpoint service), NXDOMAIN/NODATA, EC2 names (IP
+ * names made up per query, an instance's resource, reverse and public
+ * names as records). */
 static const char fuzz_world[] =
 	"Vpcs:\n"
 	"  - VpcId: vpc-0a1b2c3d\n"
@@ -33,6 +35,14 @@ static const char fuzz_world[] =
 	"ServiceDetails:\n"
 	"  - ServiceName: com.amazonaws.vpce.us-east-2.vpce-svc-0e7555fb6441987e1\n"
 	"    BaseEndpointDnsNames: [vpce-svc-0e7555fb6441987e1.us-east-2.vpce.amazonaws.com]\n"
-	"    PrivateDnsName: api.partner.example.com\n";
+	"    PrivateDnsName: api.partner.example.com\n"
+	"---\n"
+	"Reservations:\n"
+	"  - Instances:\n"
+	"      - {InstanceId: i-0123456789abcdef0, VpcId: vpc-0a1b2c3d, SubnetId: subnet-a,\n"
+	"         PrivateIpAddress: 10.0.1.5, PublicIpAddress: 203.0.113.5,\n"
+	"         Ipv6Address: '2600:1f16:1234:5601::5', State: {Code: 16, Name: running},\n"
+	"         PrivateDnsNameOptions: {HostnameType: resource-name,\n"
+	"           EnableResourceNameDnsARecord: true, EnableResourceNameDnsAAAARecord: true}}\n";
 
 #endif /* DNSD_FUZZ_WORLD_H */

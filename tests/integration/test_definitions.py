@@ -179,7 +179,7 @@ def test_check_of_the_unmodified_aws_cli_capture_alone__facts_s8():
     out = check(CAPTURE)
     assert out.returncode == 0, out.stderr
     assert diags(out.stderr, "warning") == []
-    assert re.search(r"ok: 1 VPC, 1 endpoint, \d+ zones, \d+ names, \d+ records in 6 files, 0 warnings", out.stderr)
+    assert re.search(r"ok: 1 VPC, 1 endpoint, \d+ zones, \d+ names, \d+ records in 8 files, 0 warnings", out.stderr)
     blocks = zone_blocks(out.stdout)
     assert {(b[0], b[2]) for b in blocks} == {
         ("us-east-2.vpce.amazonaws.com.", "public"),

@@ -110,8 +110,10 @@ def deep_world(total, zones_len=0):
         left = total - len(path) - 1
         down(250 if left > 456 else left - 201)
     name = "x" * (total - len(path) - 1 - len(".yaml")) + ".yaml"
+    # both DNS attributes: a private hosted zone needs them (Route 53 Developer
+    # Guide, "Considerations when working with a private hosted zone")
     text = ("Vpcs:\n  - VpcId: vpc-1\n    CidrBlock: 10.0.0.0/16\n    Region: us-east-2\n"
-            "    Bogus: 1\n")
+            "    Bogus: 1\n    EnableDnsHostnames: true\n")
     write_at(fd, name, text)
     assert len(path) + 1 + len(name) == total
     return base, zones, zones_fd, fd, path + "/" + name

@@ -796,9 +796,11 @@ def test_forward_rule_beats_autodefined_reverse_zone__facts_s7(env):
     assert [r.target.to_text() for r in rr] == ["printer.corp.example."] and rr.ttl == 300
     m = env.dnsd.query("11.1.168.192.in-addr.arpa.", "PTR", addr=env.prod)
     check_negative(m, "168.192.in-addr.arpa.", "NXDOMAIN", CORP_SOA, ttl=60)
-    # the staging VPC has no such rule: the autodefined zone answers
+    # the staging VPC has no such rule: the autodefined zone answers the
+    # IP name of the RFC 1918 address (VPC User Guide, "DNS hostnames")
     m = env.dnsd.query("10.1.168.192.in-addr.arpa.", "PTR", addr=env.staging)
-    check_negative(m, "168.192.in-addr.arpa.")
+    assert [r.target.to_text() for r in answer_rrset(m, "PTR")] == \
+        ["ip-192-168-1-10.us-east-2.compute.internal."]
     assert "10.1.168.192.in-addr.arpa." not in env.internet.names()
 
 
@@ -895,15 +897,18 @@ def test_ec2_ip_names_in_the_vpc__facts_s7(env):
     # never AAAA
     check_negative(env.dnsd.query(name, "AAAA", addr=env.prod),
                    "us-east-2.compute.internal.", "NOERROR")
-    # outside the VPC's CIDR (the staging VPC's address, a public one): NXDOMAIN
-    for other in ("ip-10-1-5-6.us-east-2.compute.internal.",
-                  "ip-192-0-2-1.us-east-2.compute.internal.",
+    # another VPC's address in the Region resolves when it is RFC 1918 (VPC
+    # User Guide, "DNS hostnames": "Private IP DNS name (IPv4 only)"); a
+    # public address outside the VPC does not
+    check_a(env.dnsd.query("ip-10-1-5-6.us-east-2.compute.internal.", addr=env.prod),
+            "ip-10-1-5-6.us-east-2.compute.internal.", ["10.1.5.6"], ttl=60)
+    check_a(env.dnsd.query(name, addr=env.staging), name, ["10.0.5.6"], ttl=60)
+    for other in ("ip-192-0-2-1.us-east-2.compute.internal.",
+                  "ip-100-64-0-1.us-east-2.compute.internal.",
                   "no-such-host.us-east-2.compute.internal."):
         check_negative(env.dnsd.query(other, addr=env.prod), "us-east-2.compute.internal.")
-    # the staging VPC answers its own addresses only
     check_a(env.dnsd.query("ip-10-1-5-6.us-east-2.compute.internal.", addr=env.staging),
             "ip-10-1-5-6.us-east-2.compute.internal.", ["10.1.5.6"], ttl=60)
-    check_negative(env.dnsd.query(name, addr=env.staging), "us-east-2.compute.internal.")
     assert not [n for n in env.internet.names() if n.endswith("compute.internal.")]
 
 
@@ -915,16 +920,21 @@ def test_ec2_reverse_names__facts_s7(env):
     assert rr.ttl == 60
     out = dig("+short", "-x", "10.0.255.254", port=env.prod[1], server=env.prod[0])
     assert out.split() == ["ip-10-0-255-254.us-east-2.compute.internal."], out
-    # other private addresses: NXDOMAIN from the autodefined zones, never forwarded
-    for name, apex in (("6.5.1.10.in-addr.arpa.", "10.in-addr.arpa."),
-                       ("1.0.20.172.in-addr.arpa.", "20.172.in-addr.arpa."),
-                       ("1.0.31.172.in-addr.arpa.", "31.172.in-addr.arpa."),
-                       ("1.1.168.192.in-addr.arpa.", "168.192.in-addr.arpa.")):
-        zone_vpc = env.staging if apex == "168.192.in-addr.arpa." else env.prod
-        check_negative(env.dnsd.query(name, "PTR", addr=zone_vpc), apex)
-    # a staging address from the prod VPC and the reverse: NXDOMAIN
-    check_negative(env.dnsd.query("6.5.0.10.in-addr.arpa.", "PTR", addr=env.staging),
-                   "10.in-addr.arpa.")
+    # other RFC 1918 addresses (another VPC's instances): their IP names, from
+    # the autodefined zones, never forwarded (VPC User Guide, "DNS hostnames")
+    for name, vpc in (("6.5.1.10.in-addr.arpa.", env.prod),
+                      ("1.0.20.172.in-addr.arpa.", env.prod),
+                      ("1.0.31.172.in-addr.arpa.", env.prod),
+                      ("1.1.168.192.in-addr.arpa.", env.staging),
+                      ("6.5.0.10.in-addr.arpa.", env.staging)):
+        o = name.split(".")[:4]
+        m = env.dnsd.query(name, "PTR", addr=vpc)
+        assert [r.target.to_text() for r in answer_rrset(m, "PTR")] == \
+            [f"ip-{o[3]}-{o[2]}-{o[1]}-{o[0]}.us-east-2.compute.internal."]
+    # names in the zones that are no address: NXDOMAIN
+    for name, apex in (("x.5.0.10.in-addr.arpa.", "0.10.in-addr.arpa."),
+                       ("1.1.1.1.20.172.in-addr.arpa.", "20.172.in-addr.arpa.")):
+        check_negative(env.dnsd.query(name, "PTR", addr=env.prod), apex)
     assert not [n for n in env.internet.names() if n.endswith(("10.in-addr.arpa.",
                                                                 "172.in-addr.arpa."))]
     # public and 172.32/12 addresses are not autodefined: forwarded
@@ -980,12 +990,16 @@ ResolverRuleAssociations:
         # an address outside them is NXDOMAIN inside the autodefined zone
         outside_subnet = "ip-172-31-200-6.ec2.internal."
         check_a(d.query(outside_subnet), outside_subnet, ["172.31.200.6"], ttl=60)
-        check_negative(d.query("ip-172-30-0-6.ec2.internal."), "ec2.internal.")
+        # another RFC 1918 address resolves (another VPC's instance), a public one not
+        check_a(d.query("ip-172-30-0-6.ec2.internal."), "ip-172-30-0-6.ec2.internal.",
+                ["172.30.0.6"], ttl=60)
+        check_negative(d.query("ip-192-0-2-6.ec2.internal."), "ec2.internal.")
         m = d.query("6.5.31.172.in-addr.arpa.", "PTR")
         rr = answer_rrset(m, "PTR")
         assert [r.target.to_text() for r in rr] == [name] and rr.ttl == 60
-        check_negative(d.query("1.1.168.192.in-addr.arpa.", "PTR"), "168.192.in-addr.arpa.")
-        check_negative(d.query("1.1.0.10.in-addr.arpa.", "PTR"), "10.in-addr.arpa.")
+        m = d.query("1.1.168.192.in-addr.arpa.", "PTR")
+        assert [r.target.to_text() for r in answer_rrset(m, "PTR")] == \
+            ["ip-192-168-1-1.ec2.internal."]
         check_a(d.query("localhost."), "localhost.", ["127.0.0.1"])
         # not autodefined in us-east-1: forwarded by the "." rule, like any name
         for fwd in ("ip-172-31-5-6.us-east-1.compute.internal.", "www.example.com."):

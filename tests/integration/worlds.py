@@ -20,6 +20,7 @@ AZS = ("us-east-2a", "us-east-2b", "us-east-2c")
 # services whose private DNS name is <label>.<region>.amazonaws.com (src/catalog.c)
 SERVICES = ("sqs", "kms", "monitoring", "ssm", "sns", "logs", "sts", "secretsmanager")
 OWNER = "111122223333"
+RFC1918 = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 
 
 def hexid(prefix, *parts):
@@ -62,9 +63,46 @@ class Endpoint:
     def addrs(self, az=None):
         return sorted(a for _, z, _, a in self.enis if az is None or z == az)
 
+    # What each State gives in DNS (dnsd's choice where the AWS PrivateLink
+    # guide is silent; README "Endpoint states"): every name while available,
+    # pending or partial; the regional and zonal names only while
+    # pendingAcceptance; nothing when rejected, failed, expired, deleting or
+    # deleted.
     @property
     def serves(self):
-        return self.state == "available"
+        return self.state in ("available", "pending", "partial", "pendingAcceptance")
+
+    @property
+    def serves_private(self):
+        return self.state in ("available", "pending", "partial")
+
+
+class Instance:
+    """An EC2 instance: its IP name always answers A; its resource name
+    answers A (and AAAA) as its PrivateDnsNameOptions say (EC2 User Guide,
+    "Amazon EC2 instance hostname types")."""
+
+    def __init__(self, vpc, n, rn_a=False, hostname_type="ip-name", public=None):
+        self.vpc = vpc
+        self.id = hexid("i", vpc.index, n)
+        sub = vpc.subnets[n % len(vpc.subnets)]
+        self.subnet = sub[0]
+        self.addr = str(sub[2].network_address + 100 + n // len(vpc.subnets))
+        self.rn_a = rn_a
+        self.hostname_type = hostname_type
+        self.public = public    # a public IPv4 address, or None
+
+    @property
+    def ip_name(self):
+        return "ip-" + self.addr.replace(".", "-") + f".{REGION}.compute.internal"
+
+    @property
+    def resource_name(self):
+        return f"{self.id}.{REGION}.compute.internal"
+
+    @property
+    def public_name(self):
+        return "ec2-" + self.public.replace(".", "-") + f".{REGION}.compute.amazonaws.com"
 
 
 class Vpc:
@@ -79,11 +117,17 @@ class Vpc:
         self.dns_support = dns_support
         self.dns_hostnames = dns_hostnames
         self.endpoints = []
+        self.instances = []
 
     def add_endpoint(self, service, **kw):
         ep = Endpoint(self, service, sum(e.service == service for e in self.endpoints), **kw)
         self.endpoints.append(ep)
         return ep
+
+    def add_instance(self, **kw):
+        i = Instance(self, len(self.instances), **kw)
+        self.instances.append(i)
+        return i
 
     @property
     def private_dns_on(self):
@@ -137,22 +181,53 @@ class World:
         return fwd
 
     def _zone_for(self, vpc, name):
-        """The most specific private zone (hosted or hidden) of the VPC covering name."""
+        """The most specific private zone (hosted or hidden) of the VPC
+        covering name: both need both DNS attributes (VPC User Guide, "DNS
+        attributes for your VPC"; Route 53 Developer Guide, "Considerations
+        when working with a private hosted zone")."""
         best = None
         for z in self.zones:
-            if vpc in z.vpcs and (name == z.name or name.endswith("." + z.name)):
+            if vpc in z.vpcs and vpc.private_dns_on and (name == z.name or name.endswith("." + z.name)):
                 if best is None or len(z.name) > len(best[0]):
                     best = (z.name, z)
         for e in vpc.endpoints:
-            if e.serves and e.private_dns and vpc.private_dns_on:
+            if e.serves_private and e.private_dns and vpc.private_dns_on:
                 n = e.private_name
                 if (name == n or name.endswith("." + n)) and (best is None or len(n) > len(best[0])):
                     best = (n, e)
         return best
 
+    def _ec2(self, vpc, name):
+        """EC2 names (VPC User Guide, "DNS hostnames"): None when the name is
+        not one, else the outcome. IP names of RFC 1918 addresses answer in
+        every VPC of the Region; resource and public names in their own."""
+        domain = f".{REGION}.compute.internal"
+        if name.endswith(domain):
+            label = name[:-len(domain)]
+            if label.startswith("ip-"):
+                addr = label[3:].replace("-", ".")
+                try:
+                    a = ipaddress.ip_address(addr)
+                    ok = a in vpc.cidr or any(a in ipaddress.ip_network(n) for n in RFC1918)
+                except ValueError:
+                    ok = False
+                return ("addrs", [addr]) if ok else ("nxdomain",)
+            for i in vpc.instances:
+                if i.resource_name == name and i.rn_a:
+                    return ("addrs", [i.addr])
+            return ("nxdomain",)
+        for i in vpc.instances:
+            if i.public and i.public_name == name:
+                return ("addrs", [i.addr])
+        return None
+
     def expect(self, vpc, name):
-        """What an A query for name from inside vpc gets:
-        ("addrs", [sorted addresses]), ("nxdomain",), or ("forward", target or None)."""
+        """What an A query for name from inside vpc gets: ("addrs", [sorted
+        addresses]), ("nxdomain",), ("forward", target or None), or ("drop",)
+        when the VPC has enableDnsSupport off (VPC User Guide, "DNS attributes
+        for your VPC": queries to the Amazon DNS server succeed only when on)."""
+        if not vpc.dns_support:
+            return ("drop",)
         zone = self._zone_for(vpc, name)
         rule = self._forward_rule(vpc, name)
         # the most specific of zone and FORWARD rule decides, the rule on a
@@ -165,6 +240,9 @@ class World:
                 return ("addrs", obj.addrs()) if name == obj.private_name else ("nxdomain",)
             recs = obj.records.get(name)
             return ("addrs", sorted(recs)) if recs else ("nxdomain",)
+        ec2 = self._ec2(vpc, name) if vpc.private_dns_on else None
+        if ec2:
+            return ec2
         for e in self.endpoints():      # public endpoint names answer every client
             if not e.serves:
                 continue
@@ -227,6 +305,26 @@ class World:
              "PrivateIpAddresses": [{"Primary": True, "PrivateIpAddress": addr}],
              "RequesterManaged": True, "Status": "in-use", "SubnetId": sub, "VpcId": e.vpc.id}
             for e in self.endpoints() for eni, az, sub, addr in e.enis]})
+        self._dump(d, "describe-instances.json", {"Reservations": [
+            {"Groups": [], "OwnerId": OWNER, "ReservationId": hexid("r", v.index),
+             "Instances": [self._instance(i) for i in v.instances]}
+            for v in self.vpcs if v.instances]})
+
+    @staticmethod
+    def _instance(i):
+        """An Instance as describe-instances prints it (the fields DNS needs
+        and some it does not)."""
+        out = {"InstanceId": i.id, "InstanceType": "t3.micro", "VpcId": i.vpc.id,
+               "SubnetId": i.subnet, "PrivateIpAddress": i.addr,
+               "PrivateDnsName": i.ip_name, "PublicDnsName": "", "StateTransitionReason": "",
+               "State": {"Code": 16, "Name": "running"},
+               "PrivateDnsNameOptions": {"HostnameType": i.hostname_type,
+                                         "EnableResourceNameDnsARecord": i.rn_a,
+                                         "EnableResourceNameDnsAAAARecord": False}}
+        if i.public:
+            out["PublicIpAddress"] = i.public
+            out["PublicDnsName"] = i.public_name
+        return out
 
     def _write_yaml(self, d):
         lines = ["Vpcs:"]
@@ -249,6 +347,11 @@ class World:
                           for i, _, s, a in e.enis]
         with open(os.path.join(d, "vpcs.yaml"), "w") as f:
             f.write("\n".join(lines) + "\n")
+        insts = [i for v in self.vpcs for i in v.instances]
+        if insts:
+            with open(os.path.join(d, "instances.yaml"), "w") as f:
+                f.write("Reservations:\n  - Instances:\n" + "".join(
+                    "      - " + json.dumps(self._instance(i)) + "\n" for i in insts))
 
     def _write_route53(self, d):
         if self.zones:
@@ -297,10 +400,16 @@ def random_world(seed, target):
     for _ in range(rnd.choice((1, 2, 3, 5, 15, 16, 17, 33))):
         w.add_vpc(dns_support=rnd.random() > 0.1, dns_hostnames=rnd.random() > 0.15)
     for v in w.vpcs:
+        for k in range(rnd.choice((0, 0, 1, 3))):
+            v.add_instance(rn_a=rnd.random() > 0.5,
+                           hostname_type=rnd.choice(("ip-name", "resource-name")),
+                           public=f"203.0.{v.index % 256}.{k + 1}" if rnd.random() > 0.5 else None)
         for s in rnd.sample(SERVICES, rnd.randint(0, 4)):
             azs = tuple(sorted(rnd.sample(AZS, rnd.randint(1, 3))))
             v.add_endpoint(s, private_dns=rnd.random() > 0.25,
-                           state=rnd.choice(("available",) * 5 + ("pending", "rejected")), azs=azs)
+                           state=rnd.choice(("available",) * 6 + (
+                               "pending", "pendingAcceptance", "rejected", "failed", "deleting",
+                               "deleted", "expired", "partial")), azs=azs)
     for k in range(rnd.randint(0, 6)):
         name = rnd.choice(("corp.internal", "svc.corp.internal", f"z{k}.example", "db.example"))
         if any(z.name == name for z in w.zones):

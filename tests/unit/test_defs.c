@@ -78,10 +78,10 @@ test_unknown_key_lists_the_tables(void **state)
 	assert_int_equal(load(f, "bogus.yaml", "Vpcs: []\nBogus: 1\n"), -1);
 	assert_string_equal(messages(f), "bogus.yaml:2: error: unknown document key 'Bogus' "
 		"(dnsd reads Vpcs, Subnets, VpcEndpoints, NetworkInterfaces, ServiceDetails, "
-		"describe-vpc-attribute output, HostedZones, ResourceRecordSets, HealthChecks, "
-		"HealthCheck, HealthCheckObservations, CidrCollections, CidrBlocks, CidrLocations, "
-		"get-hosted-zone output, ResolverRules, ResolverRuleAssociations, ResolverEndpoints, "
-		"IpAddresses, items, get-rest-api output "
+		"Reservations, DhcpOptions, describe-vpc-attribute output, HostedZones, "
+		"ResourceRecordSets, HealthChecks, HealthCheck, HealthCheckObservations, "
+		"CidrCollections, CidrBlocks, CidrLocations, get-hosted-zone output, ResolverRules, "
+		"ResolverRuleAssociations, ResolverEndpoints, IpAddresses, items, get-rest-api output "
 		"and Dnsd)\n");
 	/* singular forms and paging keys are read, but not listed */
 	assert_int_equal(load(f, "one.yaml", "Vpc: {VpcId: vpc-9, CidrBlock: 10.9.0.0/16}\n"

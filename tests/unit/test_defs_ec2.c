@@ -840,6 +840,107 @@ test_vpc_attributes(void **state)
 	world_free(&w);
 }
 
+/* ---- instances, DHCP options, what is not read (issue 9 items 1, 2) ---- */
+
+static const char instance_defs[] =
+	"Vpcs: [{VpcId: vpc-1, CidrBlock: 10.0.0.0/16, DhcpOptionsId: dopt-1}]\n"
+	"Subnets:\n"
+	"  - {SubnetId: subnet-1, VpcId: vpc-1, AvailabilityZone: us-east-2a, CidrBlock: 10.0.1.0/24,\n"
+	"     EnableDns64: true, PrivateDnsNameOptionsOnLaunch: {HostnameType: resource-name,\n"
+	"     EnableResourceNameDnsARecord: true, EnableResourceNameDnsAAAARecord: false}}\n"
+	"---\n"
+	"Reservations:\n"
+	"  - ReservationId: r-1\n"
+	"    OwnerId: '111122223333'\n"
+	"    Groups: []\n"
+	"    Instances:\n"
+	"      - {InstanceId: i-1, VpcId: vpc-1, SubnetId: subnet-1, PrivateIpAddress: 10.0.1.5,\n"
+	"         PublicIpAddress: 203.0.113.5, PublicDnsName: '', KeyName: k,\n"
+	"         State: {Code: 16, Name: running}}\n"
+	"      - {InstanceId: i-2, VpcId: vpc-1, SubnetId: subnet-1, PrivateIpAddress: 10.0.1.6,\n"
+	"         Ipv6Address: '2600:1f16::6', State: {Code: 80, Name: stopped},\n"
+	"         PrivateDnsNameOptions: {HostnameType: ip-name, EnableResourceNameDnsARecord: false,\n"
+	"           EnableResourceNameDnsAAAARecord: true}}\n"
+	"      - {InstanceId: i-3, PrivateDnsName: '', State: {Code: 48, Name: terminated}}\n"
+	"---\n"
+	"NetworkInterfaces:\n"
+	"  - {NetworkInterfaceId: eni-1, SubnetId: subnet-1, Description: '', InterfaceType: nat_gateway,\n"
+	"     PrivateIpAddress: 10.0.1.9, Association: {PublicIp: 203.0.113.9, IpOwnerId: amazon},\n"
+	"     PrivateIpAddresses: [{PrivateIpAddress: 10.0.1.9, Primary: true,\n"
+	"       Association: {PublicIp: 203.0.113.9}}, {PrivateIpAddress: 10.0.1.10,\n"
+	"       Association: {PublicIp: 203.0.113.10}}]}\n"
+	"---\n"
+	"DhcpOptions:\n"
+	"  - DhcpOptionsId: dopt-1\n"
+	"    DhcpConfigurations:\n"
+	"      - {Key: domain-name, Values: [{Value: corp.example.com}]}\n"
+	"      - {Key: domain-name-servers, Values: [{Value: AmazonProvidedDNS}]}\n";
+
+static void
+test_instances_and_dhcp(void **state)
+{
+	struct world w;
+
+	(void)state;
+	world_clean(&w, instance_defs);
+	assert_int_equal(w.t->n_instances, 3);
+	struct topo_instance *i1 = strmap_get(&w.t->instance_by_id, "i-1");
+	struct topo_instance *i2 = strmap_get(&w.t->instance_by_id, "i-2");
+	struct topo_instance *i3 = strmap_get(&w.t->instance_by_id, "i-3");
+	assert_non_null(i1);
+	assert_non_null(i2);
+	assert_non_null(i3);
+	/* the subnet's launch options where the instance gives none */
+	assert_int_equal(i1->hostname_type, HOSTNAME_RESOURCE_NAME);
+	assert_int_equal(i1->rn_a, TRI_YES);
+	assert_int_equal(i1->rn_aaaa, TRI_NO);
+	assert_int_equal(i1->n_publics, 1);
+	assert_int_equal(i1->publics[0].public_ip.bytes[3], 5);
+	assert_int_equal(i1->publics[0].private_ip.bytes[3], 5);
+	/* its own options win */
+	assert_int_equal(i2->hostname_type, HOSTNAME_IP_NAME);
+	assert_int_equal(i2->rn_a, TRI_NO);
+	assert_int_equal(i2->rn_aaaa, TRI_YES);
+	assert_true(i2->has_v6);
+	assert_string_equal(i2->state, "stopped");
+	/* terminated: no VPC, no names */
+	assert_null(i3->vpc);
+	assert_string_equal(i3->state, "terminated");
+	/* a NAT gateway's interface, Description "" and two public addresses */
+	struct topo_eni *e = eni(&w, "eni-1");
+	assert_string_equal(e->interface_type, "nat_gateway");
+	assert_int_equal(e->n_publics, 2);
+	assert_int_equal(e->publics[1].private_ip.bytes[3], 10);
+	/* subnets keep EnableDns64 for DNS64; the VPC its DHCP domain */
+	struct topo_subnet *sn = strmap_get(&w.t->subnet_by_id, "subnet-1");
+	assert_non_null(sn);
+	assert_int_equal(sn->dns64, TRI_YES);
+	assert_string_equal(vpc(&w, "vpc-1")->domain_name, "corp.example.com");
+	world_free(&w);
+}
+
+static void
+test_unread_output_and_bad_options(void **state)
+{
+	struct world w;
+
+	(void)state;
+	world_load(&w, "rt.json", "{\"RouteTables\": [], \"NextToken\": null}\n---\n"
+		"{\"LoadBalancers\": []}\n---\n"
+		"{\"VpcId\": \"vpc-1\", \"EnableNetworkAddressUsageMetrics\": {\"Value\": false}}\n---\n"
+		"Vpcs: [{VpcId: vpc-1, CidrBlock: 10.0.0.0/16}]\n"
+		"Subnets: [{SubnetId: s-1, VpcId: vpc-1, AvailabilityZone: us-east-2a,\n"
+		"  CidrBlock: 10.0.1.0/24, PrivateDnsNameOptionsOnLaunch: {HostnameType: fqdn}}]\n");
+	assert_string_equal(world_msgs(&w),
+		"rt.json:1: warning: 'RouteTables' is the output of aws ec2 describe-route-tables, "
+		"which dnsd does not read; skipped\n"
+		"rt.json:3: warning: 'LoadBalancers' is the output of aws elbv2 "
+		"describe-load-balancers, which dnsd does not read; skipped\n"
+		"rt.json:9: error: PrivateDnsNameOptionsOnLaunch: HostnameType 'fqdn' is not "
+		"ip-name or resource-name\n");
+	world_free(&w);
+}
+
 int
 main(void)
 {
@@ -860,6 +961,8 @@ main(void)
 		cmocka_unit_test(test_private_dns_conflict),
 		cmocka_unit_test(test_inbound_only),
 		cmocka_unit_test(test_vpc_attributes),
+		cmocka_unit_test(test_instances_and_dhcp),
+		cmocka_unit_test(test_unread_output_and_bad_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,6 +62,7 @@ __wrap_realloc(void *p, size_t size)
 #define VPC2 "vpc-0b2c3d4e5f6a70819"
 #define CLIENT_VPC1 "10.0.1.50"
 #define CLIENT_VPC2 "10.1.0.5"
+#define CLIENT_SILENT "10.2.0.5"	/* a VPC with enableDnsSupport off */
 #define CLIENT_OUTSIDE "192.0.2.1"
 #define PARTNER_TARGET "vpce-0d804b1c2d3e4f5a6-ijkl9012.vpce-svc-0e7555fb6441987e1.us-east-2.vpce.amazonaws.com"
 
@@ -110,6 +111,15 @@ static const char world_yaml[] =
 	"              10.0.1.129]\n"
 	"  - VpcId: " VPC2 "\n"
 	"    CidrBlock: 10.1.0.0/16\n"
+	"  - VpcId: vpc-0c3d4e5f6a7b8c9d0\n"
+	"    CidrBlock: 10.2.0.0/16\n"
+	"    EnableDnsSupport: false\n"
+	"Reservations:\n"
+	"  - Instances:\n"
+	"      - {InstanceId: i-0123456789abcdef0, VpcId: " VPC1 ", SubnetId: subnet-0aaaaaaaaaaaaaaa1,\n"
+	"         PrivateIpAddress: 10.0.1.77, PublicIpAddress: 203.0.113.77,\n"
+	"         State: {Code: 16, Name: running}, PrivateDnsNameOptions: {HostnameType: resource-name,\n"
+	"           EnableResourceNameDnsARecord: true, EnableResourceNameDnsAAAARecord: false}}\n"
 	"ServiceDetails:\n"
 	"  - ServiceName: com.amazonaws.vpce.us-east-2.vpce-svc-0e7555fb6441987e1\n"
 	"    ServiceType: [{ServiceType: Interface}]\n"
@@ -399,15 +409,19 @@ test_snapshot_loaded(void **state)
 	char *msgs = NULL;
 
 	(void)state;
-	assert_int_equal(fx.snap->n_vpcs, 2);
+	assert_int_equal(fx.snap->n_vpcs, 3);
 	assert_int_equal(fx.snap->n_endpoints, 4);
 	assert_int_equal(fx.snap->n_files, 1);
-	/* two VPCs, neither the default: outside clients see the public view */
+	/* three VPCs, none the default: outside clients see the public view */
 	assert_int_equal(fx.snap->default_view, 0);
-	assert_int_equal(fx.snap->db.n_views, 3);
+	assert_int_equal(fx.snap->db.n_views, 4);
 	assert_string_equal(fx.snap->db.views[1].name, VPC1);
 	assert_string_equal(fx.snap->db.views[2].name, VPC2);
-	assert_int_equal(fx.snap->n_cidrs, 2);
+	assert_int_equal(fx.snap->n_cidrs, 3);
+	/* only the third has enableDnsSupport off */
+	assert_non_null(fx.snap->silent_views);
+	assert_int_equal(fx.snap->silent_views[1] + fx.snap->silent_views[2], 0);
+	assert_int_equal(fx.snap->silent_views[3], 1);
 	assert_int_equal(fx.snap->n_listeners, 2);
 	assert_int_equal(fx.snap->listener_views[0], -1);
 	assert_int_equal(fx.snap->listener_views[1], 1);
@@ -1650,7 +1664,7 @@ test_policy_cname(void **state)
 static void
 test_no_allocations(void **state)
 {
-	static struct qbuf qs[24];
+	static struct qbuf qs[32];
 	static struct bad formerr[64];
 	size_t n = 0;
 
@@ -1672,16 +1686,28 @@ test_no_allocations(void **state)
 	q_make(&qs[n++], 13, DNS_OPCODE_UPDATE << 11, MON, DNS_TYPE_A, DNS_CLASS_IN);
 	q_make(&qs[n++], 14, 0, MON, DNS_TYPE_ANY, DNS_CLASS_IN);
 	q_make(&qs[n++], 15, 0, "nothing.us-east-2.vpce.amazonaws.com", DNS_TYPE_A, DNS_CLASS_IN);
-	q_make(&qs[n++], 16, 0, "w.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
-	q_make(&qs[n++], 17, 0, "m.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
-	q_make(&qs[n++], 18, 0, "i.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
-	q_make(&qs[n++], 19, 0, "c.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
+	/* EC2 names: a resource name and a public name (records), an IP name and
+	 * its reverse (made up per query), another public name (forwarded) */
+	q_make(&qs[n++], 16, 0, "i-0123456789abcdef0.us-east-2.compute.internal", DNS_TYPE_A,
+		DNS_CLASS_IN);
+	q_make(&qs[n++], 17, 0, "ec2-203-0-113-77.us-east-2.compute.amazonaws.com", DNS_TYPE_A,
+		DNS_CLASS_IN);
+	q_make(&qs[n++], 18, 0, "ip-10-9-8-7.us-east-2.compute.internal", DNS_TYPE_A, DNS_CLASS_IN);
+	q_make(&qs[n++], 19, 0, "7.8.9.10.in-addr.arpa", DNS_TYPE_PTR, DNS_CLASS_IN);
+	q_make(&qs[n++], 20, 0, "ec2-203-0-113-78.us-east-2.compute.amazonaws.com", DNS_TYPE_A,
+		DNS_CLASS_IN);
+	/* routing policies: weighted, multivalue, IP-based, weighted CNAMEs */
+	q_make(&qs[n++], 21, 0, "w.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
+	q_make(&qs[n++], 22, 0, "m.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
+	q_make(&qs[n++], 23, 0, "i.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
+	q_make(&qs[n++], 24, 0, "c.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
 	size_t nf = formerr_cases(formerr);
 
 	static const enum query_action want[] = {
 		QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND,
 		QUERY_FORWARD, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND,
 		QUERY_SEND, QUERY_FORWARD, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND,
+		QUERY_FORWARD, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND,
 	};
 	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
 	unsigned long before = n_allocs;
@@ -1701,6 +1727,14 @@ test_no_allocations(void **state)
 		wrong += a != w;
 		sent += a == QUERY_SEND;
 		forwarded += a == QUERY_FORWARD;
+	}
+	/* a VPC with enableDnsSupport off: every query dropped (VPC User Guide,
+	 * "DNS attributes for your VPC"), malformed ones too */
+	for (unsigned i = 0; i < 300; i++) {
+		const struct qbuf *q = &qs[i % n];
+		wrong += ask_raw(CLIENT_SILENT, -1, false, q->b, q->len) != QUERY_DROP;
+		wrong += ask_raw(CLIENT_SILENT, -1, false, formerr[i % nf].b, formerr[i % nf].len) !=
+			QUERY_DROP;
 	}
 	unsigned long allocs = n_allocs - before;
 	assert_int_equal(allocs, 0);
