@@ -72,3 +72,58 @@ policy_rule_make(struct arena *a, const struct policy_group *g)
 		return NULL;
 	return r;
 }
+
+/* ---- the answer path ---- */
+
+/* xorshift64*: cheap, and never 0 once seeded. */
+static inline uint32_t
+random32(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return (uint32_t)((x * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+/* A random number below n, without a division. */
+static inline uint32_t
+below(uint64_t *state, uint32_t n)
+{
+	return (uint32_t)(((uint64_t)random32(state) * n) >> 32);
+}
+
+/* The first running sum above x: the weighted pick. */
+static uint32_t
+weighted(const struct policy_rule *r, uint32_t x)
+{
+	uint32_t lo = 0, hi = r->n - 1;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (r->cum[mid] > x)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+const struct answer *
+policy_pick(const struct policy_sel *s, uint64_t *rng, const struct netaddr *client)
+{
+	const struct policy_rule *r = s->rule;
+	int32_t k;
+	switch (r->kind) {
+	case POLICY_WEIGHTED:
+		return &s->answers[weighted(r, below(rng, r->cum[r->n - 1]))];
+	case POLICY_MULTIVALUE:
+		return &s->answers[below(rng, r->n)];
+	case POLICY_CIDR:
+		k = client ? cidrmap_find(&r->cidr, client) : -1;
+		if (k < 0)
+			k = r->fallback;
+		return k >= 0 ? &s->answers[k] : s->nodata;
+	}
+	return &s->answers[0];
+}

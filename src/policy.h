@@ -76,63 +76,15 @@ struct policy_sel {
 /** Build a group's rule in arena. @return it, or NULL when out of memory. */
 const struct policy_rule *policy_rule_make(struct arena *a, const struct policy_group *g);
 
-/** A worker's random numbers (xorshift64*): cheap, and never 0 once seeded. */
-static inline uint32_t
-policy_random(uint64_t *state)
-{
-	uint64_t x = *state;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return (uint32_t)((x * 0x2545f4914f6cdd1dull) >> 32);
-}
-
-/** A random number below n, without a division. */
-static inline uint32_t
-policy_below(uint64_t *state, uint32_t n)
-{
-	return (uint32_t)(((uint64_t)policy_random(state) * n) >> 32);
-}
-
-/* The first running sum above x: the weighted pick. */
-static inline uint32_t
-policy_weighted(const struct policy_rule *r, uint32_t x)
-{
-	uint32_t lo = 0, hi = r->n - 1;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-		if (r->cum[mid] > x)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
-}
-
 /**
- * This query's answer: by weight, a multivalue window at random, or the
- * client address's CIDR location (longest prefix; the default location,
- * else NODATA, for other clients). Allocates nothing.
- * @param rng: the worker's random state (not 0).
+ * This query's answer: by weight (a random number below the total and a
+ * binary search of the running sums), a multivalue window at random, or
+ * the client address's CIDR location (longest prefix; the default
+ * location, else NODATA, for other clients). Allocates nothing. Out of
+ * line: answers without a policy pay only the test of answer.sel.
+ * @param rng: the worker's random state (xorshift64*; never 0).
  */
-static inline const struct answer *
-policy_pick(const struct policy_sel *s, uint64_t *rng, const struct netaddr *client)
-{
-	const struct policy_rule *r = s->rule;
-	switch (r->kind) {
-	case POLICY_WEIGHTED:
-		return &s->answers[policy_weighted(r, policy_below(rng, r->cum[r->n - 1]))];
-	case POLICY_MULTIVALUE:
-		return &s->answers[policy_below(rng, r->n)];
-	case POLICY_CIDR: {
-		int32_t k = client ? cidrmap_find(&r->cidr, client) : -1;
-		if (k < 0)
-			k = r->fallback;
-		return k >= 0 ? &s->answers[k] : s->nodata;
-	}
-	}
-	return &s->answers[0];
-}
+const struct answer *policy_pick(const struct policy_sel *s, uint64_t *rng,
+	const struct netaddr *client);
 
 #endif /* DNSD_POLICY_H */

@@ -1001,7 +1001,7 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 		qi->forward_zone = f.forward;
 		return QUERY_FORWARD;
 	}
-	if (f.answer->sel)	/* a routing policy picks among prepared answers */
+	if (__builtin_expect(f.answer->sel != NULL, 0))	/* a routing policy's pick */
 		f.answer = policy_pick(f.answer->sel, &env->rng, c->addr);
 	qi->rcode = f.answer->rcode;
 	if (qi->dns64 && f.node && f.answer->qtype != DNS_TYPE_AAAA &&
