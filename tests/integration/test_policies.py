@@ -478,3 +478,24 @@ def test_check_prints_the_alternatives():
         assert out.returncode == 0, out.stderr
         assert "; weighted alternative 1 of 2 (SetIdentifier blue, weight 10): each query " \
                "gets one\nw.corp.example.\t60\tIN\tA\t10.0.0.1\n" in out.stdout
+
+
+# ---- the shipped example world (zones/route53/, zones/apigateway/) ----
+
+def test_shipped_world_routing_policies():
+    """zones/route53/apps-internal.yaml: weighted 90:10, failover with a
+    healthy primary (its get-health-check-status has 8 of 8 Success),
+    multivalue, latency from us-east-2, an alias to the CloudWatch endpoint;
+    zones/apigateway/: the private API's alias name."""
+    from tests.integration.harness import ZONES
+    with Dnsd(zones=ZONES) as d:
+        seen = counts(d, "api.apps.internal.", 1000)
+        assert chi_square(seen, {"10.0.1.200": 900, "10.0.2.200": 100}) < CHI2_001[1], seen
+        assert addresses(ask(d, "db.apps.internal.")) == ["10.0.1.50"]
+        assert sorted(addresses(ask(d, "cache.apps.internal."))) == ["10.0.1.61", "10.0.2.61",
+                                                                    "10.0.3.61"]
+        assert addresses(ask(d, "app.apps.internal.")) == ["10.0.1.70"]
+        assert sorted(addresses(ask(d, "metrics.apps.internal."))) == ["10.0.1.42", "10.0.2.17",
+                                                                      "10.0.3.88"]
+        alias = "a1b2c3d4e5-vpce-01234567abcdef012.execute-api.us-east-2.amazonaws.com."
+        assert sorted(addresses(ask(d, alias))) == ["10.0.1.81", "10.0.2.81"]
