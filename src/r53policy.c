@@ -16,6 +16,7 @@
 #include "wire.h"
 #include "zonebuild.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ struct pset {
 	uint8_t target_len;
 	const char *target_key;		/* alias: "TYPE name." of the target */
 	bool warned;			/* its target is missing: said once */
+	unsigned first_index;		/* of its first record in the zone */
 	/* in the view being built */
 	unsigned first_rec, n_recs;	/* its records in the scratch list */
 	const struct policy_group *group;	/* its alias target is a group */
@@ -140,37 +142,55 @@ pset_target(struct r53p *p, struct pset *s, const struct topo_rr *rr)
 	return s->target && s->target_key;
 }
 
-/* The sets of one run of records (one owner and type), in file order. */
+/* By set, then file order: a set's records side by side. */
+static int
+by_set(const void *pa, const void *pb)
+{
+	const struct ref *a = pa, *b = pb;
+	if (a->rr->set != b->rr->set)
+		return (uintptr_t)a->rr->set < (uintptr_t)b->rr->set ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Sets in the order of their first record in the zone. */
+static int
+by_first_record(const void *pa, const void *pb)
+{
+	const struct pset *a = pa, *b = pb;
+	return a->first_index < b->first_index ? -1 : a->first_index > b->first_index;
+}
+
+/* The sets of one run of records (one owner and type), in file order;
+ * O(n log n), whatever the number of sets. */
 static bool
 item_sets(struct r53p *p, struct item *it, const struct ref *run, size_t n)
 {
+	struct ref *tmp = malloc(n * sizeof(*tmp));
 	it->sets = arena_zalloc(p->t->arena, n * sizeof(*it->sets));
 	const struct topo_rr **rrs = arena_alloc(p->t->arena, n * sizeof(*rrs));
-	if (!it->sets || !rrs)
+	if (!tmp || !it->sets || !rrs) {
+		free(tmp);
 		return false;
-	/* records of a set are consecutive in the run's file order, unless
-	 * another set's come between: gather each set's in one pass each */
-	bool *taken = calloc(n, sizeof(*taken));
-	if (!taken)
-		return false;
-	unsigned used = 0;
+	}
+	memcpy(tmp, run, n * sizeof(*tmp));
+	qsort(tmp, n, sizeof(*tmp), by_set);
 	for (size_t i = 0; i < n; i++) {
-		if (taken[i])
-			continue;
-		struct pset *s = &it->sets[it->n_sets++];
-		s->set = run[i].rr->set;
-		s->rrs = rrs + used;
-		for (size_t k = i; k < n; k++) {
-			if (taken[k] || run[k].rr->set != s->set)
-				continue;
-			taken[k] = true;
-			rrs[used++] = run[k].rr;
-			s->n_rrs++;
+		if (i == 0 || tmp[i].rr->set != tmp[i - 1].rr->set) {
+			struct pset *s = &it->sets[it->n_sets++];
+			s->set = tmp[i].rr->set;
+			s->rrs = rrs + i;
+			s->first_index = tmp[i].index;	/* the least: sorted by index */
 		}
+		rrs[i] = tmp[i].rr;
+		it->sets[it->n_sets - 1].n_rrs++;
+	}
+	free(tmp);
+	qsort(it->sets, it->n_sets, sizeof(*it->sets), by_first_record);
+	for (unsigned i = 0; i < it->n_sets; i++) {
+		struct pset *s = &it->sets[i];
 		if (!s->rrs[0]->rdata && !pset_target(p, s, s->rrs[0]))
 			s->n_rrs = 0;
 	}
-	free(taken);
 	return true;
 }
 
@@ -637,14 +657,12 @@ build_multivalue(struct r53p *p, struct zb_zone *z, struct item *it, unsigned *c
 		emit_group(p, z, it, group_new(p, it, POLICY_MULTIVALUE, cand, n), cand);
 }
 
-/* The alternative of a CIDR location, or -1. */
+/* The alternative of a CIDR location, or -1 (locations maps them). */
 static int
-cidr_alt_of(const struct item *it, const unsigned *cand, unsigned n, const char *location)
+cidr_alt_of(const struct strmap *locations, const char *location)
 {
-	for (unsigned j = 0; j < n; j++)
-		if (strcmp(it->sets[cand[j]].set->policy->cidr_location, location) == 0)
-			return (int)j;
-	return -1;
+	const unsigned *alt = strmap_get(locations, location);
+	return alt ? (int)*alt : -1;
 }
 
 /* Each block of the collection whose location has a record set, to that
@@ -658,15 +676,23 @@ cidr_prefixes(struct r53p *p, const struct item *it, const unsigned *cand, unsig
 	const struct topo_routing *r0 = it->sets[cand[0]].set->policy;
 	const struct topo_cidr_collection *c = strmap_get(&p->t->cidr_collection_by_id,
 		r0->cidr_collection);
-	g->default_alt = cidr_alt_of(it, cand, n, "*");
+	struct strmap locations = STRMAP_INIT;
+	unsigned *index = arena_alloc(p->t->arena, n * sizeof(*index));
+	for (unsigned j = 0; index && j < n; j++) {
+		index[j] = j;	/* the first set of a location keeps it (the checks allow one) */
+		strmap_put(&locations, it->sets[cand[j]].set->policy->cidr_location, &index[j]);
+	}
+	g->default_alt = cidr_alt_of(&locations, "*");
 	bool default_up = g->default_alt >= 0 && it->sets[cand[g->default_alt]].healthy;
 	unsigned nb = c ? c->n_blocks : 0;
 	struct netprefix *pre = arena_alloc(p->t->arena, (nb ? nb : 1) * sizeof(*pre));
 	uint32_t *alt = arena_alloc(p->t->arena, (nb ? nb : 1) * sizeof(*alt));
-	if (!pre || !alt)
+	if (!pre || !alt || !index) {
+		strmap_clear(&locations);
 		return false;
+	}
 	for (unsigned i = 0; i < nb; i++) {
-		int j = cidr_alt_of(it, cand, n, c->blocks[i].location);
+		int j = cidr_alt_of(&locations, c->blocks[i].location);
 		if (j < 0)
 			continue;
 		if (!it->sets[cand[j]].healthy && default_up)
@@ -676,6 +702,7 @@ cidr_prefixes(struct r53p *p, const struct item *it, const unsigned *cand, unsig
 	}
 	g->prefixes = pre;
 	g->prefix_alt = alt;
+	strmap_clear(&locations);
 	return true;
 }
 
