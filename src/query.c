@@ -4,6 +4,7 @@
 #include "query.h"
 
 #include "dns64.h"
+#include "firewall.h"
 #include "policy.h"
 #include "snapshot.h"
 #include "wire.h"
@@ -477,6 +478,14 @@ reply_answer(struct query_env *env, const struct query_info *qi, const struct an
 	return QUERY_SEND;
 }
 
+enum query_action
+query_reply_prepared(struct query_env *env, struct query_info *qi, const struct answer *a,
+	bool tcp, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	qi->rcode = a->rcode;
+	return reply_answer(env, qi, a, tcp, out, out_cap, out_len);
+}
+
 /* Header, question and OPT with TC=1: what does not fit (RFC 2181 §9). */
 static enum query_action
 reply_empty_tc(struct query_env *env, const struct query_info *qi, uint8_t *out, size_t out_cap,
@@ -611,10 +620,9 @@ quick_find(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t 
  */
 static inline __attribute__((always_inline)) void
 lookup(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t qname_len,
-	uint16_t qtype, const uint8_t *label_off, unsigned n_labels, struct query_lookup *f)
+	uint16_t qtype, const uint8_t *label_off, unsigned n_labels, const uint32_t *hashes,
+	struct query_lookup *f)
 {
-	uint32_t hashes[DNAME_MAX_LABELS + 1];
-	dname_suffix_hashes(lname, label_off, n_labels, hashes);
 	f->node = NULL;
 	f->answer = NULL;
 	f->synth = NULL;
@@ -657,7 +665,9 @@ query_lookup_name(const struct zonedb *db, uint16_t view, const uint8_t *lname, 
 	for (size_t pos = 0; pos + 1 < len && n < DNAME_MAX_LABELS; pos += (size_t)lname[pos] + 1)
 		label_off[n++] = (uint8_t)pos;
 	label_off[n] = (uint8_t)(len - 1);
-	lookup(db, view, lname, len, qtype, label_off, n, out);
+	uint32_t hashes[DNAME_MAX_LABELS + 1];
+	dname_suffix_hashes(lname, label_off, n, hashes);
+	lookup(db, view, lname, len, qtype, label_off, n, hashes, out);
 }
 
 /* ---- EC2 hostnames, made up per query (a /16 holds 65,536 of them) ---- */
@@ -915,6 +925,9 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	qi->forward_zone = NULL;
 	qi->dns64 = qi->dns64_a = false;
 	qi->tsig = 0;
+	qi->fw_rule = NULL;
+	qi->fw_state = QUERY_FW_OFF;
+	qi->fw_chain = false;
 	qi->why = NULL;
 	qi->rcode = 0;
 	qi->qtype = qi->qclass = 0;
@@ -993,8 +1006,20 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	qi->view = pick_view(env, c);
 	qi->dns64 = qi->qtype == DNS_TYPE_AAAA && dns64_client(env->snap, c, qi->view);
 	struct query_lookup f;
+	uint32_t hashes[DNAME_MAX_LABELS + 1];
+	dname_suffix_hashes(qi->lname, label_off, n_labels, hashes);
 	lookup(&env->snap->db, qi->view, qi->lname, qi->qname_len, qi->qtype, label_off, n_labels,
-		&f);
+		hashes, &f);
+	/* DNS Firewall: off (one test) unless the client's VPC has a rule group;
+	 * it gets a copy of f, so that f itself can stay in registers */
+	const struct fw_view *fv = firewall_view(env->snap->firewall, qi->view);
+	if (fv) {
+		struct query_lookup seen = f;
+		enum query_action fw_action;
+		if (firewall_filter(env, qi, fv, &seen, label_off, n_labels, hashes, c->tcp, out,
+			    out_cap, out_len, &fw_action))
+			return fw_action;
+	}
 	if (f.synth)
 		return answer_ec2(env, qi, f.synth, label_off, n_labels, c->tcp, out, out_cap, out_len);
 	if (!f.answer) {

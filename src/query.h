@@ -10,6 +10,8 @@
 #include "dname.h"
 #include "netaddr.h"
 
+struct answer;
+struct fw_rule;
 struct snapshot;
 struct zone;
 
@@ -93,6 +95,19 @@ struct query_info {
 	const char *why;	/**< why it was dropped or refused, for logs */
 	const struct zone *forward_zone;	/**< FORWARD: the rule, or NULL for the upstreams */
 	size_t tsig;		/**< offset of a TSIG record in the query, or 0 */
+	/* DNS Firewall (firewall.h): for the query log, metrics and explanations */
+	const struct fw_rule *fw_rule;	/**< the rule that decided, or NULL */
+	uint8_t fw_state;	/**< enum query_fw */
+	bool fw_chain;		/**< forwarded: the reply's redirection chain is to be inspected */
+};
+
+/** What DNS Firewall did with a query (query_info.fw_state). */
+enum query_fw {
+	QUERY_FW_OFF,		/**< the client's VPC has no rule group */
+	QUERY_FW_NO_MATCH,	/**< inspected; no rule matched */
+	QUERY_FW_MATCH,		/**< fw_rule matched: ALLOW, ALERT or BLOCK */
+	QUERY_FW_FAILED_OPEN,	/**< the firewall could not inspect it: allowed (fail open) */
+	QUERY_FW_FAILED_CLOSED	/**< the firewall could not inspect it: SERVFAIL (fail closed) */
 };
 
 /**
@@ -132,6 +147,13 @@ void query_lookup_name(const struct zonedb *db, uint16_t view, const uint8_t *ln
  */
 size_t query_reply_empty(const struct query_env *env, const struct query_info *qi,
 	uint8_t rcode, bool tc, uint8_t *out, size_t out_cap);
+
+/**
+ * A reply carrying a prepared answer (zonedb.h) for qi's question, as
+ * query_answer sends them (TC=1 when it does not fit); sets qi->rcode.
+ */
+enum query_action query_reply_prepared(struct query_env *env, struct query_info *qi,
+	const struct answer *a, bool tcp, uint8_t *out, size_t out_cap, size_t *out_len);
 
 /** The largest reply a client can take: 65535 on TCP, else by EDNS (RFC 6891 §6.2.5). */
 size_t query_reply_limit(const struct query_env *env, const struct query_info *qi, bool tcp);

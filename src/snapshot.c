@@ -7,6 +7,7 @@
 #include "defs.h"
 #include "diag.h"
 #include "export.h"
+#include "firewall.h"
 #include "hiddenzone.h"
 #include "r53zones.h"
 #include "topology.h"
@@ -200,11 +201,13 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	defs_resolve(t, d);
 	if (d->errors > errors)
 		goto fail;
-	if (hiddenzone_build(t, b, d) < 0 || r53zones_build(t, b, s->arena, d) < 0)
+	if (hiddenzone_build(t, b, d) < 0 || r53zones_build(t, b, s->arena, d) < 0 ||
+	    firewall_build(t, b, s->arena, &s->firewall, d) < 0)
 		goto fail;
 	if (export_to) {
 		export_zones(b, export_to);
 		export_definitions(t, export_to);
+		firewall_export(t, export_to);
 	}
 	struct zb_counts counts;
 	zb_count(b, &counts);

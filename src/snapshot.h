@@ -14,6 +14,7 @@
 
 struct arena;
 struct diag;
+struct firewall;
 
 /** A VPC's views, for binding listeners by VPC id. */
 struct snapshot_vpc {
@@ -59,6 +60,7 @@ struct snapshot {
 	 * not answer its clients (VPC User Guide, "DNS attributes for your
 	 * VPC"); NULL when no VPC has it off. */
 	const uint8_t *silent_views;
+	const struct firewall *firewall;	/**< DNS Firewall, NULL when no VPC has a rule group */
 };
 
 /** What to build a snapshot from. */

@@ -55,6 +55,8 @@ topology_free(struct topology *t)
 	strmap_clear(&t->rule_by_id);
 	strmap_clear(&t->instance_by_id);
 	strmap_clear(&t->dhcp_by_id);
+	strmap_clear(&t->fw.list_by_id);
+	strmap_clear(&t->fw.group_by_id);
 	strmap_clear(&t->health_check_by_id);
 	strmap_clear(&t->cidr_collection_by_id);
 	arena_free(t->arena);

@@ -383,6 +383,107 @@ struct topo_attr {
 	struct src src;
 };
 
+/* ---- Route 53 Resolver DNS Firewall (defs_firewall.c reads, firewall.c compiles) ---- */
+
+enum fw_action { FW_ALLOW, FW_BLOCK, FW_ALERT };
+
+/** BlockResponse of a BLOCK rule. */
+enum fw_block { FW_BLOCK_NONE, FW_BLOCK_NODATA, FW_BLOCK_NXDOMAIN, FW_BLOCK_OVERRIDE };
+
+/** One domain specification of a domain list, in wire form: `*.x` is
+ * held as x with wildcard set, `*` as the root with wildcard set. */
+struct topo_fw_domain {
+	const uint8_t *wire;		/**< lowercase */
+	uint8_t len;
+	bool wildcard;			/**< matches the names below wire, not wire itself */
+};
+
+/** Domains read for a list: its own, or list-firewall-domains output
+ * (linked to its list by FirewallDomainListId or the file name). */
+struct topo_fw_domains {
+	struct topo_fw_domains *next;
+	const char *list_id;
+	bool id_from_file_name;
+	struct topo_fw_domain *d;
+	unsigned n;
+	struct src src;
+};
+
+/** A firewall domain list (list-firewall-domain-lists). */
+struct topo_fw_list {
+	struct topo_fw_list *next;
+	const char *id;			/**< "rslvr-fdl-…" */
+	const char *name;
+	const char *managed_owner;	/**< ManagedOwnerName: AWS managed, contents unknown */
+	struct topo_fw_domains **parts;	/**< its domains, as read (linked at resolve) */
+	unsigned n_parts, cap_parts;
+	unsigned n_domains;
+	struct src src;
+};
+
+/** A firewall rule group (list-firewall-rule-groups). */
+struct topo_fw_group {
+	struct topo_fw_group *next;
+	const char *id;			/**< "rslvr-frg-…" */
+	const char *name;
+	struct src src;
+};
+
+/** A firewall rule (list-firewall-rules). */
+struct topo_fw_rule {
+	struct topo_fw_rule *next;
+	const char *group_id;		/**< FirewallRuleGroupId */
+	const char *list_id;		/**< FirewallDomainListId; NULL: an Advanced rule */
+	const char *name;
+	uint32_t priority;
+	enum fw_action action;
+	enum fw_block block;
+	const char *override_domain;	/**< BlockOverrideDomain, canonical text */
+	const uint8_t *override_wire;
+	uint8_t override_len;
+	uint32_t override_ttl;
+	uint16_t qtype;			/**< Qtype; 0: every type */
+	bool inspect;			/**< INSPECT_REDIRECTION_DOMAIN (the default) */
+	bool advanced;			/**< DNS Firewall Advanced: dnsd cannot evaluate it */
+	struct src src;
+	struct topo_fw_group *group;	/**< linked at resolve */
+	struct topo_fw_list *list;
+};
+
+/** A rule group associated with a VPC (list-firewall-rule-group-associations). */
+struct topo_fw_assoc {
+	struct topo_fw_assoc *next;
+	const char *id;
+	const char *group_id;
+	const char *vpc_id;
+	uint32_t priority;
+	bool active;			/**< Status COMPLETE or UPDATING (DELETING: gone) */
+	struct src src;
+	struct topo_fw_group *group;	/**< linked at resolve */
+};
+
+/** A VPC's firewall configuration (list-firewall-configs). */
+struct topo_fw_config {
+	struct topo_fw_config *next;
+	const char *vpc_id;		/**< ResourceId */
+	bool fail_open;			/**< FirewallFailOpen ENABLED */
+	bool impaired;			/**< dnsd's own Healthy: false, to try the fail mode */
+	struct src src;
+};
+
+/** Everything DNS Firewall definitions say. */
+struct topo_firewall {
+	bool init;			/**< tails set (on the first firewall document) */
+	struct topo_fw_list *lists, **lists_tail;
+	struct topo_fw_domains *domains, **domains_tail;
+	struct topo_fw_group *groups, **groups_tail;
+	struct topo_fw_rule *rules, **rules_tail;
+	struct topo_fw_assoc *assocs, **assocs_tail;
+	struct topo_fw_config *configs, **configs_tail;
+	struct strmap list_by_id, group_by_id;
+	unsigned n_lists, n_groups, n_rules, n_assocs;
+};
+
 /** A Route 53 health check (list-health-checks, get-health-check) and its
  * status (get-health-check-status). */
 struct topo_health_check {
@@ -464,6 +565,7 @@ struct topology {
 	struct topo_cidr_collection *cidr_collections, **cidr_collections_tail;
 	struct strmap cidr_collection_by_id;
 	struct topo_rest_api *rest_apis, **rest_apis_tail;
+	struct topo_firewall fw;	/**< DNS Firewall */
 };
 
 /** Create an empty model. */

@@ -5,6 +5,7 @@
 
 #include "cache.h"
 #include "dns64.h"
+#include "firewall.h"
 #include "log.h"
 #include "scrub.h"
 #include "snapshot.h"
@@ -373,19 +374,25 @@ answer_client(struct upstream *u, const struct snapshot *snap, const struct fwd_
 	}
 	if (msg)
 		msg = for_view(u, snap, fq, zone_from, msg, &len);
+	const struct query_info *qi = &fq->qi;
+	struct query_info qi_fw;
 	if (msg && dns64_ask_a(u, snap, fq, d, msg, len))
 		return;
 	if (msg) {
 		out = forward_make_reply(u->env, fq, msg, len, d->tcp, u->tx, sizeof(u->tx));
 		if (out && fq->qi.dns64_a && !(wire_flags(u->tx) & DNS_FLAG_TC))
 			out = dns64_to_client(u, fq, d->tcp, out);
+		/* DNS Firewall: the names the reply's chain leads to, per client */
+		if (out && fq->qi.fw_chain && firewall_forwarded(u->env, snap, &fq->qi, &qi_fw,
+			    d->tcp, u->tx, sizeof(u->tx), &out))
+			qi = &qi_fw;
 	} else {
 		out = query_reply_empty(u->env, &fq->qi, DNS_RCODE_SERVFAIL, false, u->tx,
 			sizeof(u->tx));
 	}
 	deliver_to(u, d, u->tx, out);
 	if (out && u->cfg.answered)
-		u->cfg.answered(u->ctx, &fq->qi, d, u->tx, out, cached != NULL);
+		u->cfg.answered(u->ctx, qi, d, u->tx, out, cached != NULL);
 }
 
 /* Answer the client and everyone who waits on the same query. */

@@ -64,6 +64,7 @@ struct zb_zone {
 	unsigned n_names;
 	bool shadowed;		/* view 0: a VPC view's zone or rule overlaps it */
 	struct zone *final;
+	const struct node **synth_out;	/* zb_synth_cname: where the node goes */
 };
 
 /* Views live in a growable array: nothing may point into it (a pointer
@@ -104,6 +105,7 @@ struct zb {
 	struct bmap apexes;	/* (view, apex) -> zb_apex list */
 	struct pack *pack;
 	struct diag *diag;	/* where what cannot be compiled is reported */
+	struct zb_zone *synth;	/* zones of zb_synth_cname, in no view's list */
 };
 
 /* ---- build-time map ---- */
@@ -523,6 +525,34 @@ zb_rr_add_alt(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t owne
 	*r->tail = d;
 	r->tail = &d->next;
 	r->count++;
+	return 0;
+}
+
+int
+zb_synth_cname(struct zb *b, unsigned view, const uint8_t *target, size_t tlen, uint32_t ttl,
+	const char *origin, const struct node **out)
+{
+	static const uint8_t any[] = { 1, '*', 0 };	/* owned by any query name */
+	if (view >= b->n_views)
+		return -1;
+	/* a zone of its own, in no view's list and no apex index: nothing
+	 * resolves to it, and it only gives the node a view to follow from */
+	struct zb_zone *z = arena_zalloc(b->arena, sizeof(*z));
+	if (!z)
+		return -1;
+	z->id = b->n_zones++;
+	z->view = view;
+	z->kind = ZONE_LOCAL;
+	z->apex = any + 2;
+	z->apex_len = 1;
+	z->origin = arena_strdup(b->arena, origin ? origin : "");
+	z->names_tail = &z->names;
+	z->synth_out = out;
+	if (!z->origin || zb_rr_add(b, z, any, sizeof(any), DNS_TYPE_CNAME, ttl, target,
+		    (uint16_t)tlen, NULL) < 0)
+		return -1;
+	z->next = b->synth;
+	b->synth = z;
 	return 0;
 }
 
@@ -1556,6 +1586,9 @@ zb_finish(struct zb *b, struct arena *arena, struct zonedb *db)
 	f.recurse->origin = "recursion";
 	for (unsigned v = 0; v < b->n_views; v++)
 		if (!enter_view(&f, v))
+			goto out;
+	for (struct zb_zone *z = b->synth; z; z = z->next)
+		if (!(*z->synth_out = node_make(&f, z->names)))
 			goto out;
 	link_wildcards(b);
 	if (!table_fill(&f) || !views_copy(&f))

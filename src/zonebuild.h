@@ -96,6 +96,17 @@ int zb_rr_add(struct zb *b, struct zb_zone *z, const uint8_t *owner,
 	size_t owner_len, uint16_t type, uint32_t ttl, const uint8_t *rdata,
 	uint16_t rdlen, const char **why);
 
+/**
+ * A CNAME to target owned by whatever name is asked, as seen from a view
+ * (a DNS Firewall OVERRIDE block response): zb_finish compiles it as it
+ * compiles a wildcard CNAME of that view, the chain followed inside
+ * dnsd's data, and stores the node in *out (which must live until then).
+ * The name is in no view's table: no query finds it by lookup.
+ * @return 0, or -1 when out of memory.
+ */
+int zb_synth_cname(struct zb *b, unsigned view, const uint8_t *target, size_t tlen, uint32_t ttl,
+	const char *origin, const struct node **out);
+
 /** Make a name exist in a zone without records (NODATA for every type).
  * @return 0, or -1 when the owner is outside the zone or out of memory. */
 int zb_name_add(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t owner_len);

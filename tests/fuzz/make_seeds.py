@@ -58,6 +58,22 @@ def query_seeds():
         save("query", b"\2" + b)
 
 
+FIREWALL_SEED = """\
+Vpcs: [{VpcId: vpc-1, CidrBlock: 10.0.0.0/16}]
+FirewallDomainLists: [{Id: rslvr-fdl-1, Domains: ['*.bad.example', Good.Example.]}]
+FirewallRuleGroups:
+  - Id: rslvr-frg-1
+    FirewallRules:
+      - {Name: b, Priority: 1, FirewallDomainListId: rslvr-fdl-1, Action: BLOCK, BlockResponse: OVERRIDE,
+         BlockOverrideDomain: garden.example., BlockOverrideDnsType: CNAME, BlockOverrideTtl: 5, Qtype: TYPE28}
+FirewallRuleGroupAssociations: [{FirewallRuleGroupId: rslvr-frg-1, VpcId: vpc-1, Priority: 101}]
+FirewallConfigs: [{ResourceId: vpc-1, FirewallFailOpen: ENABLED, Healthy: false}]
+---
+FirewallDomainListId: rslvr-fdl-1
+Domains: [x.example.]
+"""
+
+
 def defs_seeds():
     for path in glob.glob(os.path.join(SRC, "zones", "**", "*.*"), recursive=True):
         with open(path, "rb") as f:
@@ -70,6 +86,7 @@ def defs_seeds():
                  "{\"Vpcs\": [ {\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/16\"} ]}",
                  "a: &x 1\nb: *x\n", "key: 'unterminated\n", "- [a, b\n",
                  "Dnsd: {DefaultVpc: vpc-x, Health: [{AvailabilityZone: us-east-2a, Healthy: false}]}\n",
+                 FIREWALL_SEED,
                  "Text: |\n  block\n  scalar\nFolded: >-\n  a\n  b\n---\n...\n"):
         save("defs", text.encode())
 

@@ -6,7 +6,9 @@
 /* Every kind of answer: plain, rotating, AAAA, wildcard (execute-api,
  * S3), CNAME chain (endpoint service), NXDOMAIN/NODATA, EC2 names (IP
  * names made up per query, an instance's resource, reverse and public
- * names as records). */
+ * names as records); and DNS Firewall: NXDOMAIN, NODATA and OVERRIDE
+ * blocks, a Qtype rule, an ALERT on the endpoint service chain's target,
+ * an ALLOW that trusts; and Route 53 routing policies. */
 #define MV(n) "      - {Name: '*.m.corp.example.', Type: A, SetIdentifier: m" #n ", " \
 	"MultiValueAnswer: true, TTL: 60, ResourceRecords: [{Value: 10.8.0." #n "}]}\n"
 #define MV_SETS MV(2) MV(3) MV(4) MV(5) MV(6) MV(7) MV(8) MV(9) MV(10)
@@ -48,6 +50,27 @@ static const char fuzz_world[] =
 	"         Ipv6Address: '2600:1f16:1234:5601::5', State: {Code: 16, Name: running},\n"
 	"         PrivateDnsNameOptions: {HostnameType: resource-name,\n"
 	"           EnableResourceNameDnsARecord: true, EnableResourceNameDnsAAAARecord: true}}\n"
+	"FirewallDomainLists:\n"
+	"  - {Id: rslvr-fdl-1, Domains: ['*.execute-api.us-east-2.amazonaws.com', example.com]}\n"
+	"  - {Id: rslvr-fdl-2, Domains: ['*.vpce-svc-0e7555fb6441987e1.us-east-2.vpce.amazonaws.com']}\n"
+	"  - {Id: rslvr-fdl-3, Domains: ['*.example.org', localhost]}\n"
+	"  - {Id: rslvr-fdl-4, Domains: [ok.example.org]}\n"
+	"  - {Id: rslvr-fdl-5, Domains: ['*']}\n"
+	"FirewallRuleGroups:\n"
+	"  - Id: rslvr-frg-1\n"
+	"    FirewallRules:\n"
+	"      - {Name: trust, Priority: 1, FirewallDomainListId: rslvr-fdl-4, Action: ALLOW,\n"
+	"         FirewallDomainRedirectionAction: TRUST_REDIRECTION_DOMAIN}\n"
+	"      - {Name: nx, Priority: 2, FirewallDomainListId: rslvr-fdl-1, Action: BLOCK,\n"
+	"         BlockResponse: NXDOMAIN}\n"
+	"      - {Name: alert, Priority: 3, FirewallDomainListId: rslvr-fdl-2, Action: ALERT}\n"
+	"      - {Name: garden, Priority: 4, FirewallDomainListId: rslvr-fdl-3, Action: BLOCK,\n"
+	"         BlockResponse: OVERRIDE, BlockOverrideDomain: api.partner.example.com.,\n"
+	"         BlockOverrideTtl: 5}\n"
+	"      - {Name: v6, Priority: 5, FirewallDomainListId: rslvr-fdl-5, Action: BLOCK,\n"
+	"         BlockResponse: NODATA, Qtype: TYPE99}\n"
+	"FirewallRuleGroupAssociations:\n"
+	"  - {FirewallRuleGroupId: rslvr-frg-1, VpcId: vpc-0a1b2c3d, Priority: 101}\n"
 	/* routing policies: picked per query (weighted, multivalue, IP-based,
 	 * weighted CNAMEs) or per view (failover) */
 	"---\n"

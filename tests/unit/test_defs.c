@@ -81,8 +81,9 @@ test_unknown_key_lists_the_tables(void **state)
 		"Reservations, DhcpOptions, describe-vpc-attribute output, HostedZones, "
 		"ResourceRecordSets, HealthChecks, HealthCheck, HealthCheckObservations, "
 		"CidrCollections, CidrBlocks, CidrLocations, get-hosted-zone output, ResolverRules, "
-		"ResolverRuleAssociations, ResolverEndpoints, IpAddresses, items, get-rest-api output "
-		"and Dnsd)\n");
+		"ResolverRuleAssociations, ResolverEndpoints, IpAddresses, items, get-rest-api output, "
+		"Dnsd, FirewallDomainLists, Domains, FirewallRuleGroups, FirewallRules, "
+		"FirewallRuleGroupAssociations and FirewallConfigs)\n");
 	/* singular forms and paging keys are read, but not listed */
 	assert_int_equal(load(f, "one.yaml", "Vpc: {VpcId: vpc-9, CidrBlock: 10.9.0.0/16}\n"
 		"NextToken: x\nIsTruncated: false\n"), 0);

@@ -144,7 +144,13 @@ static const char world_yaml[] =
 	"      - {Name: i.corp.example.com., Type: A, SetIdentifier: rest, CidrRoutingConfig: {CollectionId: c8c02a84-aaaa-4d5c-bbbb-0123456789ab, LocationName: '*'}, TTL: 60, ResourceRecords: [{Value: 10.8.0.2}]}\n"
 	"CidrCollections: [{Id: c8c02a84-aaaa-4d5c-bbbb-0123456789ab, Name: subnets}]\n"
 	"CollectionId: c8c02a84-aaaa-4d5c-bbbb-0123456789ab\n"
-	"CidrBlocks: [{CidrBlock: 10.0.1.0/24, LocationName: sub1}]\n";
+	"CidrBlocks: [{CidrBlock: 10.0.1.0/24, LocationName: sub1}]\n"
+	/* DNS Firewall for the second VPC (firewall.h; test_firewall.c tests it) */
+	"FirewallDomainLists: [{Id: rslvr-fdl-q, Domains: [blocked.example.net, '*.evil.example']}]\n"
+	"FirewallRuleGroups: [{Id: rslvr-frg-q, FirewallRules: [{Name: q, Priority: 1,\n"
+	"  FirewallDomainListId: rslvr-fdl-q, Action: BLOCK, BlockResponse: NXDOMAIN}]}]\n"
+	"FirewallRuleGroupAssociations: [{FirewallRuleGroupId: rslvr-frg-q, VpcId: " VPC2 ",\n"
+	"  Priority: 101}]\n";
 
 static char world_dir[64];
 static char world_file[128];
@@ -1735,6 +1741,18 @@ test_no_allocations(void **state)
 		wrong += ask_raw(CLIENT_SILENT, -1, false, q->b, q->len) != QUERY_DROP;
 		wrong += ask_raw(CLIENT_SILENT, -1, false, formerr[i % nf].b, formerr[i % nf].len) !=
 			QUERY_DROP;
+	}
+	/* DNS Firewall queries (the second VPC has a rule group): blocked, and
+	 * inspected without a match */
+	static struct qbuf fwq[3];
+	q_make(&fwq[0], 21, 0, "blocked.example.net", DNS_TYPE_A, DNS_CLASS_IN);
+	q_make(&fwq[1], 22, 0, "a.b.EVIL.example", DNS_TYPE_AAAA, DNS_CLASS_IN);
+	q_make(&fwq[2], 23, 0, "www.example.org", DNS_TYPE_A, DNS_CLASS_IN);
+	for (unsigned i = 0; i < 300; i++) {
+		enum query_action a = ask_raw(CLIENT_VPC2, -1, false, fwq[i % 3].b, fwq[i % 3].len);
+		wrong += a != (i % 3 == 2 ? QUERY_FORWARD : QUERY_SEND);
+		wrong += i % 3 != 2 && (wire_get16(fx.out + 2) & DNS_RCODE_MASK) != DNS_RCODE_NXDOMAIN;
+		wrong += fx.qi.fw_state != (i % 3 == 2 ? QUERY_FW_NO_MATCH : QUERY_FW_MATCH);
 	}
 	unsigned long allocs = n_allocs - before;
 	assert_int_equal(allocs, 0);
