@@ -1010,6 +1010,10 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	dname_suffix_hashes(qi->lname, label_off, n_labels, hashes);
 	lookup(&env->snap->db, qi->view, qi->lname, qi->qname_len, qi->qtype, label_off, n_labels,
 		hashes, &f);
+	/* a routing policy's pick among prepared answers, before the firewall
+	 * looks at the answer's CNAME chain */
+	if (__builtin_expect(f.answer && f.answer->sel, 0))
+		f.answer = policy_pick(f.answer->sel, &env->rng, c->addr);
 	/* DNS Firewall: off (one test) unless the client's VPC has a rule group;
 	 * it gets a copy of f, so that f itself can stay in registers */
 	const struct fw_view *fv = firewall_view(env->snap->firewall, qi->view);
@@ -1026,8 +1030,6 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 		qi->forward_zone = f.forward;
 		return QUERY_FORWARD;
 	}
-	if (__builtin_expect(f.answer->sel != NULL, 0))	/* a routing policy's pick */
-		f.answer = policy_pick(f.answer->sel, &env->rng, c->addr);
 	qi->rcode = f.answer->rcode;
 	if (qi->dns64 && f.node && f.answer->qtype != DNS_TYPE_AAAA &&
 	    f.answer->rcode == DNS_RCODE_NOERROR)

@@ -499,3 +499,29 @@ def test_shipped_world_routing_policies():
                                                                       "10.0.3.88"]
         alias = "a1b2c3d4e5-vpce-01234567abcdef012.execute-api.us-east-2.amazonaws.com."
         assert sorted(addresses(ask(d, alias))) == ["10.0.1.81", "10.0.2.81"]
+
+
+def test_weighted_cname_alternatives_each_meet_the_dns_firewall__routing_policy_weighted():
+    """The answer path picks the alternative before DNS Firewall looks at
+    the CNAME chain: only the queries that get the blocked target are
+    blocked (Route 53 Developer Guide, "Weighted routing"; "Route 53
+    Resolver DNS Firewall")."""
+    sets = [rrset("c.corp.example.", "bad", "x.corp.example.", rtype="CNAME", Weight=1),
+            rrset("c.corp.example.", "good", "y.corp.example.", rtype="CNAME", Weight=1),
+            rrset("x.corp.example.", "x", "10.5.0.1", Weight=1),
+            rrset("y.corp.example.", "y", "10.5.0.2", Weight=1)]
+    fw = (f"FirewallDomainLists: [{{Id: rslvr-fdl-1, Domains: [x.corp.example]}}]\n"
+          f"FirewallRuleGroups: [{{Id: rslvr-frg-1, FirewallRules: [{{Name: b, Priority: 1,\n"
+          f"  FirewallDomainListId: rslvr-fdl-1, Action: BLOCK, BlockResponse: NXDOMAIN}}]}}]\n"
+          f"FirewallRuleGroupAssociations: [{{FirewallRuleGroupId: rslvr-frg-1, "
+          f"VpcId: {VPCS[0][0]}, Priority: 101}}]\n")
+    with world(sets, {"firewall.yaml": fw}) as w, start(w) as d:
+        blocked = answered = 0
+        for _ in range(400):
+            r = ask(d, "c.corp.example.")
+            if rcode(r) == "NXDOMAIN":
+                blocked += 1
+            else:
+                assert addresses(r) == ["10.5.0.2"], r
+                answered += 1
+        assert blocked > 140 and answered > 140, (blocked, answered)
