@@ -910,6 +910,46 @@ pick_view(const struct query_env *env, const struct query_client *c)
 	return snapshot_view_for(s, c->addr);
 }
 
+/*
+ * Answer a parsed query in its view: the DNS Firewall first (when filter
+ * and the view has rule groups), then dnsd's own data, else forward.
+ */
+static enum query_action
+answer_in_view(struct query_env *env, struct query_info *qi, const uint8_t *label_off,
+	unsigned n_labels, bool tcp, bool filter, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	struct query_lookup f;
+	uint32_t hashes[DNAME_MAX_LABELS + 1];
+	dname_suffix_hashes(qi->lname, label_off, n_labels, hashes);
+	lookup(&env->snap->db, qi->view, qi->lname, qi->qname_len, qi->qtype, label_off, n_labels,
+		hashes, &f);
+	/* a routing policy's pick among prepared answers, before the firewall
+	 * looks at the answer's CNAME chain */
+	if (__builtin_expect(f.answer && f.answer->sel, 0))
+		f.answer = policy_pick(f.answer->sel, &env->rng, env->client);
+	/* DNS Firewall: off (one test) unless the client's VPC has a rule group;
+	 * it gets a copy of f, so that f itself can stay in registers */
+	const struct fw_view *fv = filter ? firewall_view(env->snap->firewall, qi->view) : NULL;
+	if (fv) {
+		struct query_lookup seen = f;
+		enum query_action fw_action;
+		if (firewall_filter(env, qi, fv, &seen, label_off, n_labels, hashes, tcp, out,
+			    out_cap, out_len, &fw_action))
+			return fw_action;
+	}
+	if (f.synth)
+		return answer_ec2(env, qi, f.synth, label_off, n_labels, tcp, out, out_cap, out_len);
+	if (!f.answer) {
+		qi->forward_zone = f.forward;
+		return QUERY_FORWARD;
+	}
+	qi->rcode = f.answer->rcode;
+	if (qi->dns64 && f.node && f.answer->qtype != DNS_TYPE_AAAA &&
+	    f.answer->rcode == DNS_RCODE_NOERROR)
+		return reply_dns64(env, qi, &f, tcp, out, out_cap, out_len);
+	return reply_answer(env, qi, f.answer, tcp, out, out_cap, out_len);
+}
+
 enum query_action
 query_answer(struct query_env *env, const struct query_client *c, const uint8_t *pkt,
 	size_t len, uint8_t *out, size_t out_cap, size_t *out_len, struct query_info *qi)
@@ -1005,34 +1045,40 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 
 	qi->view = pick_view(env, c);
 	qi->dns64 = qi->qtype == DNS_TYPE_AAAA && dns64_client(env->snap, c, qi->view);
-	struct query_lookup f;
-	uint32_t hashes[DNAME_MAX_LABELS + 1];
-	dname_suffix_hashes(qi->lname, label_off, n_labels, hashes);
-	lookup(&env->snap->db, qi->view, qi->lname, qi->qname_len, qi->qtype, label_off, n_labels,
-		hashes, &f);
-	/* a routing policy's pick among prepared answers, before the firewall
-	 * looks at the answer's CNAME chain */
-	if (__builtin_expect(f.answer && f.answer->sel, 0))
-		f.answer = policy_pick(f.answer->sel, &env->rng, c->addr);
-	/* DNS Firewall: off (one test) unless the client's VPC has a rule group;
-	 * it gets a copy of f, so that f itself can stay in registers */
-	const struct fw_view *fv = firewall_view(env->snap->firewall, qi->view);
-	if (fv) {
-		struct query_lookup seen = f;
-		enum query_action fw_action;
-		if (firewall_filter(env, qi, fv, &seen, label_off, n_labels, hashes, c->tcp, out,
-			    out_cap, out_len, &fw_action))
-			return fw_action;
-	}
-	if (f.synth)
-		return answer_ec2(env, qi, f.synth, label_off, n_labels, c->tcp, out, out_cap, out_len);
-	if (!f.answer) {
-		qi->forward_zone = f.forward;
-		return QUERY_FORWARD;
-	}
-	qi->rcode = f.answer->rcode;
-	if (qi->dns64 && f.node && f.answer->qtype != DNS_TYPE_AAAA &&
-	    f.answer->rcode == DNS_RCODE_NOERROR)
-		return reply_dns64(env, qi, &f, c->tcp, out, out_cap, out_len);
-	return reply_answer(env, qi, f.answer, c->tcp, out, out_cap, out_len);
+	return answer_in_view(env, qi, label_off, n_labels, c->tcp, true, out, out_cap, out_len);
+}
+
+size_t
+query_reply_for_name(struct query_env *env, uint16_t view, bool dns64, const uint8_t *lname,
+	size_t len, uint16_t qtype, uint8_t *out, size_t cap)
+{
+	static __thread uint8_t question[DNAME_MAX + 4];
+	static __thread struct query_info qi;
+	uint8_t label_off[DNAME_MAX_LABELS + 1];
+	unsigned n = 0;
+	if (!len || len > DNAME_MAX)
+		return 0;
+	memset(&qi, 0, sizeof(qi));
+	memcpy(question, lname, len);
+	wire_put16(question + len, qtype);
+	wire_put16(question + len + 2, DNS_CLASS_IN);
+	memcpy(qi.lname, lname, len);
+	qi.flags = DNS_FLAG_RD;
+	qi.qtype = qtype;
+	qi.qclass = DNS_CLASS_IN;
+	qi.qname_len = len;
+	qi.question = question;
+	qi.question_len = len + 4;
+	qi.view = view;
+	qi.dns64 = dns64 && qtype == DNS_TYPE_AAAA;
+	for (size_t pos = 0; pos + 1 < len && n < DNAME_MAX_LABELS; pos += (size_t)lname[pos] + 1)
+		label_off[n++] = (uint8_t)pos;
+	label_off[n] = (uint8_t)(len - 1);
+	size_t out_len = 0;
+	/* no client address here: IP-based records answer their default location */
+	env->client = NULL;
+	/* as over TCP: whole, the caller fits it to its client */
+	if (answer_in_view(env, &qi, label_off, n, true, false, out, cap, &out_len) != QUERY_SEND)
+		return 0;
+	return out_len;
 }

@@ -141,6 +141,16 @@ void query_lookup_name(const struct zonedb *db, uint16_t view, const uint8_t *ln
 	size_t len, uint16_t qtype, struct query_lookup *out);
 
 /**
+ * dnsd's own reply for a name in a view, as a client there would get it
+ * over TCP (whole, no OPT), but not filtered by the DNS Firewall: for the
+ * rest of a forwarded CNAME chain that leads into a name dnsd serves.
+ * @param dns64: the client is in a subnet with DNS64.
+ * @return its length, or 0 when dnsd would forward the name or drop it.
+ */
+size_t query_reply_for_name(struct query_env *env, uint16_t view, bool dns64, const uint8_t *lname,
+	size_t len, uint16_t qtype, uint8_t *out, size_t cap);
+
+/**
  * A reply with only a header, the question and (when the query had EDNS)
  * an OPT record: SERVFAIL for failed forwards, or a truncated answer.
  * @return its length, or 0 when out_cap is too small.

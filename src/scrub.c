@@ -804,3 +804,70 @@ scrub_served_in_view(const void *ctx, const uint8_t *name, size_t len)
 	query_lookup_name(&v->snap->db, v->view, name, len, DNS_TYPE_A, &f);
 	return f.answer || f.synth;
 }
+
+/* Write every record of one message's sections below `upto`, counting
+ * them by section; names compressed against what out holds. */
+static bool
+emit_sections(struct scrub *s, const uint8_t *in, size_t len, uint8_t upto, uint8_t *out,
+	size_t cap, size_t *pos, uint16_t *counts)
+{
+	size_t p = DNS_HEADER_SIZE;
+	if (len < DNS_HEADER_SIZE || !wire_skip_name(in, len, &p) || len - p < 4 ||
+	    !collect(s, in, len, p + 4))
+		return false;
+	for (unsigned i = 0; i < s->n; i++) {
+		if (s->rr[i].section >= upto || s->rr[i].type == DNS_TYPE_OPT)
+			continue;
+		if (s->rr[i].bad || !emit(s, in, len, i, out, cap, pos))
+			return false;
+		counts[s->rr[i].section]++;
+	}
+	return true;
+}
+
+size_t
+scrub_splice(struct scrub *s, const uint8_t *up, size_t uplen, const uint8_t *local,
+	size_t llen, uint8_t *out, size_t cap)
+{
+	uint16_t counts[3] = { 0, 0, 0 };
+	size_t qend = DNS_HEADER_SIZE;
+	uint8_t qname[DNAME_MAX];
+	size_t qlen = wire_read_name(up, uplen, &qend, qname, false);
+	if (!qlen || uplen - qend < 4 || cap < qend + 4 || llen < DNS_HEADER_SIZE)
+		return 0;
+	qend += 4;
+	memcpy(out, up, qend);
+	ctab_reset(s);
+	size_t qpos = DNS_HEADER_SIZE, pos = qend;
+	if (!put_name(s, qname, qlen, false, out, cap, &qpos) ||	/* registers its suffixes */
+	    !emit_sections(s, up, uplen, SEC_NS, out, cap, &pos, counts) ||
+	    !emit_sections(s, local, llen, SEC_AR, out, cap, &pos, counts))
+		return 0;
+	/* the rcode is the chain's last name's (RFC 6604 §2.1) */
+	uint16_t flags = (uint16_t)((wire_flags(up) & ~DNS_RCODE_MASK) |
+		(wire_flags(local) & DNS_RCODE_MASK));
+	wire_put16(out + 2, flags);
+	wire_put16(out + 6, counts[SEC_AN]);
+	wire_put16(out + 8, counts[SEC_NS]);
+	wire_put16(out + 10, 0);
+	return pos;
+}
+
+size_t
+scrub_chain_end(const uint8_t *msg, size_t len, uint8_t *name)
+{
+	size_t p = DNS_HEADER_SIZE, end = 0;
+	if (len < DNS_HEADER_SIZE || !wire_skip_name(msg, len, &p) || len - p < 4)
+		return 0;
+	p += 4;
+	unsigned an = wire_get16(msg + 6);
+	for (unsigned i = 0; i < an; i++) {
+		struct wire_rr w;
+		if (!wire_parse_rr(msg, len, &p, &w))
+			return 0;
+		size_t rp = w.rdata;
+		end = w.type == DNS_TYPE_CNAME ? wire_read_name(msg, w.rdata + w.rdlen, &rp, name,
+			true) : 0;
+	}
+	return end;
+}

@@ -75,4 +75,23 @@ bool scrub_mentions_served(const struct scrub_query *q, const uint8_t *msg, size
  */
 bool scrub_served_in_view(const void *ctx, const uint8_t *name, size_t len);
 
+/**
+ * The name a reply's answer section leads to when its last record is a
+ * CNAME (lowercase wire form into name, DNAME_MAX bytes): a chain the
+ * scrubber cut at a name dnsd serves ends so.
+ * @return its length, or 0 when the answer does not end in a CNAME.
+ */
+size_t scrub_chain_end(const uint8_t *msg, size_t len, uint8_t *name);
+
+/**
+ * Join a scrubbed reply whose chain ends at a name dnsd serves with dnsd's
+ * own reply for that name (RFC 1034 §4.3.2: the resolver goes on at the
+ * CNAME's target, here in the client's view): header and question of up,
+ * the answer records of up, then the answer and authority records of
+ * local, names compressed again; the rcode is local's.
+ * @return the length written to out, or 0 when it does not fit.
+ */
+size_t scrub_splice(struct scrub *s, const uint8_t *up, size_t uplen, const uint8_t *local,
+	size_t llen, uint8_t *out, size_t cap);
+
 #endif /* DNSD_SCRUB_H */

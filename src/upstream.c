@@ -89,6 +89,8 @@ struct upstream {
 	uint8_t scrubbed[DNS_MAX_MESSAGE];	/* what the cache keeps */
 	uint8_t aged[DNS_MAX_MESSAGE];		/* a cached reply, TTLs counted down */
 	uint8_t viewed[DNS_MAX_MESSAGE];	/* without what the client's view serves */
+	uint8_t local[DNS_MAX_MESSAGE];		/* dnsd's own reply for a chain's last name */
+	uint8_t chased[DNS_MAX_MESSAGE];	/* a chain joined with that reply */
 };
 
 static void attempt(struct pending *p);
@@ -315,6 +317,34 @@ for_view(struct upstream *u, const struct snapshot *snap, const struct fwd_quest
 }
 
 /*
+ * A chain the scrubber cut at a name dnsd serves goes on in dnsd's own
+ * data, in the client's view, as the VPC resolver resolves a CNAME's
+ * target with the VPC's private zones (RFC 1034 §4.3.2): a public name
+ * that is a CNAME to an endpoint's private name gets the endpoint's
+ * addresses. On another snapshot than the client's view number's, or when
+ * it does not fit, the chain stays as it is.
+ */
+static const uint8_t *
+chase_served(struct upstream *u, const struct snapshot *snap, const struct fwd_question *fq,
+	const uint8_t *msg, size_t *len)
+{
+	uint8_t end[DNAME_MAX];
+	struct scrub_view v = { snap, fq->qi.view };
+	size_t elen = snap == u->env->snap ? scrub_chain_end(msg, *len, end) : 0;
+	if (!elen || !scrub_served_in_view(&v, end, elen))
+		return msg;
+	size_t llen = query_reply_for_name(u->env, fq->qi.view, fq->qi.dns64, end, elen,
+		fq->qi.qtype, u->local, sizeof(u->local));
+	size_t n = llen ? scrub_splice(u->scrub, msg, *len, u->local, llen, u->chased,
+		sizeof(u->chased)) : 0;
+	if (!n)
+		return msg;
+	u->stats.chased++;
+	*len = n;
+	return u->chased;
+}
+
+/*
  * DNS64 for a forwarded name (RFC 6147 §5.1.1; VPC User Guide, "DNS64 and
  * NAT64"): the AAAA answer a DNS64 client gets holds no address, so the
  * same name is asked for A, for this client, and its answer is rewritten
@@ -374,6 +404,8 @@ answer_client(struct upstream *u, const struct snapshot *snap, const struct fwd_
 	}
 	if (msg)
 		msg = for_view(u, snap, fq, zone_from, msg, &len);
+	if (msg)
+		msg = chase_served(u, snap, fq, msg, &len);
 	const struct query_info *qi = &fq->qi;
 	struct query_info qi_fw;
 	if (msg && dns64_ask_a(u, snap, fq, d, msg, len))

@@ -52,6 +52,7 @@ struct upstream_stats {
 	uint64_t caps_mismatches;	/**< replies with the question in another case */
 	uint64_t caps_fallbacks;	/**< upstreams found not to echo case */
 	uint64_t dns64;			/**< A queries made for DNS64 clients' AAAA */
+	uint64_t chased;		/**< chains that went on in dnsd's own data */
 };
 
 /**

@@ -789,7 +789,9 @@ def test_forged_records_for_dnsd_names_never_reach_the_client(scrub_world):
     """Issue 10: a forged `kms.us-east-2.amazonaws.com A` in an upstream
     reply reached the client byte for byte. Off the answer chain it goes
     for every client; on the chain (a CNAME into it) it goes for the VPC
-    whose endpoint serves that name, which gets the CNAME and asks again."""
+    whose endpoint serves that name, and the chain goes on in dnsd's own
+    data: the endpoint's address, as the VPC resolver resolves a CNAME's
+    target in the VPC's private zones."""
     with FakeUpstream(forging) as up, \
             Dnsd(zones=scrub_world.dir, listen=("127.0.0.1:0=" + VPC, "127.0.0.1:0"),
                  upstream=[up.addr]) as d:
@@ -802,7 +804,8 @@ def test_forged_records_for_dnsd_names_never_reach_the_client(scrub_world):
         for _ in range(2):                          # upstream, then the cache
             m = d.query("alias.example.org.", "A", addr=vpc)
             assert m.rcode() == 0
-            assert rrs(m.answer) == [("alias.example.org.", "CNAME", [KMS])]
+            assert rrs(m.answer) == [("alias.example.org.", "CNAME", [KMS]),
+                                     (KMS, "A", ["10.0.1.42"])]
             # outside the VPC the name is AWS's public one: the chain stands
             m = d.query("alias.example.org.", "A", addr=public)
             assert rrs(m.answer) == [("alias.example.org.", "CNAME", [KMS]),
@@ -812,6 +815,59 @@ def test_forged_records_for_dnsd_names_never_reach_the_client(scrub_world):
         assert rrs(m.answer) == [(KMS, "A", ["10.0.1.42"])]
         assert sorted(r[2].to_text().lower() for r in up.records()) == [
             "alias.example.org.", "www.example.org."]
+
+
+def chaining(sock, q, wire, peer):
+    """<x>.example.org is a CNAME to the name its first label says (see
+    CHAIN_TARGETS), with a made-up address for that name."""
+    name = q.question[0].name
+    target = CHAIN_TARGETS.get(name.labels[0].decode().lower())
+    r = dns.message.make_response(q)
+    r.flags |= dns.flags.RA
+    if target:
+        r.answer.append(dns.rrset.from_text(name, 300, "IN", "CNAME", target))
+        if q.question[0].rdtype == dns.rdatatype.A:
+            r.answer.append(dns.rrset.from_text(target, 300, "IN", "A", "6.6.6.6"))
+    else:
+        r.set_rcode(dns.rcode.NXDOMAIN)
+    sock.sendto(r.to_wire(), peer)
+
+
+CHAIN_TARGETS = {
+    "kms": KMS,
+    "gone": "nope.kms.us-east-2.amazonaws.com.",
+    "ec2": "ip-10-0-1-7.us-east-2.compute.internal.",
+}
+
+
+@pytest.mark.parametrize("first,rcode,answer", [
+    ("kms", "NOERROR", [(KMS, "A", ["10.0.1.42"])]),
+    ("gone", "NXDOMAIN", []),
+    ("ec2", "NOERROR", [("ip-10-0-1-7.us-east-2.compute.internal.", "A", ["10.0.1.7"])]),
+])
+def test_a_forwarded_chain_goes_on_in_dnsds_own_data(scrub_world, first, rcode, answer):
+    """RFC 1034 §4.3.2: a resolver that meets a CNAME goes on at its target,
+    and the VPC resolver does so with the VPC's private zones: a public name
+    that is a CNAME to an endpoint's private name, to a name the hidden zone
+    lacks (NXDOMAIN, with the zone's SOA, RFC 6604 rcode of the last name),
+    or to an EC2 name, ends in dnsd's own answer for the client's VPC."""
+    with FakeUpstream(chaining) as up, \
+            Dnsd(zones=scrub_world.dir, listen=("127.0.0.1:0=" + VPC, "127.0.0.1:0"),
+                 upstream=[up.addr]) as d:
+        vpc, public = d.addrs
+        name = first + ".example.org."
+        m = d.query(name, "A", addr=vpc)
+        assert dns.rcode.to_text(m.rcode()) == rcode, m
+        assert rrs(m.answer) == sorted([(name, "CNAME", [CHAIN_TARGETS[first]])] + answer)
+        if rcode == "NXDOMAIN":
+            assert [r.name.to_text() for r in m.authority] == ["kms.us-east-2.amazonaws.com."]
+        # outside the VPC the upstream's chain stands as it came
+        m = d.query(name, "A", addr=public)
+        if first == "kms":
+            assert rrs(m.answer) == [(name, "CNAME", [KMS]), (KMS, "A", ["6.6.6.6"])]
+        # over TCP and from the cache alike
+        m = d.query(name, "A", addr=vpc, tcp=True)
+        assert rrs(m.answer) == sorted([(name, "CNAME", [CHAIN_TARGETS[first]])] + answer)
 
 
 def test_bailiwick_is_the_rule_domain(scrub_world):
