@@ -923,14 +923,13 @@ answer_in_view(struct query_env *env, struct query_info *qi, const uint8_t *labe
 	dname_suffix_hashes(qi->lname, label_off, n_labels, hashes);
 	lookup(&env->snap->db, qi->view, qi->lname, qi->qname_len, qi->qtype, label_off, n_labels,
 		hashes, &f);
-	/* a routing policy's pick among prepared answers, before the firewall
-	 * looks at the answer's CNAME chain */
-	if (__builtin_expect(f.answer && f.answer->sel, 0))
-		f.answer = policy_pick(f.answer->sel, &env->rng, env->client);
 	/* DNS Firewall: off (one test) unless the client's VPC has a rule group;
 	 * it gets a copy of f, so that f itself can stay in registers */
 	const struct fw_view *fv = filter ? firewall_view(env->snap->firewall, qi->view) : NULL;
 	if (fv) {
+		/* a routing policy picks first: the firewall sees that answer's chain */
+		if (f.answer && f.answer->sel)
+			f.answer = policy_pick(f.answer->sel, &env->rng, env->client);
 		struct query_lookup seen = f;
 		enum query_action fw_action;
 		if (firewall_filter(env, qi, fv, &seen, label_off, n_labels, hashes, tcp, out,
@@ -943,6 +942,9 @@ answer_in_view(struct query_env *env, struct query_info *qi, const uint8_t *labe
 		qi->forward_zone = f.forward;
 		return QUERY_FORWARD;
 	}
+	/* a routing policy picks among prepared answers (picked ones have no sel) */
+	if (__builtin_expect(f.answer->sel != NULL, 0))
+		f.answer = policy_pick(f.answer->sel, &env->rng, env->client);
 	qi->rcode = f.answer->rcode;
 	if (qi->dns64 && f.node && f.answer->qtype != DNS_TYPE_AAAA &&
 	    f.answer->rcode == DNS_RCODE_NOERROR)
