@@ -3,7 +3,10 @@
 #include "config.h"
 #include "catalog.h"
 
+#include "suggest.h"
+
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -630,4 +633,58 @@ catalog_expand(const char *tmpl, const char *region, char *out,
 overflow:
 	out[0] = '\0';
 	return -1;
+}
+
+/* The region token of a ServiceName, as catalog_find() picks it. */
+static bool
+region_token(const char *name, char *region, size_t size)
+{
+	for (const char *tok = name, *end; ; tok = end + 1) {
+		end = strchr(tok, '.');
+		if (!end)
+			end = tok + strlen(tok);
+		if (region_token_valid(tok, (size_t)(end - tok)) && (size_t)(end - tok) < size) {
+			memcpy(region, tok, (size_t)(end - tok));
+			region[end - tok] = '\0';
+			return true;
+		}
+		if (*end == '\0')
+			return false;
+	}
+}
+
+/* Every template in region, closer than *best to name: into out. */
+static void
+closest_in(const char *name, const char *region, unsigned *best, char *out, size_t out_size)
+{
+	char cand[256];
+	for (size_t i = 0; i < CATALOG_COUNT && *best > 0; i++) {
+		if (catalog_expand(catalog[i].service_name, region, cand, sizeof(cand)) < 0)
+			continue;
+		unsigned d = strcmp(name, cand) ? suggest_distance(name, cand, *best - 1) : *best;
+		if (d < *best) {
+			*best = d;
+			snprintf(out, out_size, "%s", cand);
+		}
+	}
+}
+
+bool
+catalog_suggest(const char *service_name, char *out, size_t out_size)
+{
+	char region[CATALOG_REGION_SIZE];
+	struct suggest s;
+	if (!out_size)
+		return false;
+	out[0] = '\0';
+	if (!region_token(service_name, region, sizeof(region)))
+		return false;
+	suggest_init(&s, service_name);
+	unsigned best = s.limit + 1;
+	if (catalog_region_known(region))
+		closest_in(service_name, region, &best, out, out_size);
+	else	/* a misspelt region: "us-esat-2" */
+		for (size_t i = 0; i < REGION_COUNT; i++)
+			closest_in(service_name, regions[i].name, &best, out, out_size);
+	return out[0] != '\0';
 }

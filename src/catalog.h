@@ -87,4 +87,12 @@ bool catalog_region_known(const char *region);
 int catalog_expand(const char *tmpl, const char *region, char *out,
 	size_t out_size);
 
+/**
+ * The catalog's ServiceName closest to one it does not hold, in the same
+ * region or, when that region is not one dnsd knows, in the closest one
+ * ("com.amazonaws.us-east-2.sqss": "com.amazonaws.us-east-2.sqs").
+ * @return true with out filled, false (out empty) when none is close.
+ */
+bool catalog_suggest(const char *service_name, char *out, size_t out_size);
+
 #endif /* DNSD_CATALOG_H */

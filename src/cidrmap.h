@@ -98,7 +98,7 @@ cidrmap_hash6(const uint8_t *key)
 	return h ^ (h >> 15);
 }
 
-static inline int32_t
+static inline __attribute__((always_inline)) int32_t
 cidrmap_find4(const struct cidrmap *m, const struct netaddr *a)
 {
 	uint32_t addr;
@@ -137,7 +137,7 @@ cidrmap_find6(const struct cidrmap *m, const struct netaddr *a)
 }
 
 /** The value of the longest prefix holding a, or -1. Allocates nothing. */
-static inline int32_t
+static inline __attribute__((always_inline)) int32_t
 cidrmap_find(const struct cidrmap *m, const struct netaddr *a)
 {
 	return a->family == AF_INET ? cidrmap_find4(m, a) : cidrmap_find6(m, a);

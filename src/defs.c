@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "doc.h"
+#include "suggest.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -60,12 +61,27 @@ keys_read(void)
 	return text;
 }
 
+/* A key no family reads: the output of an AWS command dnsd does not read
+ * (skipped, so that a whole capture directory loads), or a misspelling. */
 static void
 unknown_key(struct reader *r, const struct doc_node *key)
 {
+	char text[DEFS_KEY_TEXT], near[2 * DEFS_KEY_TEXT];
+	struct suggest s;
+	suggest_init(&s, key->str);
+	for (const struct defs_family *const *f = families; *f; f++)
+		for (const struct defs_key *k = (*f)->keys; k->name; k++)
+			suggest_add(&s, k->name);
+	defs_key_text(key, text, sizeof(text));
+	if (suggest_text(&s, near, sizeof(near))) {
+		diag_strict(r->d, r->file, key->line, key->col, "unknown document key '%s', "
+			"skipped (did you mean %s?)", text, near);
+		return;
+	}
 	char *known = keys_read();
-	diag_error(r->d, r->file, key->line, "unknown document key '%s' (dnsd reads %s)",
-		key->str, known ? known : "the AWS CLI output its README lists");
+	diag_strict(r->d, r->file, key->line, key->col, "unknown document key '%s', skipped: "
+		"not AWS CLI output dnsd reads (it reads %s)", text,
+		known ? known : "the AWS CLI output its README lists");
 	free(known);
 }
 
@@ -105,7 +121,8 @@ int
 defs_load_buffer(struct topology *t, const char *name, const char *buf, size_t len,
 	struct diag *d)
 {
-	struct reader r = { t, d, arena_strdup(t->arena, name), d->errors, false };
+	struct reader r = { .t = t, .d = d, .file = arena_strdup(t->arena, name),
+		.errors_before = d->errors };
 	struct arena *parse = arena_create(1 << 20);
 	struct doc_node **docs;
 	size_t ndocs;
@@ -114,9 +131,11 @@ defs_load_buffer(struct topology *t, const char *name, const char *buf, size_t l
 		diag_error(d, name, 0, "out of memory");
 		return -1;
 	}
-	if (doc_parse(parse, r.file, buf, len, &docs, &ndocs, d) == 0)
+	diag_repeats_begin(d);
+	if (doc_parse_as(parse, r.file, buf, len, doc_syntax_of(name), &docs, &ndocs, d) == 0)
 		for (size_t i = 0; i < ndocs; i++)
 			read_document(&r, docs[i]);
+	diag_repeats_end(d);
 	arena_free(parse);
 	t->n_files++;
 	return d->errors > r.errors_before ? -1 : 0;
@@ -126,9 +145,11 @@ int
 defs_resolve(struct topology *t, struct diag *d)
 {
 	unsigned before = d->errors;
+	diag_repeats_begin(d);
 	for (const struct defs_family *const *f = families; *f; f++)
 		if ((*f)->resolve)
 			(*f)->resolve(t, d);
+	diag_repeats_end(d);
 	return d->errors > before ? -1 : 0;
 }
 
@@ -438,8 +459,11 @@ defs_load_dir(struct topology *t, const char *dir, struct diag *d)
 		diag_error(d, dir, 0, "no definitions (*.json, *.yaml, *.yml) found");
 		return -1;
 	}
-	for (struct deferred *f = w.files; f; f = f->next)
+	for (struct deferred *f = w.files; f; f = f->next) {
+		diag_repeats_begin(d);
 		if (f->family->read_file(t, f->path, d) < 0)
 			rc = -1;
+		diag_repeats_end(d);
+	}
 	return rc;
 }

@@ -62,6 +62,17 @@ char *defs_read_fd(int fd, size_t max, size_t *len, struct stat *st, const char 
 
 /* ---- families: one reader per AWS CLI service ---- */
 
+/** The last few unknown fields and their suggestions (defs_field.c):
+ * a capture repeats the same misspelling in every object. */
+struct defs_hint {
+	const void *object;	/**< the struct defs_object the field was in */
+	const char *key;	/**< in the parse tree, alive while the file is read */
+	int best, second;	/**< rows of the closest fields, or -1 */
+	unsigned distance;
+};
+
+#define DEFS_HINTS 4
+
 /** Context while reading one file. */
 struct reader {
 	struct topology *t;
@@ -69,6 +80,8 @@ struct reader {
 	const char *file;	/**< in t->arena: nodes keep pointing to it */
 	unsigned errors_before;
 	bool nested;		/**< reading an object written inside another */
+	struct defs_hint hints[DEFS_HINTS];
+	unsigned next_hint;
 };
 
 /** A top-level key of a definitions document and what reads its value:
@@ -162,9 +175,13 @@ struct defs_object {
 
 /**
  * Read an object by its table. Every field of n not in the table is a
- * warning ("unknown field"); then the fields are read in table order. A
- * string field whose destination is already set (by the enclosing object)
- * is not read.
+ * warning ("unknown field", with the closest names of the table: "did you
+ * mean …?"), an error with --strict; and an error always when it is one
+ * or two edits from a field dnsd uses that n lacks, since dnsd would then
+ * go on as if that field were left out (a misspelt PrivateIpAddress would
+ * get a derived address served). Then the fields are read in table order.
+ * A string field whose destination is already set (by the enclosing
+ * object) is not read.
  * @return false (reported) when n is not a mapping.
  */
 bool defs_read_object(struct reader *r, const struct doc_node *n, const struct defs_object *o,
@@ -189,6 +206,15 @@ const struct doc_node *defs_seq_value(struct reader *r, const struct doc_node *v
  */
 const char **defs_strs_value(struct reader *r, const struct doc_node *seq, const char *key,
 	const char *member, unsigned *n, const char *what);
+
+/** Room for a key as defs_key_text writes it. */
+#define DEFS_KEY_TEXT 80
+
+/**
+ * A key as a message shows it: at most DEFS_KEY_TEXT - 4 bytes (then
+ * "…"), control characters as '?'.
+ */
+void defs_key_text(const struct doc_node *key, char *buf, size_t size);
 
 /** Copy a string into the topology arena. */
 const char *defs_copy_str(struct reader *r, const char *s);
@@ -246,6 +272,19 @@ bool defs_register_id(struct reader *r, struct strmap *map, const char *id, void
  */
 void defs_read_each(struct reader *r, const struct doc_node *v, const char *what,
 	void (*fn)(struct reader *, const struct doc_node *, const struct doc_node *));
+
+/* ---- what emulators print unlike AWS (defs_emulator.c) ---- */
+
+/**
+ * Whether a DnsEntries name of an endpoint is shaped as moto makes it:
+ * "<VpcEndpointId>-<suffix>.<ServiceName>", where AWS writes the
+ * service's endpoint domain after the suffix. When it is, that is said
+ * (a warning; an error with --strict) and the name is not to be used as
+ * the endpoint's domain.
+ * @param dns_name: the name as given; rest: what follows "<id>-<suffix>.".
+ */
+bool defs_emulator_dns_name(const struct topo_endpoint *ep, const char *dns_name,
+	const char *rest, struct diag *d);
 
 /** Text room for any name: every byte as \DDD. */
 #define NAME_TEXT_MAX DNAME_TEXT_MAX

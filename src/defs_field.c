@@ -8,6 +8,7 @@
 #include "dname.h"
 #include "doc.h"
 #include "log.h"
+#include "suggest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,24 +16,97 @@
 
 /* ---- field tables ---- */
 
-/* Each field of n to its row (vals[row]); fields in no row get a warning,
- * since a typo in a hand-written file would otherwise pass. */
+/* The row of key in o's table, or -1. */
+static int
+field_row(const struct defs_object *o, const char *k)
+{
+	const struct defs_field *f = o->fields;
+	/* the first letter rules out most: a load checks millions of keys */
+	while (f->name && (f->name[0] != k[0] || strcmp(f->name, k) != 0))
+		f++;
+	return f->name ? (int)(f - o->fields) : -1;
+}
+
+/* The closest rows to an unknown key, remembered: a capture repeats the
+ * same misspelling in each of its objects. */
+static const struct defs_hint *
+field_hint(struct reader *r, const struct defs_object *o, const char *k)
+{
+	for (unsigned i = 0; i < DEFS_HINTS; i++)
+		if (r->hints[i].key && r->hints[i].object == o && !strcmp(r->hints[i].key, k))
+			return &r->hints[i];
+	struct defs_hint *h = &r->hints[r->next_hint++ % DEFS_HINTS];
+	struct suggest s;
+	suggest_init(&s, k);
+	for (const struct defs_field *f = o->fields; f->name; f++)
+		suggest_add(&s, f->name);
+	h->object = o;
+	h->key = k;
+	h->best = s.first ? field_row(o, s.first) : -1;
+	h->second = s.second ? field_row(o, s.second) : -1;
+	h->distance = s.best;
+	return h;
+}
+
+/* A field in no row. A typo in a hand-written file must not pass
+ * silently: when the closest row is one dnsd uses and the object lacks
+ * it, dnsd would derive or default that value, so it is an error. */
+static void
+unknown_field(struct reader *r, const struct doc_node *key, const struct defs_object *o,
+	const struct doc_node **vals)
+{
+	char text[DEFS_KEY_TEXT], near[2 * DEFS_KEY_TEXT] = "";
+	const struct defs_hint *h = field_hint(r, o, key->str);
+	const struct defs_field *best = h->best >= 0 ? &o->fields[h->best] : NULL;
+	defs_key_text(key, text, sizeof(text));
+	if (best)
+		snprintf(near, sizeof(near), "%s%s%s", best->name, h->second >= 0 ? " or " : "",
+			h->second >= 0 ? o->fields[h->second].name : "");
+	if (best && best->kind != DEFS_KNOWN && h->distance <= 2 &&
+	    (!vals[h->best] || doc_is_null(vals[h->best])))
+		diag_error_at(r->d, r->file, key->line, key->col, "unknown field '%s' in %s: "
+			"did you mean %s? (otherwise dnsd reads %s as having no %s)", text,
+			o->what, near, o->what, best->name);
+	else if (best)
+		diag_strict(r->d, r->file, key->line, key->col, "unknown field '%s' in %s, "
+			"ignored (did you mean %s?)", text, o->what, near);
+	else
+		diag_strict(r->d, r->file, key->line, key->col, "unknown field '%s' in %s, "
+			"ignored", text, o->what);
+}
+
+/* Each field of n to its row (vals[row]), then the fields in no row. */
 static void
 match_fields(struct reader *r, const struct doc_node *n, const struct defs_object *o,
 	const struct doc_node **vals)
 {
+	bool unknown = false;
 	for (size_t i = 0; i < n->count; i++) {
-		const char *k = n->pairs[i].key->str;
-		const struct defs_field *f = o->fields;
-		/* the first letter rules out most: a load checks millions of keys */
-		while (f->name && (f->name[0] != k[0] || strcmp(f->name, k) != 0))
-			f++;
-		if (f->name)
-			vals[f - o->fields] = n->pairs[i].value;
+		int row = field_row(o, n->pairs[i].key->str);
+		if (row >= 0)
+			vals[row] = n->pairs[i].value;
 		else
-			diag_warn(r->d, r->file, n->pairs[i].key->line,
-				"unknown field '%s' in %s, ignored", k, o->what);
+			unknown = true;
 	}
+	for (size_t i = 0; unknown && i < n->count; i++)
+		if (field_row(o, n->pairs[i].key->str) < 0)
+			unknown_field(r, n->pairs[i].key, o, vals);
+}
+
+void
+defs_key_text(const struct doc_node *key, char *buf, size_t size)
+{
+	size_t o = 0, max = size > 4 ? size - 4 : 0;
+	for (size_t i = 0; i < key->len && o < max; i++) {
+		unsigned char c = (unsigned char)key->str[i];
+		buf[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	if (o < key->len && size >= 4 && o == max) {
+		memcpy(buf + o, "\xe2\x80\xa6", 3);	/* … */
+		o += 3;
+	}
+	if (size)
+		buf[o < size ? o : size - 1] = 0;
 }
 
 static bool

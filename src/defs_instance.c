@@ -326,8 +326,8 @@ defs_instance_skip(struct reader *r, const struct doc_node *doc, const char *key
 	for (size_t i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++)
 		if (!strcmp(skipped[i].key, key))
 			command = skipped[i].command;
-	diag_warn(r->d, r->file, value->line, "'%s' is the output of %s, which dnsd does not "
-		"read; skipped", key, command);
+	diag_strict(r->d, r->file, value->line, 0, "'%s' is the output of %s, which dnsd does "
+		"not read; skipped", key, command);
 }
 
 /* ---- linking ---- */

@@ -537,7 +537,7 @@ stable_suffix(struct topology *t, const char *endpoint_id)
 
 /* Suffix and name domain from DnsEntries when given, else made up. */
 static void
-resolve_names(struct topology *t, struct topo_endpoint *ep)
+resolve_names(struct topology *t, struct topo_endpoint *ep, struct diag *d)
 {
 	size_t idlen = strlen(ep->id);
 	for (unsigned i = 0; i < ep->n_dns_names && !ep->suffix; i++) {
@@ -550,7 +550,8 @@ resolve_names(struct topology *t, struct topo_endpoint *ep)
 		const char *dot = strchr(rest, '.');
 		if (dot && dot - rest == 8 && !memchr(rest, '-', 8)) {
 			ep->suffix = arena_strndup(t->arena, rest, 8);
-			ep->base_domain = arena_strdup(t->arena, dot + 1);
+			if (!defs_emulator_dns_name(ep, ep->dns_names[i], dot + 1, d))
+				ep->base_domain = arena_strdup(t->arena, dot + 1);
 		}
 	}
 	if (!ep->suffix)
@@ -765,7 +766,7 @@ resolve_endpoint(struct topology *t, struct addr_index *ix, const struct describ
 	link_endpoint_enis(t, ds, ep, d);
 	check_endpoint_enis(ep, d);
 	resolve_address_types(t, ix, ep, d);
-	resolve_names(t, ep);
+	resolve_names(t, ep, d);
 	resolve_private_names(t, ep, d);
 	resolve_inbound_only(t, ep, d);
 	if (ep->n_enis == 0)

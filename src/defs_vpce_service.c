@@ -262,10 +262,13 @@ service_derived(struct topology *t, struct topo_endpoint *ep, struct diag *d)
 				s->region);
 			s->n_private = 1;
 		}
-		diag_warn(d, ep->src.file, ep->src.line,
-			"service %s is not in dnsd's catalog: using label '%s' and private name "
-			"'%s'; add its describe-vpc-endpoint-services output to be exact",
-			ep->service_name, label, s->n_private ? s->private_names[0] : "-");
+		char near[256];
+		bool close = catalog_suggest(ep->service_name, near, sizeof(near));
+		diag_strict(d, ep->src.file, ep->src.line, 0,
+			"service %s is not in dnsd's catalog%s%s%s: using label '%s' and private "
+			"name '%s'; add its describe-vpc-endpoint-services output to be exact",
+			ep->service_name, close ? " (did you mean " : "", close ? near : "",
+			close ? "?)" : "", label, s->n_private ? s->private_names[0] : "-");
 	} else {
 		diag_error(d, ep->src.file, ep->src.line,
 			"service %s is not in dnsd's catalog and its name does not say its region; "
@@ -276,12 +279,28 @@ service_derived(struct topology *t, struct topo_endpoint *ep, struct diag *d)
 	return s;
 }
 
+/* A catalog service in a region dnsd does not know: most likely a typo
+ * ("us-esat-2"), which would make names no client asks for. Said once
+ * per ServiceName: the service is kept for the next endpoints. */
+static void
+warn_unknown_region(const struct topo_endpoint *ep, const struct topo_service *s,
+	struct diag *d)
+{
+	char near[256];
+	if (!s->region || catalog_region_known(s->region))
+		return;
+	bool close = catalog_suggest(ep->service_name, near, sizeof(near));
+	diag_strict(d, ep->src.file, ep->src.line, 0, "service %s: '%s' is not a region dnsd "
+		"knows%s%s%s; its names are made for that region", ep->service_name, s->region,
+		close ? " (did you mean " : "", close ? near : "", close ? "?)" : "");
+}
+
 const struct topo_service *
 defs_vpce_service_for(struct topology *t, struct topo_endpoint *ep, struct diag *d)
 {
 	struct topo_service *s = strmap_get(&t->service_by_name, ep->service_name);
-	if (!s)
-		s = service_from_catalog(t, ep->service_name);
+	if (!s && (s = service_from_catalog(t, ep->service_name)) != NULL)
+		warn_unknown_region(ep, s, d);
 	if (!s)
 		s = service_derived(t, ep, d);
 	return s;

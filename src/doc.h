@@ -28,6 +28,7 @@ struct doc_node {
 	const char *str;
 	size_t len;
 	bool quoted;		/**< written quoted ('...', "...") or as a block scalar */
+	unsigned col;		/**< 1-based column (bytes) where the node starts */
 	/* DOC_MAP: pairs[0..count); DOC_SEQ: items[0..count). */
 	struct doc_pair *pairs;
 	struct doc_node **items;
@@ -40,10 +41,16 @@ struct doc_pair {
 	struct doc_node *value;	/**< never NULL: an empty value is a plain "" scalar */
 };
 
+/** What a file is written in. */
+enum doc_syntax {
+	DOC_YAML,	/**< the YAML 1.2 subset, which includes JSON */
+	DOC_JSON	/**< strict JSON (RFC 8259): no comments, no trailing commas */
+};
+
 /**
  * Parse every document in buf (YAML 1.2 subset, which includes JSON).
- * Errors are reported through diag as "file:line: error: ..." and parsing
- * stops at the first syntax error of a document.
+ * Errors are reported through diag as "file:line:col: error: ..." and
+ * parsing stops at the first syntax error of a document.
  * @param a: arena that receives all nodes and strings.
  * @param file: name used in messages.
  * @param buf, len: file contents; need not be NUL-terminated.
@@ -55,6 +62,17 @@ struct doc_pair {
  */
 int doc_parse(struct arena *a, const char *file, const char *buf, size_t len,
 	struct doc_node ***docs, size_t *ndocs, struct diag *d);
+
+/**
+ * As doc_parse, in the given syntax: DOC_JSON reads one JSON value (a
+ * .json file) and reports anything else, such as a trailing comma, a
+ * comment or a single-quoted string, at its line and column.
+ */
+int doc_parse_as(struct arena *a, const char *file, const char *buf, size_t len,
+	enum doc_syntax syntax, struct doc_node ***docs, size_t *ndocs, struct diag *d);
+
+/** DOC_JSON for a name ending in ".json", else DOC_YAML. */
+enum doc_syntax doc_syntax_of(const char *name);
 
 /** The value for key in a mapping (exact, case-sensitive), or NULL. */
 struct doc_node *doc_get(const struct doc_node *map, const char *key);

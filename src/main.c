@@ -229,10 +229,14 @@ static int
 run_check(const struct options *o, const struct listener_set *set)
 {
 	struct snapshot_listener *bindings = bindings_of(set);
-	struct snapshot_config cfg = { o->zones, bindings, set->n };
+	struct snapshot_config cfg = { .zones_dir = o->zones, .listeners = bindings,
+		.n_listeners = set->n };
 	struct diag d;
 	diag_init(&d, stderr);
-	struct snapshot *s = bindings ? snapshot_load(&cfg, &d, stdout) : NULL;
+	d.strict = o->strict;
+	cfg.summary_to = o->summary ? stdout : NULL;
+	cfg.summary_json = o->json;
+	struct snapshot *s = bindings ? snapshot_load(&cfg, &d, o->summary ? NULL : stdout) : NULL;
 	free(bindings);
 	if (!s) {
 		fprintf(stderr, "dnsd: %s: %u error%s, %u warning%s\n", o->zones, d.errors,
@@ -304,9 +308,11 @@ static struct snapshot *
 load(const struct options *o, const struct listener_set *set)
 {
 	struct snapshot_listener *bindings = bindings_of(set);
-	struct snapshot_config cfg = { o->zones, bindings, set->n };
+	struct snapshot_config cfg = { .zones_dir = o->zones, .listeners = bindings,
+		.n_listeners = set->n };
 	struct diag d;
 	diag_init(&d, log_stream());
+	d.strict = o->strict;
 	struct snapshot *snap = bindings ? snapshot_load(&cfg, &d, NULL) : NULL;
 	free(bindings);
 	if (!snap)

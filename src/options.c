@@ -75,6 +75,14 @@ static const struct option_def option_table[] = {
 	  "others get REFUSED, as dnsd is not an open resolver; 0.0.0.0/0 and ::/0 allow all" },
 	{ "check", 'c', OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(check), 0,
 	  "check the definitions, print the generated zones and exit" },
+	{ "summary", 0, OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(summary), 0,
+	  "with --check: print instead, per VPC, every name dnsd answers from its data "
+	  "and the addresses a client there gets" },
+	{ "json", 0, OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(json), 0,
+	  "with --check --summary: print the summary as JSON" },
+	{ "strict", 0, OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(strict), 0,
+	  "make errors of the definitions' warnings about what dnsd skips or guesses: unknown "
+	  "fields and document keys, services and regions its catalog lacks, moto's DnsEntries" },
 	{ "verbose", 'v', OPT_COUNT, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(verbose), 0,
 	  "log more: -v closed connections and forwarding trouble, -vv also why each packet was dropped or refused" },
 	{ "quiet", 'q', OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(quiet), 0,
@@ -335,6 +343,19 @@ explain_error(int c, int argc, char **argv, char *err, size_t errsz)
 		snprintf(err, errsz, "unknown option '-%c' (see --help)", optopt);
 }
 
+/* Options that only mean something with another one. */
+static int
+options_check_together(const struct options *o, char *err, size_t errsz)
+{
+	if (o->summary && !o->check)
+		snprintf(err, errsz, "--summary goes with --check");
+	else if (o->json && !o->summary)
+		snprintf(err, errsz, "--json goes with --check --summary");
+	else
+		return 0;
+	return -1;
+}
+
 int
 options_parse(struct options *o, int argc, char **argv, char *err, size_t errsz)
 {
@@ -357,7 +378,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errsz)
 		snprintf(err, errsz, "unexpected argument '%s' (see --help)", argv[optind]);
 		return -1;
 	}
-	return 0;
+	return options_check_together(o, err, errsz);
 }
 
 static void

@@ -40,6 +40,9 @@ struct options {
 	unsigned inbound_port;		/**< port of inbound endpoint listeners */
 	unsigned cache_size;		/**< MiB of forwarded answers per worker */
 	uint64_t given;			/**< a bit per table row given on the command line */
+	bool strict;			/**< unknown fields and document keys are errors */
+	bool summary;			/**< --check prints the names per VPC, not the zones */
+	bool json;			/**< ... as JSON */
 };
 
 /**

@@ -592,7 +592,7 @@ walk_view(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t q
  * name in a zone no VPC view overlaps (zone.shadowed): then no zone or
  * rule of the view can decide instead (zonebuild.c mark_shadowed).
  */
-static inline bool
+static inline __attribute__((always_inline)) bool
 quick_find(const struct zonedb *db, uint16_t view, const uint8_t *lname, size_t len,
 	uint32_t hash, struct walk *w)
 {
@@ -900,7 +900,7 @@ reply_dns64(struct query_env *env, struct query_info *qi, const struct query_loo
 	return QUERY_SEND;
 }
 
-static uint16_t
+static inline __attribute__((always_inline)) uint16_t
 pick_view(const struct query_env *env, const struct query_client *c)
 {
 	const struct snapshot *s = env->snap;
@@ -914,7 +914,7 @@ pick_view(const struct query_env *env, const struct query_client *c)
  * Answer a parsed query in its view: the DNS Firewall first (when filter
  * and the view has rule groups), then dnsd's own data, else forward.
  */
-static enum query_action
+static inline __attribute__((always_inline)) enum query_action
 answer_in_view(struct query_env *env, struct query_info *qi, const uint8_t *label_off,
 	unsigned n_labels, bool tcp, bool filter, uint8_t *out, size_t out_cap, size_t *out_len)
 {

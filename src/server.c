@@ -44,8 +44,10 @@ reload_main(void *arg)
 {
 	struct server *s = arg;
 	struct diag d;
-	struct snapshot_config cfg = { s->opt->zones, s->bindings, s->wcfg.n_listeners };
+	struct snapshot_config cfg = { .zones_dir = s->opt->zones, .listeners = s->bindings,
+		.n_listeners = s->wcfg.n_listeners };
 	diag_init(&d, log_stream());
+	d.strict = s->opt->strict;
 	s->reload_result = snapshot_load(&cfg, &d, NULL);
 	s->reload_errors = d.errors;
 	event_active(s->ev_reload_done, 0, 0);

@@ -10,6 +10,7 @@
 #include "firewall.h"
 #include "hiddenzone.h"
 #include "r53zones.h"
+#include "summary.h"
 #include "topology.h"
 #include "verify.h"
 #include "zonebuild.h"
@@ -219,6 +220,11 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	s->n_verified = verify_served(t, &s->db, d);
 	if (d->errors > errors)
 		goto fail;
+	if (cfg && cfg->summary_to &&
+	    summary_print(t, &s->db, cfg->summary_to, cfg->summary_json) < 0) {
+		diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory");
+		goto fail;
+	}
 	struct topo_vpc *def = topology_default_vpc(t);
 	s->default_view = def ? (uint16_t)def->view : 0;
 	if (!build_cidrs(s, t) || !build_dns64(s, t) || !keep_vpcs(s, t) ||

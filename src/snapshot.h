@@ -68,6 +68,8 @@ struct snapshot_config {
 	const char *zones_dir;
 	const struct snapshot_listener *listeners;
 	unsigned n_listeners;
+	FILE *summary_to;		/**< --check --summary: print the names per VPC here */
+	bool summary_json;		/**< ... as JSON */
 };
 
 /**

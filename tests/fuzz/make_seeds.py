@@ -89,6 +89,27 @@ def defs_seeds():
                  FIREWALL_SEED,
                  "Text: |\n  block\n  scalar\nFolded: >-\n  a\n  b\n---\n...\n"):
         save("defs", text.encode())
+    # strict JSON (as fuzz.json) and mistakes with suggestions
+    for text in ('{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"},]}',
+                 '{\n  # note\n  "Vpcs": []\n}', "{'Vpcs': []}", '{Vpcs: []}',
+                 '{"Vpcs": [{"VpcId": vpc-1}]}', '[01, 1., -, 1e+, "\\x41", "\\ud83d\\ude00"]',
+                 '{"a": 1}{"b": 2}', '{"a": "x\ny"}', '{"Vpcs": [{"VpcId": "vpc-1"', "",
+                 "Vpcss: []\nsubnets: []\nReservations: []\nNextToken: x\n",
+                 "NetworkInterfaces:\n" + "".join(
+                     "  - {NetworkInterfaceId: eni-%d, SubnetId: subnet-1, PrivateIpAdress: 10.0.1.%d, "
+                     "Colour: x, privateIpAddress: 1}\n" % (i, i) for i in range(12)),
+                 "Vpcs:\n  - VpcId: vpc-1\n    CidrBlock: 10.0.0.0/16\n    EnableDnsHostnames: true\n"
+                 "    Subnets: [{SubnetId: subnet-a, AvailabilityZone: us-east-2a, CidrBlock: 10.0.1.0/24}]\n"
+                 "    VpcEndpoints:\n"
+                 "      - {VpcEndpointId: vpce-0aaaaaaaaaaaaaaa1, ServiceName: com.amazonaws.us-east-2.sqss,"
+                 " SubnetIds: [subnet-a]}\n"
+                 "      - {VpcEndpointId: vpce-0aaaaaaaaaaaaaaa2, ServiceName: com.amazonaws.us-esat-2.sqs,"
+                 " SubnetIds: [subnet-a]}\n"
+                 "      - {VpcEndpointId: vpce-0aaaaaaaaaaaaaaa3, ServiceName: com.amazonaws.us-east-2.kms,"
+                 " SubnetIds: [subnet-a], DnsEntries: [{DnsName: vpce-0aaaaaaaaaaaaaaa3-7c1e2f3a."
+                 "com.amazonaws.us-east-2.kms, HostedZoneId: 9A8B7C6D5E4F3}]}\n"
+                 "Dnsd: {DefaultVPC: vpc-1, Helth: []}\n"):
+        save("defs", text.encode())
 
 
 def upstream_seeds():

@@ -24,7 +24,8 @@ PROD = "vpc-0a1b2c3d4e5f60718"
 DEAD = "127.0.0.1:9"
 
 HEADER = re.compile(r"^; zone (\S+) view (\S+) kind (\S+) origin (.*)$")
-DIAG = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<level>error|warning): (?P<msg>.*)$")
+DIAG = re.compile(r"^(?P<path>.+?):(?P<line>\d+)(?::(?P<col>\d+))?: "
+                  r"(?P<level>error|warning): (?P<msg>.*)$")
 
 
 # ---- helpers ----
@@ -61,12 +62,18 @@ def records(text):
 
 
 def diags(stderr, level="error"):
-    """[(path, line, message)] of the `path:line: level: message` lines."""
+    """[(path, line, message)] of the `path:line[:col]: level: message` lines."""
+    return [(p, l, m) for p, l, _, m in diags_at(stderr, level)]
+
+
+def diags_at(stderr, level="error"):
+    """[(path, line, col, message)]; col is 0 where the line has none."""
     out = []
     for line in stderr.splitlines():
         m = DIAG.match(line)
         if m and m.group("level") == level:
-            out.append((m.group("path"), int(m.group("line")), m.group("msg")))
+            out.append((m.group("path"), int(m.group("line")), int(m.group("col") or 0),
+                        m.group("msg")))
     return out
 
 
@@ -483,11 +490,13 @@ def test_every_load_error_is_reported_with_its_line():
         find(errs, p("a.yaml"), 4, f"VPC vpc-0aaaaaaaaaaaaaaa1 is defined twice (first at {p('a.yaml')}:2)")
         find(errs, p("a.yaml"), 8, "a Health entry needs Healthy: true or false")
         find(errs, p("a.yaml"), 9, "a Health entry names no AvailabilityZone, NetworkInterfaceId, VpcEndpointId or HealthCheckId")
-        find(errs, p("a.yaml"), 10, "unknown document key 'Bogus'")
+        # a key dnsd does not read is skipped with a warning (an error with --strict)
+        find(diags(out.stderr, "warning"), p("a.yaml"), 10, "unknown document key 'Bogus', skipped")
         find(errs, p("b.yaml"), 3, "missing ']'")
-        find(errs, p("c.json"), 3, "expected ',' or '}'")
+        # .json files are strict JSON, with the column of the mistake
+        assert (p("c.json"), 3, 4, "missing ',' before this member") in diags_at(out.stderr)
         assert any(e[0] == p("d.yaml") and "2600:1f16:zzzz::/64" in e[2] for e in errs), errs
-        assert len(errs) == 7, errs
+        assert len(errs) == 6, errs
         assert f"{len(errs)} errors" in out.stderr
 
 
@@ -702,7 +711,7 @@ def test_starting_dnsd_on_broken_definitions_exits_1():
         out = run_dnsd(["--zones", w.dir, "--listen", "127.0.0.1:0", "--upstream", DEAD])
         assert out.returncode == 1
         assert out.stdout == ""
-        assert len(diags(out.stderr)) == 7
+        assert len(diags(out.stderr)) == 6
         assert "not starting" in out.stderr
         assert "started:" not in out.stderr
 

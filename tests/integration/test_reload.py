@@ -137,7 +137,7 @@ def error_lines(log):
     for line in log.splitlines():
         m = LOG_PREFIX.match(line)
         rest = line[m.end():] if m else line
-        if re.match(r"\S+:\d+: error: ", rest):
+        if re.match(r"\S+:\d+(:\d+)?: error: ", rest):
             assert m, f"an error line without a timestamp: {line!r}"
             errs.append(rest)
     return errs
@@ -426,7 +426,7 @@ def test_broken_yaml_on_reload_is_reported_and_the_old_data_keeps_answering():
         assert "still serving the previous definitions" in line
         errs = error_lines("\n".join(d.log().splitlines()[start:]))
         assert errs and all(path in e for e in errs), d.log()
-        assert re.search(re.escape(path) + r":3: error: ", errs[0]), errs
+        assert re.search(re.escape(path) + r":3:18: error: ", errs[0]), errs
         # the health state of the last good load still holds
         check_cw(d, ["us-east-2b", "us-east-2c"])
         w.remove("broken.yaml")
@@ -455,14 +455,14 @@ def test_definition_error_on_reload_keeps_the_old_data():
 def test_reload_reports_every_error_of_a_broken_reload():
     with shipped_world() as w, start_dnsd(zones=w.dir) as d:
         # files are read in name order: prod-capture/ before zz-*.yaml
-        a = w.write("zz-a.yaml", "Bogus: 1\nVpcs:\n  - VpcId: vpc-0a1b2c3d4e5f60718\n    CidrBlock: 10.9.0.0/16\n")
+        a = w.write("zz-a.yaml", "Subnets: 7\nVpcs:\n  - VpcId: vpc-0a1b2c3d4e5f60718\n    CidrBlock: 10.9.0.0/16\n")
         b = w.write("zz-b.yaml", "Dnsd:\n  Health:\n    - {AvailabilityZone: us-east-2a}\n")
         first = w.dir + "/prod-capture/describe-vpcs.json:3"
         start, line = reload_fails(d)
         assert "reload failed with 3 errors;" in line
         errs = error_lines("\n".join(d.log().splitlines()[start:]))
         assert len(errs) == 3, errs
-        assert errs[0].startswith(f"{a}:1: error: unknown document key 'Bogus'"), errs
+        assert errs[0].startswith(f"{a}:1: error: Subnets must be a list"), errs
         assert errs[1] == f"{a}:3: error: VPC vpc-0a1b2c3d4e5f60718 is defined twice (first at {first})"
         assert errs[2].startswith(f"{b}:3: error: a Health entry needs Healthy"), errs
         check_cw(d, CW_ADDR)

@@ -815,7 +815,7 @@ test_vpc_attributes(void **state)
 	struct world w;
 
 	(void)state;
-	world_load(&w, "attr.json",
+	world_load(&w, "attr.yaml",
 		"{\"Vpcs\": [{\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/16\"},\n"
 		"           {\"VpcId\": \"vpc-2\", \"CidrBlock\": \"10.1.0.0/16\", \"IsDefault\": true}]}\n"
 		"---\n"
@@ -826,7 +826,7 @@ test_vpc_attributes(void **state)
 		"{\"VpcId\": \"vpc-7\", \"EnableDnsSupport\": {\"Value\": false}}\n");
 	assert_int_equal(w.d.errors, 1);
 	assert_string_equal(world_msgs(&w),
-		"attr.json:8: error: VPC attribute for vpc-7, which no definition describes\n");
+		"attr.yaml:8: error: VPC attribute for vpc-7, which no definition describes\n");
 	/* AWS defaults: support on; hostnames only in default VPCs */
 	assert_int_equal(vpc(&w, "vpc-1")->dns_support, TRI_YES);
 	assert_int_equal(vpc(&w, "vpc-1")->dns_hostnames, TRI_YES);
@@ -925,18 +925,18 @@ test_unread_output_and_bad_options(void **state)
 	struct world w;
 
 	(void)state;
-	world_load(&w, "rt.json", "{\"RouteTables\": [], \"NextToken\": null}\n---\n"
+	world_load(&w, "rt.yaml", "{\"RouteTables\": [], \"NextToken\": null}\n---\n"
 		"{\"LoadBalancers\": []}\n---\n"
 		"{\"VpcId\": \"vpc-1\", \"EnableNetworkAddressUsageMetrics\": {\"Value\": false}}\n---\n"
 		"Vpcs: [{VpcId: vpc-1, CidrBlock: 10.0.0.0/16}]\n"
 		"Subnets: [{SubnetId: s-1, VpcId: vpc-1, AvailabilityZone: us-east-2a,\n"
 		"  CidrBlock: 10.0.1.0/24, PrivateDnsNameOptionsOnLaunch: {HostnameType: fqdn}}]\n");
 	assert_string_equal(world_msgs(&w),
-		"rt.json:1: warning: 'RouteTables' is the output of aws ec2 describe-route-tables, "
+		"rt.yaml:1: warning: 'RouteTables' is the output of aws ec2 describe-route-tables, "
 		"which dnsd does not read; skipped\n"
-		"rt.json:3: warning: 'LoadBalancers' is the output of aws elbv2 "
+		"rt.yaml:3: warning: 'LoadBalancers' is the output of aws elbv2 "
 		"describe-load-balancers, which dnsd does not read; skipped\n"
-		"rt.json:9: error: PrivateDnsNameOptionsOnLaunch: HostnameType 'fqdn' is not "
+		"rt.yaml:9: error: PrivateDnsNameOptionsOnLaunch: HostnameType 'fqdn' is not "
 		"ip-name or resource-name\n");
 	world_free(&w);
 }

@@ -226,9 +226,9 @@ test_firewall_domains_placed(void **state)
 	static const char nowhere[] = "\n\nDomains: [c.example]\n";
 	static const char unknown[] = "FirewallDomainListId: rslvr-fdl-nope\nDomains: [d.example]\n";
 	static const char stray[] = "FirewallDomainListId: rslvr-fdl-abc123\n";
-	assert_int_equal(load(f, "domains-first.json", by_key), 0);	/* the list comes later */
+	assert_int_equal(load(f, "domains-first.yaml", by_key), 0);	/* the list comes later */
 	assert_int_equal(load(f, "lists.yaml", list), 0);
-	assert_int_equal(load(f, "dir/rslvr-fdl-abc123.json", "Domains: [b.example]\n"), 0);
+	assert_int_equal(load(f, "dir/rslvr-fdl-abc123.yaml", "Domains: [b.example]\n"), 0);
 	assert_int_equal(load(f, "x/domains.yaml", nowhere), 0);
 	assert_int_equal(load(f, "rslvr-fdl-abc123-old/y.yaml", nowhere), 0);
 	assert_int_equal(load(f, "unknown.yaml", unknown), 0);
@@ -468,7 +468,7 @@ test_firewall_get_forms_and_unknown_fields(void **state)
 	assert_int_equal(load(f, "g3.json", doc3), 0);
 	assert_int_equal(load(f, "g4.json", doc4), 0);
 	assert_int_equal(resolve(f), 0);
-	assert_msg(f, "g.json:2: warning: unknown field 'Colour' in a firewall rule group, ignored");
+	assert_msg(f, "g.json:2:24: warning: unknown field 'Colour' in a firewall rule group, ignored");
 	assert_msg(f, "g2.json:1: warning: firewall domain list rslvr-fdl-g has no domains");
 	assert_int_equal(f->t->fw.n_groups, 1);
 	assert_int_equal(f->t->fw.assocs->priority, 9000);

@@ -174,7 +174,7 @@ test_zone_rejections(void **state)
 		"hosted zone cannot be associated with a VPC");
 	assert_msg(f, "z.yaml:7: error: hosted zone: 'bad name.example.com' is not a domain "
 		"name (character not allowed in a name)");
-	assert_msg(f, "z.yaml:11: warning: unknown field 'Colour' in a hosted zone, ignored");
+	assert_msg(f, "z.yaml:11:5: warning: unknown field 'Colour' in a hosted zone, ignored");
 	assert_int_equal(resolve(f), -1);
 	assert_msg(f, "z.yaml:10: error: hosted zone novpc.example.com. (ZNOVPC00000000001) is "
 		"associated with vpc-9, which no definition describes");
@@ -410,10 +410,12 @@ test_record_rejections(void **state)
 	assert_msg(f, "bad.yaml:16: error: an AliasTarget has no DNSName");
 	assert_msg(f, "bad.yaml:17: error: record set j.corp.example.com.: 'ANY' is not a "
 		"record type dnsd knows");
-	assert_msg(f, "bad.yaml:18: warning: unknown field 'Weigth' in a record set, ignored");
+	/* a misspelt field dnsd uses: an error, not a record served without it */
+	assert_msg(f, "bad.yaml:18:88: error: unknown field 'Weigth' in a record set: did you "
+		"mean Weight? (otherwise dnsd reads a record set as having no Weight)");
 	assert_msg(f, "bad.yaml:19: error: record l.corp.example.com. A: '10.0.0.1 10.0.0.2' "
 		"is not valid A data (ldns: Syntax error, superfluous text present)");
-	assert_int_equal(f->d.errors, 12);
+	assert_int_equal(f->d.errors, 13);
 	/* the good one of line 18 is kept */
 	assert_int_equal(resolve(f), 0);
 	assert_int_equal(zone(f, "Z0123456789ABCDEFGHIJ")->n_rrs, 1);

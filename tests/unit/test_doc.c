@@ -24,6 +24,7 @@ struct fix {
 	char msg[512];
 	char out[4096];		/* render() result */
 	size_t nout;
+	enum doc_syntax syntax;	/* DOC_YAML (t.yaml) unless a test says DOC_JSON (t.json) */
 };
 
 static int
@@ -61,7 +62,10 @@ parse_len(struct fix *f, const char *text, size_t len)
 	fp = open_memstream(&out, &outlen);
 	assert_non_null(fp);
 	diag_init(&d, fp);
-	rc = doc_parse(f->a, "t.yaml", text, len, &f->docs, &f->ndocs, &d);
+	if (f->syntax == DOC_JSON)
+		rc = doc_parse_as(f->a, "t.json", text, len, DOC_JSON, &f->docs, &f->ndocs, &d);
+	else
+		rc = doc_parse(f->a, "t.yaml", text, len, &f->docs, &f->ndocs, &d);
 	fclose(fp);
 	snprintf(f->msg, sizeof(f->msg), "%s", out ? out : "");
 	free(out);
@@ -338,27 +342,27 @@ test_json_errors(void **state)
 	struct fix *f = *state;
 
 	assert_rejects(f, "{\"a\": 1}}",
-		"t.yaml:1: error: unexpected '}' after the value");
+		"t.yaml:1:9: error: unexpected '}' after the value");
 	assert_rejects(f, "{\"a\": 1}\n{\"b\": 2}\n",
-		"t.yaml:2: error: unexpected content after the document's "
+		"t.yaml:2:1: error: unexpected content after the document's "
 		"root node");
 	assert_rejects(f, "{\n  \"a\": [1,\n  2\n}\n",
-		"t.yaml:4: error: expected ',' or ']', found '}'");
+		"t.yaml:4:1: error: expected ',' or ']', found '}'");
 	assert_rejects(f, "{\n\"a\": 1,\n\"b\": 2\n",
-		"t.yaml:1: error: unterminated flow mapping: missing '}'");
+		"t.yaml:1:1: error: unterminated flow mapping: missing '}'");
 	assert_rejects(f, "{\"a\" 1}",
-		"t.yaml:1: error: expected ',' or '}', found '1'");
+		"t.yaml:1:6: error: expected ',' or '}', found '1'");
 	assert_rejects(f, "[\"abc\n",
-		"t.yaml:1: error: unterminated double-quoted string");
+		"t.yaml:1:2: error: unterminated double-quoted string");
 	assert_rejects(f, "[\n\"\\ux\"]",
-		"t.yaml:2: error: invalid escape '\\u': expected 4 hex digits");
+		"t.yaml:2:2: error: invalid escape '\\u': expected 4 hex digits");
 	assert_rejects(f, "[\"\\q\"]",
-		"t.yaml:1: error: invalid escape '\\' followed by 'q'");
+		"t.yaml:1:3: error: invalid escape '\\' followed by 'q'");
 	assert_rejects(f, "{\"a\": 1, \"a\": 2}",
-		"t.yaml:1: error: duplicate key 'a' (first at line 1)");
+		"t.yaml:1:10: error: duplicate key 'a' (first at line 1)");
 	assert_rejects(f, "[1, 2] x",
-		"t.yaml:1: error: unexpected 'x' after the value");
-	assert_rejects(f, "[1,,2]", "t.yaml:1: error: unexpected ','");
+		"t.yaml:1:8: error: unexpected 'x' after the value");
+	assert_rejects(f, "[1,,2]", "t.yaml:1:4: error: unexpected ','");
 }
 
 static const char aws_cli_yaml[] =
@@ -631,7 +635,7 @@ test_documents(void **state)
 	assert_int_equal(parse(f, "a: 1\na: 2\n---\nb: ok\n---\n- &x y\n"), -1);
 	assert_int_equal(f->errors, 2);
 	assert_string_equal(f->msg,
-		"t.yaml:2: error: duplicate key 'a' (first at line 1)");
+		"t.yaml:2:1: error: duplicate key 'a' (first at line 1)");
 	assert_int_equal(f->ndocs, 1);
 	assert_string_equal(render(f, f->docs[0], false), "{'b':'ok'}");
 }
@@ -647,7 +651,7 @@ test_bom_crlf(void **state)
 	assert_tree(f, "\xef\xbb\xbf{\"a\":1}", "{'a':'1'}");
 	assert_lines(f, "a: 1\rb: 2\r", "1@{1@'a':1@'1',2@'b':2@'2'}");
 	assert_rejects(f, "a: 1\r\nb: 'x\r\n",
-		"t.yaml:2: error: unterminated single-quoted string");
+		"t.yaml:2:4: error: unterminated single-quoted string");
 }
 
 static void
@@ -686,86 +690,86 @@ test_line_numbers(void **state)
 static void
 test_rejections(void **state)
 {
-	/* input, line of the error, message */
+	/* input, line and column of the error, message */
 	static const struct {
 		const char *text;
-		unsigned line;
+		unsigned line, col;
 		const char *msg;
 	} cases[] = {
-		{ "a:\n\tb: 1\n", 2, "tab character used for indentation" },
-		{ "a:\n  b: 1\n\tc: 2\n", 3,
+		{ "a:\n\tb: 1\n", 2, 1, "tab character used for indentation" },
+		{ "a:\n  b: 1\n\tc: 2\n", 3, 1,
 		  "tab character used for indentation" },
-		{ "- a\n\t- b\n", 2, "tab character used for indentation" },
-		{ "\tk: v\n", 1, "tab character used for indentation" },
-		{ "a: &anchor 1\n", 1, "anchors (&) are not supported" },
-		{ "a: 1\nb: *.example.com\n", 2, "aliases (*) are not supported; "
+		{ "- a\n\t- b\n", 2, 1, "tab character used for indentation" },
+		{ "\tk: v\n", 1, 2, "tab character used for indentation" },
+		{ "a: &anchor 1\n", 1, 4, "anchors (&) are not supported" },
+		{ "a: 1\nb: *.example.com\n", 2, 4, "aliases (*) are not supported; "
 		  "quote a value that starts with '*'" },
-		{ "a: !x 1\n", 1, "tags (!) are not supported" },
-		{ "- !!str 1\n", 1, "tags (!) are not supported" },
-		{ "[!!int 1]\n", 1, "tags (!) are not supported" },
-		{ "? a\n: b\n", 1,
+		{ "a: !x 1\n", 1, 4, "tags (!) are not supported" },
+		{ "- !!str 1\n", 1, 3, "tags (!) are not supported" },
+		{ "[!!int 1]\n", 1, 2, "tags (!) are not supported" },
+		{ "? a\n: b\n", 1, 1,
 		  "complex mapping keys (?) are not supported" },
-		{ "%YAML 1.2\n---\na: 1\n", 1,
+		{ "%YAML 1.2\n---\na: 1\n", 1, 1,
 		  "directives (%) are not supported" },
-		{ "a: 1\nb: 2\na: 3\n", 3,
+		{ "a: 1\nb: 2\na: 3\n", 3, 1,
 		  "duplicate key 'a' (first at line 1)" },
-		{ "x:\n  'k': 1\n  \"k\": 2\n", 3,
+		{ "x:\n  'k': 1\n  \"k\": 2\n", 3, 3,
 		  "duplicate key 'k' (first at line 2)" },
-		{ "{a: 1,\n b: 2,\n a: 3}\n", 3,
+		{ "{a: 1,\n b: 2,\n a: 3}\n", 3, 2,
 		  "duplicate key 'a' (first at line 1)" },
-		{ "a:\n    b: 1\n  c: 2\n", 3,
+		{ "a:\n    b: 1\n  c: 2\n", 3, 3,
 		  "bad indentation of a mapping entry" },
-		{ "- a\n  b: c\n", 2, "mapping values are not allowed here" },
-		{ "a: b: c\n", 1, "mapping values are not allowed here" },
-		{ "a: - b\n", 1,
+		{ "- a\n  b: c\n", 2, 4, "mapping values are not allowed here" },
+		{ "a: b: c\n", 1, 4, "mapping values are not allowed here" },
+		{ "a: - b\n", 1, 4,
 		  "block sequence entries are not allowed here" },
-		{ "a:\n  - 1\n  b: 2\n", 3,
+		{ "a:\n  - 1\n  b: 2\n", 3, 3,
 		  "bad indentation of a mapping entry" },
-		{ "a: 1\n- b\n", 2,
+		{ "a: 1\n- b\n", 2, 1,
 		  "expected a mapping key, found a sequence entry" },
-		{ "- a\nb: 1\n", 2,
+		{ "- a\nb: 1\n", 2, 1,
 		  "unexpected content after the document's root node" },
-		{ "a: 1\nb\n", 2,
+		{ "a: 1\nb\n", 2, 1,
 		  "could not find expected ':' after a mapping key" },
-		{ "a: 'x\n", 1, "unterminated single-quoted string" },
-		{ "a: \"x\n\n", 1, "unterminated double-quoted string" },
-		{ "a: \"x\n---\nb: 1\n", 1,
+		{ "a: 'x\n", 1, 4, "unterminated single-quoted string" },
+		{ "a: \"x\n\n", 1, 4, "unterminated double-quoted string" },
+		{ "a: \"x\n---\nb: 1\n", 1, 4,
 		  "unterminated double-quoted string" },
-		{ "a: [1,\n 2\n", 1,
+		{ "a: [1,\n 2\n", 1, 4,
 		  "unterminated flow sequence: missing ']'" },
-		{ "a:\n  b: {c: 1\n---\n", 2,
+		{ "a:\n  b: {c: 1\n---\n", 2, 6,
 		  "unterminated flow mapping: missing '}'" },
-		{ "a: \"\\z\"\n", 1, "invalid escape '\\' followed by 'z'" },
-		{ "a: \"\\x4g\"\n", 1,
+		{ "a: \"\\z\"\n", 1, 5, "invalid escape '\\' followed by 'z'" },
+		{ "a: \"\\x4g\"\n", 1, 5,
 		  "invalid escape '\\x': expected 2 hex digits" },
-		{ "a: \"\\U00110000\"\n", 1,
+		{ "a: \"\\U00110000\"\n", 1, 5,
 		  "invalid escape '\\U': beyond U+10FFFF" },
-		{ "a: [1] x\n", 1, "unexpected 'x' after the value" },
-		{ "a: \"x\"y\n", 1, "unexpected 'y' after the value" },
-		{ "[a, b]: c\n", 1,
+		{ "a: [1] x\n", 1, 8, "unexpected 'x' after the value" },
+		{ "a: \"x\"y\n", 1, 7, "unexpected 'y' after the value" },
+		{ "[a, b]: c\n", 1, 1,
 		  "flow collections as mapping keys are not supported" },
-		{ "{[a]: b}\n", 1,
+		{ "{[a]: b}\n", 1, 2,
 		  "flow collections as mapping keys are not supported" },
-		{ "\"multi\n line\": 1\n", 1,
+		{ "\"multi\n line\": 1\n", 1, 1,
 		  "a mapping key must be on one line" },
-		{ "a: |x\n", 1, "invalid block scalar header" },
-		{ "--- a: 1\n", 1, "mapping values are not allowed here" },
-		{ "...x: 1\n... junk\n", 2, "unexpected 'j' after the value" },
-		{ ": v\n", 1, "unexpected ':'" },
-		{ "a: @x\n", 1, "unexpected '@'" },
-		{ "a: `x`\n", 1, "unexpected '`'" },
-		{ "a: %x\n", 1, "unexpected '%'" },
-		{ "[a,#b]\n", 1, "unexpected '#'" },
-		{ "[- a]\n", 1, "unexpected '-'" },
-		{ "a: [|]\n", 1, "unexpected '|'" },
+		{ "a: |x\n", 1, 5, "invalid block scalar header" },
+		{ "--- a: 1\n", 1, 5, "mapping values are not allowed here" },
+		{ "...x: 1\n... junk\n", 2, 5, "unexpected 'j' after the value" },
+		{ ": v\n", 1, 1, "unexpected ':'" },
+		{ "a: @x\n", 1, 4, "unexpected '@'" },
+		{ "a: `x`\n", 1, 4, "unexpected '`'" },
+		{ "a: %x\n", 1, 4, "unexpected '%'" },
+		{ "[a,#b]\n", 1, 4, "unexpected '#'" },
+		{ "[- a]\n", 1, 2, "unexpected '-'" },
+		{ "a: [|]\n", 1, 5, "unexpected '|'" },
 	};
 	struct fix *f = *state;
 	char want[256];
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(want, sizeof(want), "t.yaml:%u: error: %s",
-			cases[i].line, cases[i].msg);
+		snprintf(want, sizeof(want), "t.yaml:%u:%u: error: %s",
+			cases[i].line, cases[i].col, cases[i].msg);
 		if (parse(f, cases[i].text) != -1)
 			fail_msg("accepted: %s", cases[i].text);
 		if (strcmp(f->msg, want) != 0)
@@ -774,9 +778,9 @@ test_rejections(void **state)
 	}
 	/* NUL bytes, reported on their line */
 	assert_int_equal(parse_len(f, "a: 1\nb: x\0y\n", 12), -1);
-	assert_string_equal(f->msg, "t.yaml:2: error: NUL byte in input");
+	assert_string_equal(f->msg, "t.yaml:2:5: error: NUL byte in input");
 	assert_int_equal(parse_len(f, "\0", 1), -1);
-	assert_string_equal(f->msg, "t.yaml:1: error: NUL byte in input");
+	assert_string_equal(f->msg, "t.yaml:1:1: error: NUL byte in input");
 }
 
 static void
@@ -798,7 +802,7 @@ test_large_mapping(void **state)
 	sprintf(s, "key1234: again\n");
 	assert_int_equal(parse(f, text), -1);
 	assert_string_equal(f->msg,
-		"t.yaml:2001: error: duplicate key 'key1234' "
+		"t.yaml:2001:1: error: duplicate key 'key1234' "
 		"(first at line 1235)");
 	/* the same in flow style */
 	s = text;
@@ -808,11 +812,11 @@ test_large_mapping(void **state)
 	sprintf(s, "\"k0\":1}");
 	assert_int_equal(parse(f, text), -1);
 	assert_string_equal(f->msg,
-		"t.yaml:101: error: duplicate key 'k0' (first at line 1)");
+		"t.yaml:101:1: error: duplicate key 'k0' (first at line 1)");
 	free(text);
 }
 
-#define DEEP(line) "t.yaml:" #line ": error: nesting deeper than 64 levels"
+#define DEEP(line, col) "t.yaml:" #line ":" #col ": error: nesting deeper than 64 levels"
 
 static void
 test_depth_limit(void **state)
@@ -832,15 +836,15 @@ test_depth_limit(void **state)
 	memset(text, '[', 65);
 	memset(text + 65, ']', 65);
 	text[130] = 0;
-	assert_rejects(f, text, DEEP(1));
+	assert_rejects(f, text, DEEP(1, 65));
 	for (s = text, i = 0; i < 65; i++)
 		s += sprintf(s, "%*sk:\n", i, "");
-	assert_rejects(f, text, DEEP(65));
+	assert_rejects(f, text, DEEP(65, 65));
 	memset(text, 0, sizeof(text));
 	for (i = 0; i < 65; i++)
 		memcpy(text + 2 * i, "- ", 2);
 	text[130] = 'x';
-	assert_rejects(f, text, DEEP(1));
+	assert_rejects(f, text, DEEP(1, 129));
 }
 
 static void
@@ -1005,7 +1009,8 @@ test_json_fast_path_matches_yaml(void **state)
 		"  \"PrivateDnsEnabled\": true, \"Tags\": [], \"Count\": -1.5e3,\n"
 		"\t\"None\": null, \"Empty\": \"\", \"Map\": {}}\r\n]}\n",
 		"[1, \"two\", [3, [4, {\"five\": false}]],\n\n\n \"six\"]",
-		"{\"esc\": \"a\\\"b\\u00e9\\n\", \"k\": \"v\"}",	/* escapes: YAML's rules */
+		"{\"esc\": \"a\\\"b\\u00e9\\n\\/\\ud83d\\ude00\\t\", \"k\": \"v\"}",	/* escapes */
+		"{\"yaml-only\": \"\\x41\\e\"}",	/* YAML's escapes: the YAML parser's */
 		"{\"a\": 1} # comment",
 		"{\"a\": yes, \"b\": 0x10, \"c\": .5}",
 		"{\"lone\": \"cr\",\r\"x\": 1}",
@@ -1025,14 +1030,160 @@ test_json_fast_path_matches_yaml(void **state)
 		"[{\"x\": [1, 2}]",
 		"{\"a\": 1}\n{\"b\": 2}",
 	};
+	/* the YAML parser reads the first line four columns to the right */
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char first[512];
+		char first[512], shifted[512];
+		unsigned line, col;
+		int at = 0;
 		assert_int_equal(parse(f, bad[i]), -1);
 		snprintf(first, sizeof(first), "%s", f->msg);
+		assert_int_equal(sscanf(first, "t.yaml:%u:%u: %n", &line, &col, &at), 2);
+		snprintf(shifted, sizeof(shifted), "t.yaml:%u:%u: %s", line,
+			col + (line == 1 ? 4 : 0), first + at);
 		snprintf(yaml, sizeof(yaml), "--- %s", bad[i]);
 		assert_int_equal(parse(f, yaml), -1);
-		assert_string_equal(first, f->msg);
+		assert_string_equal(shifted, f->msg);
 	}
+}
+
+/* A .json file is strict JSON (RFC 8259): what the AWS CLI prints loads
+ * as it does through the YAML reader, anything else is an error at its
+ * line and column that says what to write instead. */
+static void
+test_json_strict(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *msg;
+	} cases[] = {
+		{ "{\"a\": 1,}", "1:8: error: trailing comma: JSON allows no ',' before '}'" },
+		{ "{\"a\": [1, 2,\n  ]\n}", "1:12: error: trailing comma: JSON allows no ',' "
+		  "before ']'" },
+		{ "{\n  \"a\": 1, // note\n  \"b\": 2\n}", "2:11: error: comments are not allowed "
+		  "in JSON (a .yaml file may have them)" },
+		{ "# saved from aws\n{\"a\":1}", "1:1: error: comments are not allowed in JSON (a "
+		  ".yaml file may have them)" },
+		{ "{\"a\": 1}\n/* x */", "2:1: error: comments are not allowed in JSON (a .yaml "
+		  "file may have them)" },
+		{ "{'a': 1}", "1:2: error: strings in JSON take double quotes, not single ones" },
+		{ "{\"a\": 'x'}", "1:7: error: strings in JSON take double quotes, not single ones" },
+		{ "{a: 1}", "1:2: error: object keys in JSON are strings in double quotes, found 'a'" },
+		{ "{\"a\": yes}", "1:7: error: 'yes' is not a JSON value (strings take double "
+		  "quotes; the literals are true, false and null)" },
+		{ "{\"a\": True}", "1:7: error: 'True' is not a JSON value (strings take double "
+		  "quotes; the literals are true, false and null)" },
+		{ "[01]", "1:2: error: '01' is not a JSON number" },
+		{ "[1.]", "1:2: error: '1.' is not a JSON number" },
+		{ "[1e+]", "1:2: error: '1e+' is not a JSON number" },
+		{ "[0x10]", "1:2: error: '0x10' is not a JSON number" },
+		{ "[-]", "1:2: error: '-' is not a JSON number" },
+		{ "{\"a\": 1}{\"b\": 2}", "1:9: error: unexpected '{' after the JSON value (a .json "
+		  "file holds one value; several documents need a .yaml file and '---')" },
+		{ "{\"a\": 1}\n---\n{\"b\": 2}", "2:1: error: unexpected '-' after the JSON value "
+		  "(a .json file holds one value; several documents need a .yaml file and '---')" },
+		{ "", "1:1: error: the file holds no JSON value (the AWS CLI prints an object: "
+		  "{\xe2\x80\xa6})" },
+		{ "{\"a\": \"x\ny\"}", "1:7: error: unterminated string (a string ends on its own "
+		  "line; a line break in it is written \\n)" },
+		{ "{\"a\": \"x\ty\"}", "1:9: error: control character 0x09 in a string: JSON "
+		  "wants it escaped (\\t, \\u00XX)" },
+		{ "[\"\\x41\"]", "1:3: error: invalid escape '\\x' (JSON has \\\" \\\\ \\/ \\b \\f "
+		  "\\n \\r \\t and \\uXXXX)" },
+		{ "[\"\\u12\"]", "1:3: error: invalid escape '\\u': expected 4 hex digits" },
+		{ "{\"a\" 1}", "1:6: error: expected ':' after the key \"a\", found '1'" },
+		{ "{\"a\": 1 \"b\": 2}", "1:9: error: missing ',' before this member" },
+		{ "[1 2]", "1:4: error: missing ',' before this value" },
+		{ "[1; 2]", "1:3: error: expected ',' or ']', found ';'" },
+		{ "{\"a\": 1", "1:8: error: the file ends inside the object opened at line 1, "
+		  "column 1: expected ',' or '}'" },
+		{ "{\n  \"a\": [1, 2", "2:13: error: the file ends inside the array opened at line "
+		  "2, column 8: expected ',' or ']'" },
+		{ "{\"a\"", "1:5: error: the file ends inside the object opened at line 1, column 1: "
+		  "expected ':'" },
+		{ "[", "1:2: error: the file ends inside the array opened at line 1, column 1: "
+		  "expected a value" },
+		{ "{\"a\": 1, \"a\": 2}", "1:10: error: duplicate key 'a' (first at line 1)" },
+		{ "{\n\t\"a\": @}", "2:7: error: expected a value, found '@'" },
+		{ "{\"a\":\r\n 1,,}", "2:4: error: object keys in JSON are strings in double "
+		  "quotes, found ','" },
+	};
+	struct fix *f = *state;
+	char want[512];
+
+	f->syntax = DOC_JSON;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(want, sizeof(want), "t.json:%s", cases[i].msg);
+		if (parse(f, cases[i].text) != -1)
+			fail_msg("accepted: %s", cases[i].text);
+		if (strcmp(f->msg, want) != 0)
+			fail_msg("%s\n got: %s\nwant: %s", cases[i].text, f->msg, want);
+		assert_int_equal(f->errors, 1);
+	}
+	/* 64 levels are JSON, 65 too deep */
+	char deep[256];
+	memset(deep, '[', 65);
+	memset(deep + 65, ']', 65);
+	deep[130] = 0;
+	assert_rejects(f, deep, "t.json:1:65: error: nesting deeper than 64 levels");
+	deep[129] = 0;
+	assert_non_null(root(f, deep + 1));
+	/* what RFC 8259 allows: any value at the top, white space, escapes, a BOM */
+	assert_tree(f, "\"str\"", "'str'");
+	assert_tree(f, " -0.5e-3 ", "'-0.5e-3'");
+	assert_tree(f, "\xef\xbb\xbf{\"a\":null}\r\n", "{'a':'null'}");
+	assert_tree(f, "{\"k\": \"\\ud83d\\ude00\\u00e9\\n\\/\\\"\"}",
+		"{'k':'\\xf0\\x9f\\x98\\x80\\xc3\\xa9\\n/\"'}");
+}
+
+/* Strict JSON gives the tree the YAML reader gives for the same text:
+ * the same values, lines and columns. */
+static void
+test_json_strict_matches_yaml(void **state)
+{
+	struct fix *f = *state;
+	struct doc_node *yaml, *json;
+	char a[4096];
+
+	yaml = root(f, aws_endpoints_json);
+	snprintf(a, sizeof(a), "%s", render(f, yaml, true));
+	f->syntax = DOC_JSON;
+	json = root(f, aws_endpoints_json);
+	assert_string_equal(a, render(f, json, true));
+	/* columns: each node where its text starts */
+	json = root(f, "{\"Vpcs\": [\n  {\"VpcId\": \"vpc-1\",\n   \"N\": -1}]}");
+	assert_int_equal(json->col, 1);
+	const struct doc_node *seq = doc_get(json, "Vpcs"), *vpc = seq->items[0];
+	assert_int_equal(json->pairs[0].key->col, 2);
+	assert_int_equal(seq->col, 10);
+	assert_int_equal(vpc->line, 2);
+	assert_int_equal(vpc->col, 3);
+	assert_int_equal(vpc->pairs[0].key->col, 4);
+	assert_int_equal(vpc->pairs[0].value->col, 13);
+	assert_int_equal(vpc->pairs[1].key->line, 3);
+	assert_int_equal(vpc->pairs[1].key->col, 4);
+	assert_int_equal(vpc->pairs[1].value->col, 9);
+	/* the YAML reader's columns for the same in block style */
+	f->syntax = DOC_YAML;
+	yaml = root(f, "Vpcs:\n  - VpcId: vpc-1\n    N: 'x'\n");
+	vpc = doc_get(yaml, "Vpcs")->items[0];
+	assert_int_equal(yaml->pairs[0].key->col, 1);
+	assert_int_equal(vpc->col, 5);
+	assert_int_equal(vpc->pairs[0].value->col, 12);
+	assert_int_equal(vpc->pairs[1].key->col, 5);
+	assert_int_equal(vpc->pairs[1].value->col, 8);
+}
+
+/* The syntax follows the name. */
+static void
+test_syntax_of(void **state)
+{
+	(void)state;
+	assert_int_equal(doc_syntax_of("a/b.json"), DOC_JSON);
+	assert_int_equal(doc_syntax_of(".json"), DOC_JSON);
+	assert_int_equal(doc_syntax_of("b.yaml"), DOC_YAML);
+	assert_int_equal(doc_syntax_of("b.yml"), DOC_YAML);
+	assert_int_equal(doc_syntax_of("b.JSON"), DOC_YAML);
+	assert_int_equal(doc_syntax_of("json"), DOC_YAML);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1060,6 +1211,9 @@ main(void)
 		T(test_helpers),
 		T(test_never_crashes),
 		T(test_json_fast_path_matches_yaml),
+		T(test_json_strict),
+		T(test_json_strict_matches_yaml),
+		T(test_syntax_of),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
