@@ -149,3 +149,14 @@ arena_size(const struct arena *a)
 {
 	return a->total;
 }
+
+size_t
+arena_used(const struct arena *a)
+{
+	size_t n = 0;
+	for (const struct arena_chunk *c = a->head; c; c = c->next)
+		n += c->used;
+	for (const struct arena_chunk *c = a->large; c; c = c->next)
+		n += c->used;
+	return n;
+}

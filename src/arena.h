@@ -73,4 +73,7 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 /** Bytes handed out plus chunk overhead: what the arena holds from malloc. */
 size_t arena_size(const struct arena *a);
 
+/** Bytes handed out so far (what arena_size holds, less what chunks have left). */
+size_t arena_used(const struct arena *a);
+
 #endif /* DNSD_ARENA_H */

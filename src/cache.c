@@ -293,6 +293,20 @@ cache_age_ttls(const void *entry, uint8_t *copy, size_t copy_len, uint64_t now)
 	}
 }
 
+size_t
+cache_flush(struct cache *c, const uint8_t *qname, size_t len)
+{
+	size_t n = 0;
+	for (struct entry *e = c->head, *next; e; e = next) {
+		next = e->next;
+		if (qname && !dname_equal(e->qname, e->qname_len, qname, len))
+			continue;
+		remove_entry(c, e);
+		n++;
+	}
+	return n;
+}
+
 const struct cache_stats *
 cache_stats(const struct cache *c)
 {

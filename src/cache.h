@@ -59,6 +59,13 @@ const void *cache_lookup(struct cache *c, const struct cache_key *k, uint64_t no
  */
 void cache_age_ttls(const void *entry, uint8_t *copy, size_t copy_len, uint64_t now);
 
+/**
+ * Drop every entry of one name (lowercase wire form; all types, all
+ * targets), or every entry when qname is NULL.
+ * @return how many were dropped.
+ */
+size_t cache_flush(struct cache *c, const uint8_t *qname, size_t len);
+
 /** Counters so far. */
 const struct cache_stats *cache_stats(const struct cache *c);
 

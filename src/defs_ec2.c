@@ -42,8 +42,9 @@ static const struct defs_field vpc_fields[] = {
 	V("Subnets", DEFS_NODE, subnets),	/* read once the VPC is in */
 	V("VpcEndpoints", DEFS_NODE, endpoints),
 	V("NetworkInterfaces", DEFS_NODE, enis),
+	V("OwnerId", DEFS_STR, v.owner_id),
 	V("DhcpOptionsId", DEFS_STR, v.dhcp_options_id),
-	DEFS_IGNORED("State"), DEFS_IGNORED("OwnerId"),
+	DEFS_IGNORED("State"),
 	DEFS_IGNORED("InstanceTenancy"), DEFS_IGNORED("Tags"),
 	DEFS_IGNORED("BlockPublicAccessStates"), DEFS_IGNORED("EncryptionControl"),
 	DEFS_END

@@ -124,15 +124,14 @@ dname_to_text(const uint8_t *wire, char *out, size_t size)
 		uint8_t n = *wire++;
 		for (uint8_t i = 0; i < n; i++) {
 			uint8_t c = wire[i];
-			const char *s;
 			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 			    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '*') {
-				tmp[0] = (char)c;
-				tmp[1] = 0;
-			} else {
-				snprintf(tmp, sizeof(tmp), "\\%03u", c);
+				if (o + 1 < size)	/* the common case: no formatting */
+					out[o++] = (char)c;
+				continue;
 			}
-			for (s = tmp; *s && o + 1 < size; s++)
+			snprintf(tmp, sizeof(tmp), "\\%03u", c);
+			for (const char *s = tmp; *s && o + 1 < size; s++)
 				out[o++] = *s;
 		}
 		wire += n;

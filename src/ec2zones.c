@@ -233,8 +233,9 @@ add_vpc_zones(struct ec2z *e, struct topo_vpc *v)
 			"EC2 hostnames of its region '%s': %s", text, why);
 		return;
 	}
-	struct netprefix *v4 = arena_zalloc(e->t->arena, (v->n_cidrs + 1) * sizeof(*v4));
-	uint8_t *dwire = arena_memdup(e->t->arena, vz.domain, (size_t)vz.domain_len);
+	/* the builder's arena: the model is built from again (health rebuilds) */
+	struct netprefix *v4 = arena_zalloc(zb_arena(e->b), (v->n_cidrs + 1) * sizeof(*v4));
+	uint8_t *dwire = arena_memdup(zb_arena(e->b), vz.domain, (size_t)vz.domain_len);
 	unsigned n_v4 = 0;
 	if (!v4 || !dwire)
 		return;

@@ -3,11 +3,10 @@
 #include "config.h"
 #include "healthcheck.h"
 
-#include "arena.h"
+#include "health.h"
 #include "strmap.h"
 #include "topology.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,7 +14,14 @@
  * loop, which Route 53 would refuse) counts as healthy. */
 #define HEALTHCHECK_MAX_DEPTH 8
 
-/* The last override naming id, or NULL. */
+/* A dnsd-control override of id (health check ID up|down), or NULL. */
+static const struct health_override *
+runtime_of(const struct topology *t, const char *id)
+{
+	return t->runtime_health ? health_set_get(t->runtime_health, HEALTH_CHECK, id) : NULL;
+}
+
+/* The last Dnsd Health entry naming id, or NULL. */
 static const struct topo_health *
 override_of(const struct topology *t, const char *id)
 {
@@ -55,6 +61,9 @@ measured(const struct topology *t, const struct topo_health_check *hc, unsigned 
 static bool
 healthy_at(const struct topology *t, const char *id, unsigned depth)
 {
+	const struct health_override *rt = runtime_of(t, id);
+	if (rt)
+		return rt->up;
 	const struct topo_health *o = override_of(t, id);
 	if (o)
 		return o->healthy;
@@ -89,21 +98,6 @@ healthcheck_known(const struct topology *t, const char *id)
 	return strmap_get(&t->health_check_by_id, id) || named_by_record(t, id);
 }
 
-int
-healthcheck_override(struct topology *t, const char *id, bool healthy)
-{
-	if (!healthcheck_known(t, id))
-		return -ENOENT;
-	struct topo_health *h = arena_zalloc(t->arena, sizeof(*h));
-	if (!h || !(h->health_check_id = arena_strdup(t->arena, id)))
-		return -ENOMEM;
-	h->healthy = healthy;
-	h->src.file = "dnsd-control";
-	*t->health_tail = h;
-	t->health_tail = &h->next;
-	return 0;
-}
-
 void
 healthcheck_describe(const struct topology *t, const char *id, char *buf, unsigned size)
 {
@@ -111,7 +105,9 @@ healthcheck_describe(const struct topology *t, const char *id, char *buf, unsign
 	const char *state = up ? "healthy" : "unhealthy";
 	const struct topo_health *o = override_of(t, id);
 	const struct topo_health_check *hc = strmap_get(&t->health_check_by_id, id);
-	if (o)
+	if (runtime_of(t, id))
+		snprintf(buf, size, "%s (dnsd-control override)", state);
+	else if (o)
 		snprintf(buf, size, "%s (override at %s:%u)", state, o->src.file, o->src.line);
 	else if (!hc)
 		snprintf(buf, size, "%s (not defined)", state);

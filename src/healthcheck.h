@@ -9,8 +9,8 @@ struct topology;
 
 /**
  * Whether Route 53 counts a health check as healthy:
- * - the last override naming it (a Dnsd Health entry with HealthCheckId,
- *   or healthcheck_override), else
+ * - a dnsd-control override of it (t->runtime_health, scope HEALTH_CHECK:
+ *   health.h), else the last Dnsd Health entry naming it, else
  * - its status: Disabled counts as healthy; a CALCULATED one is healthy
  *   when at least HealthThreshold children are; otherwise more than 18%
  *   of the checkers in get-health-check-status must report Success, and a
@@ -25,16 +25,6 @@ bool healthcheck_healthy(const struct topology *t, const char *id);
 
 /** Whether a health check is defined, or named by a record set or override. */
 bool healthcheck_known(const struct topology *t, const char *id);
-
-/**
- * Layer a runtime override over the definitions (dnsd-control health
- * check ID up|down): call it on the new model after defs_resolve and
- * before the zones are built, for each override in effect, in the order
- * given (the last one for an id wins). It is kept in t's arena.
- * @return 0; -ENOENT when no health check or record set names id
- *	(nothing changed); -ENOMEM.
- */
-int healthcheck_override(struct topology *t, const char *id, bool healthy);
 
 /**
  * A health check's state for people: "healthy", "unhealthy", with why

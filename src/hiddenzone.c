@@ -247,7 +247,7 @@ add_private_name(struct hz *h, const struct topo_endpoint *ep, const struct endp
 		apex += 2;
 		apex_len -= 2;
 	}
-	const char *origin = arena_printf(h->t->arena, "%s (%s) private DNS", ep->id,
+	const char *origin = arena_printf(zb_arena(h->b), "%s (%s) private DNS", ep->id,
 		ep->service_name);
 	if (!origin) {
 		diag_error(h->d, ep->src.file, ep->src.line, "out of memory");
@@ -448,7 +448,7 @@ hiddenzone_views(struct topology *t, struct zb *b, struct diag *d)
 		v->view = zb_view_add(b, v->id);
 		v->inbound_view = -1;
 		if (v->view >= 0 && vpc_has_inbound(t, v)) {
-			const char *name = arena_printf(t->arena, "%s+inbound", v->id);
+			const char *name = arena_printf(zb_arena(b), "%s+inbound", v->id);
 			v->inbound_view = name ? zb_view_add(b, name) : -1;
 		}
 		if (v->view < 0 || (vpc_has_inbound(t, v) && v->inbound_view < 0)) {

@@ -49,7 +49,8 @@ listener_set_free(struct listener_set *set)
 }
 
 int
-listener_inbound(struct listener *l, const struct netaddr *addr, uint16_t port, const char *vpc)
+listener_inbound(struct listener *l, const struct netaddr *addr, uint16_t port, const char *vpc,
+	const char *endpoint_id)
 {
 	memset(l, 0, sizeof(*l));
 	if (addr->family == AF_INET) {
@@ -65,9 +66,16 @@ listener_inbound(struct listener *l, const struct netaddr *addr, uint16_t port, 
 	}
 	listener_set_port(l, port);
 	l->inbound = true;
-	l->owned = strdup(vpc);
+	/* one allocation holds both strings: "vpc\0endpoint" */
+	size_t vlen = strlen(vpc) + 1, elen = strlen(endpoint_id) + 1;
+	l->owned = malloc(vlen + elen);
+	if (!l->owned)
+		return -1;
+	memcpy(l->owned, vpc, vlen);
+	memcpy(l->owned + vlen, endpoint_id, elen);
 	l->vpc = l->owned;
-	return l->owned ? 0 : -1;
+	l->endpoint_id = l->owned + vlen;
+	return 0;
 }
 
 int

@@ -17,6 +17,7 @@ struct listener {
 	socklen_t addr_len;
 	bool wildcard;			/**< 0.0.0.0 or ::: replies need the destination address */
 	bool inbound;			/**< an inbound resolver endpoint's address */
+	const char *endpoint_id;	/**< then that endpoint's id (query logs' srcids) */
 	char *owned;			/**< what vpc points to when the listener owns it */
 };
 
@@ -51,7 +52,7 @@ int listener_parse(struct listener *l, char *spec, char *err, size_t errsz);
  * @return 0, or -1 when out of memory.
  */
 int listener_inbound(struct listener *l, const struct netaddr *addr, uint16_t port,
-	const char *vpc);
+	const char *vpc, const char *endpoint_id);
 
 /**
  * Open and close both sockets of a listener, to learn before the start

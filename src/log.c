@@ -179,6 +179,106 @@ log_stream(void)
 	return stream ? stream : stderr;
 }
 
+/* ---- a stream of lines, logged and kept ---- */
+
+/* What a capture keeps: its lines, up to a size, and how many it left out. */
+struct log_capture {
+	FILE *f;
+	char *text;
+	size_t len, cap;
+	unsigned left_out;
+	char line[LINE_MAX_LEN];
+	size_t line_len;
+};
+
+static void
+capture_line(struct log_capture *c)
+{
+	c->line[c->line_len] = 0;
+	stream_line(c->line);
+	if (c->len + c->line_len + 2 > LOG_CAPTURE_MAX) {
+		c->left_out++;
+	} else {
+		if (c->len + c->line_len + 2 > c->cap) {
+			size_t cap = c->cap ? c->cap * 2 : 4096;
+			while (cap < c->len + c->line_len + 2)
+				cap *= 2;
+			char *t = realloc(c->text, cap);
+			if (!t) {
+				c->left_out++;
+				c->line_len = 0;
+				return;
+			}
+			c->text = t;
+			c->cap = cap;
+		}
+		memcpy(c->text + c->len, c->line, c->line_len);
+		c->len += c->line_len;
+		c->text[c->len++] = '\n';
+		c->text[c->len] = 0;
+	}
+	c->line_len = 0;
+}
+
+static ssize_t
+capture_write(void *cookie, const char *buf, size_t size)
+{
+	struct log_capture *c = cookie;
+	for (size_t i = 0; i < size; i++) {
+		if (buf[i] == '\n' || c->line_len == sizeof(c->line) - 1) {
+			capture_line(c);
+			if (buf[i] == '\n')
+				continue;
+		}
+		c->line[c->line_len++] = buf[i];
+	}
+	return (ssize_t)size;
+}
+
+struct log_capture *
+log_capture_open(void)
+{
+	struct log_capture *c = calloc(1, sizeof(*c));
+	cookie_io_functions_t io = { NULL, capture_write, NULL, NULL };
+	if (c)
+		c->f = fopencookie(c, "w", io);
+	if (!c || !c->f) {
+		free(c);
+		return NULL;
+	}
+	setvbuf(c->f, NULL, _IONBF, 0);
+	return c;
+}
+
+FILE *
+log_capture_stream(struct log_capture *c)
+{
+	return c->f;
+}
+
+char *
+log_capture_close(struct log_capture *c)
+{
+	if (!c)
+		return NULL;
+	fclose(c->f);
+	if (c->line_len)
+		capture_line(c);
+	char *text = c->text;
+	if (c->left_out) {
+		char more[96];
+		int n = snprintf(more, sizeof(more), "(%u more line%s in the log)\n", c->left_out,
+			c->left_out == 1 ? "" : "s");
+		char *t = realloc(text, c->len + (size_t)n + 1);
+		if (t) {
+			memcpy(t + c->len, more, (size_t)n + 1);
+			text = t;
+		}
+	}
+	free(c);
+	return text;
+}
+
 #ifndef NDEBUG
 void
 log_assert_fail_(const char *file, int line, const char *expr)

@@ -45,6 +45,28 @@ void log_set_timestamps(bool on);
  */
 FILE *log_stream(void);
 
+/** Most text a capture keeps; further lines are only counted. */
+#define LOG_CAPTURE_MAX (64 * 1024)
+
+struct log_capture;
+
+/**
+ * A stream like log_stream whose lines are also kept, for a reply that
+ * carries a reload's errors (dnsd-control reload). One writer at a time.
+ * @return NULL when out of memory.
+ */
+struct log_capture *log_capture_open(void);
+
+/** The capture's stream (for diag_init). */
+FILE *log_capture_stream(struct log_capture *c);
+
+/**
+ * Close the stream and free the capture.
+ * @return the lines kept (malloc'd, with "(N more lines in the log)" when
+ *	LOG_CAPTURE_MAX was reached), or NULL when there were none.
+ */
+char *log_capture_close(struct log_capture *c);
+
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Start, stop, reload, statistics: what an operator looks for. */

@@ -188,7 +188,8 @@ add_inbound_listeners(const struct options *o, const struct snapshot *s,
 	for (unsigned i = 0; i < s->n_inbound && o->inbound_port; i++) {
 		const struct snapshot_inbound *in = &s->inbound[i];
 		struct listener *l = listener_set_add(set);
-		if (!l || listener_inbound(l, &in->addr, (uint16_t)o->inbound_port, in->vpc_id) < 0) {
+		if (!l || listener_inbound(l, &in->addr, (uint16_t)o->inbound_port, in->vpc_id,
+		    in->endpoint_id) < 0) {
 			log_err("out of memory");
 			return -1;
 		}
@@ -270,8 +271,10 @@ listeners_text(const struct listener_set *set)
 
 static void
 log_started(const struct snapshot *s, const struct options *o, const struct listener_set *set,
-	const struct fwd_targets *up)
+	const struct fwd_targets *up, const struct server *srv)
 {
+	struct server_info info;
+	server_get_info(srv, &info);
 	char ups[FWD_MAX_TARGETS * 64] = "", buf[64];
 	char *listen = listeners_text(set);
 	for (unsigned i = 0; i < up->n; i++) {
@@ -279,11 +282,13 @@ log_started(const struct snapshot *s, const struct options *o, const struct list
 		snprintf(ups + strlen(ups), sizeof(ups) - strlen(ups), "%s%s", i ? " " : "", buf);
 	}
 	log_notice("started: %u VPC%s, %u endpoint%s from %s in %.3f s; listening on %s "
-		"(udp, tcp); upstream %s; %u worker%s", s->n_vpcs, log_s(s->n_vpcs),
-		s->n_endpoints, log_s(s->n_endpoints), o->zones, s->load_seconds,
+		"(udp, tcp); upstream %s; %u worker%s; control %s; metrics %s%s%s", s->n_vpcs,
+		log_s(s->n_vpcs), s->n_endpoints, log_s(s->n_endpoints), o->zones, s->load_seconds,
 		listen ? listen : "(out of memory)",
 		up->n ? ups : "none (SERVFAIL for names dnsd does not hold)", o->workers,
-		log_s(o->workers));
+		log_s(o->workers), info.control_path ? info.control_path : "off",
+		info.metrics_addr ? "http://" : "off", info.metrics_addr ? info.metrics_addr : "",
+		info.metrics_addr ? "/metrics" : "");
 	free(listen);
 }
 
@@ -308,8 +313,9 @@ static struct snapshot *
 load(const struct options *o, const struct listener_set *set)
 {
 	struct snapshot_listener *bindings = bindings_of(set);
+	/* the control channel rebuilds and explains from the parsed definitions */
 	struct snapshot_config cfg = { .zones_dir = o->zones, .listeners = bindings,
-		.n_listeners = set->n };
+		.n_listeners = set->n, .keep_model = strcmp(o->control, DNSD_CONTROL_NONE) != 0 };
 	struct diag d;
 	diag_init(&d, log_stream());
 	d.strict = o->strict;
@@ -362,7 +368,7 @@ serve(const struct options *o, struct listener_set *set)
 		log_err("%s", err);
 		return EXIT_START;
 	}
-	log_started(snap, o, set, &upstreams);
+	log_started(snap, o, set, &upstreams, s);
 	notify_send("READY=1\nSTATUS=serving %u VPC%s, %u endpoint%s", snap->n_vpcs,
 		log_s(snap->n_vpcs), snap->n_endpoints, log_s(snap->n_endpoints));
 	int rc = server_run(s) < 0 ? EXIT_START : EXIT_OK;
@@ -398,6 +404,8 @@ main(int argc, char **argv)
 	 * the first load must not kill dnsd */
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);
+	/* a control client or query log reader that left must not stop dnsd */
+	signal(SIGPIPE, SIG_IGN);
 	if (o.check)
 		log_set_timestamps(false);	/* a report, like a compiler's */
 	else

@@ -16,6 +16,9 @@
 #ifndef DNSD_ZONES_DIR
 #error "DNSD_ZONES_DIR is set by the Makefile: $(sysconfdir)/dnsd/zones"
 #endif
+#ifndef DNSD_CONTROL_PATH
+#error "DNSD_CONTROL_PATH is set by the Makefile: $(runstatedir)/dnsd/control"
+#endif
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -25,7 +28,8 @@ enum opt_type {
 	OPT_COUNT,	/* unsigned, +1 per use */
 	OPT_STRING,	/* const char * */
 	OPT_UINT,	/* unsigned within [min, max] */
-	OPT_LIST	/* const char *[DNSD_MAX_LIST], at most max, with a count after it */
+	OPT_LIST,	/* const char *[DNSD_MAX_LIST], at most max, with a count after it */
+	OPT_CHOICE	/* unsigned: the index of the value in def_list (the choices) */
 };
 
 /* One row per option: the parser, the defaults, --help and (through
@@ -38,7 +42,8 @@ struct option_def {
 	unsigned long min, max;		/* UINT: bounds; LIST: most entries */
 	unsigned long def;		/* UINT: the default */
 	const char *def_str;		/* STRING: the default */
-	const char *const *def_list;	/* LIST: the default entries, NULL-terminated */
+	const char *const *def_list;	/* LIST: the default entries; CHOICE: the choices,
+					   the default first (NULL-terminated) */
 	const char *def_text;		/* the default, in words, when it is not a value */
 	size_t offset;
 	size_t count_offset;
@@ -57,6 +62,9 @@ static const char *const allow_default[] = {
 	"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
 	"100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::ffff:127.0.0.0/104", NULL
 };
+
+/* The formats of --query-log-format, in enum querylog_format order. */
+static const char *const query_log_formats[] = { "json", "text", NULL };
 
 static const struct option_def option_table[] = {
 	{ "zones", 'z', OPT_STRING, "DIR", 0, 0, 0, DNSD_ZONES_DIR, NULL, NULL, OFF(zones), 0,
@@ -87,8 +95,18 @@ static const struct option_def option_table[] = {
 	  "log more: -v closed connections and forwarding trouble, -vv also why each packet was dropped or refused" },
 	{ "quiet", 'q', OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(quiet), 0,
 	  "log errors and warnings only" },
-	{ "query-log", 0, OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(query_log), 0,
-	  "log one line per answered query" },
+	{ "query-log", 0, OPT_STRING, "FILE", 0, 0, 0, NULL, NULL, "off", OFF(query_log), 0,
+	  "log every answer to FILE (- is standard output), apart from the operations "
+	  "log; dnsd-control logrotate reopens it" },
+	{ "query-log-format", 0, OPT_CHOICE, "json|text", 0, 0, 0, NULL, query_log_formats,
+	  NULL, OFF(query_log_format), 0,
+	  "json: the fields of Route 53 Resolver query logs, one object per line; text: "
+	  "key=value fields, dropped queries too" },
+	{ "control", 0, OPT_STRING, "PATH", 0, 0, 0, DNSD_CONTROL_PATH, NULL, NULL,
+	  OFF(control), 0, "take dnsd-control commands on the unix socket PATH (mode 0660; "
+	  "none: no control socket)" },
+	{ "metrics", 0, OPT_STRING, "ADDR:PORT", 0, 0, 0, NULL, NULL, "off", OFF(metrics), 0,
+	  "serve Prometheus metrics at http://ADDR:PORT/metrics" },
 	{ "syslog", 0, OPT_FLAG, NULL, 0, 0, 0, NULL, NULL, NULL, OFF(syslog), 0,
 	  "log to syslog (facility daemon) instead of standard error" },
 	{ "edns-size", 0, OPT_UINT, "BYTES", 512, 4096, 1232, NULL, NULL, NULL, OFF(edns_size), 0,
@@ -123,20 +141,29 @@ static const struct option_def option_table[] = {
 
 _Static_assert(N_OPTIONS <= 64, "struct options.given has a bit per row");
 
+/* The path of a file named `name` beside this binary, in exe (PATH_MAX). */
+static bool
+beside_binary(char *exe, const char *name)
+{
+	ssize_t n = readlink("/proc/self/exe", exe, PATH_MAX - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = 0;
+	char *slash = strrchr(exe, '/');
+	if (!slash || (size_t)(slash - exe) + 2 + strlen(name) > PATH_MAX)
+		return false;
+	strcpy(slash + 1, name);
+	return true;
+}
+
 /* The source tree's zones/ when this binary sits in its build tree. */
 static const char *
 build_tree_zones(void)
 {
 	static char path[PATH_MAX];
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
+	if (!beside_binary(exe, DNSD_BUILD_TREE_MARKER))
 		return NULL;
-	exe[n] = 0;
-	char *slash = strrchr(exe, '/');
-	if (!slash || (size_t)(slash - exe) + sizeof("/" DNSD_BUILD_TREE_MARKER) > sizeof(exe))
-		return NULL;
-	strcpy(slash + 1, DNSD_BUILD_TREE_MARKER);
 	FILE *f = fopen(exe, "r");
 	if (!f)
 		return NULL;
@@ -159,14 +186,42 @@ default_zones(void)
 	return zones;
 }
 
+const char *
+options_default_control(void)
+{
+	static char path[PATH_MAX];
+	static const char *control;
+	if (!control) {
+		char marker[PATH_MAX];
+		control = DNSD_CONTROL_PATH;
+		if (beside_binary(marker, DNSD_BUILD_TREE_MARKER) && access(marker, F_OK) == 0 &&
+		    beside_binary(path, DNSD_BUILD_TREE_CONTROL))
+			control = path;
+	}
+	return control;
+}
+
+/* A string row's default: computed for --zones and --control. */
+static const char *
+string_default(const struct option_def *d)
+{
+	if (d->offset == OFF(zones))
+		return default_zones();
+	if (d->offset == OFF(control))
+		return options_default_control();
+	return d->def_str;
+}
+
 static void
 set_default(struct options *o, const struct option_def *d)
 {
 	char *base = (char *)o;
 	switch (d->type) {
 	case OPT_STRING:
-		*(const char **)(base + d->offset) =
-			d->offset == OFF(zones) ? default_zones() : d->def_str;
+		*(const char **)(base + d->offset) = string_default(d);
+		break;
+	case OPT_CHOICE:
+		*(unsigned *)(base + d->offset) = 0;
 		break;
 	case OPT_UINT:
 		*(unsigned *)(base + d->offset) = (unsigned)d->def;
@@ -240,6 +295,20 @@ set_uint(struct options *o, const struct option_def *d, const char *value, char 
 }
 
 static int
+set_choice(struct options *o, const struct option_def *d, const char *value, char *err,
+	size_t errsz)
+{
+	for (unsigned i = 0; d->def_list[i]; i++) {
+		if (!strcmp(d->def_list[i], value)) {
+			*(unsigned *)((char *)o + d->offset) = i;
+			return 0;
+		}
+	}
+	snprintf(err, errsz, "--%s: '%s' is not one of %s", d->name, value, d->arg);
+	return -1;
+}
+
+static int
 set_value(struct options *o, const struct option_def *d, const char *value, char *err,
 	size_t errsz)
 {
@@ -261,6 +330,9 @@ set_value(struct options *o, const struct option_def *d, const char *value, char
 	case OPT_LIST:
 		rc = set_list(o, d, value, err, errsz);
 		break;
+	case OPT_CHOICE:
+		rc = set_choice(o, d, value, err, errsz);
+		break;
 	}
 	o->given |= (uint64_t)1 << (d - option_table);
 	return rc;
@@ -269,7 +341,7 @@ set_value(struct options *o, const struct option_def *d, const char *value, char
 static bool
 takes_value(const struct option_def *d)
 {
-	return d->type == OPT_STRING || d->type == OPT_UINT || d->type == OPT_LIST;
+	return d->type != OPT_FLAG && d->type != OPT_COUNT;
 }
 
 /* getopt_long's tables, built from ours: ":" first so that a missing
@@ -387,9 +459,10 @@ print_default(char *b, size_t size, const struct option_def *d)
 	size_t n = strlen(b);
 	if (d->type == OPT_UINT) {
 		snprintf(b + n, size - n, " (default: %lu)", d->def);
-	} else if (d->type == OPT_STRING && d->def_str) {
-		snprintf(b + n, size - n, " (default: %s)",
-			d->offset == OFF(zones) ? default_zones() : d->def_str);
+	} else if (d->type == OPT_STRING && string_default(d)) {
+		snprintf(b + n, size - n, " (default: %s)", string_default(d));
+	} else if (d->type == OPT_CHOICE) {
+		snprintf(b + n, size - n, " (default: %s)", d->def_list[0]);
 	} else if (d->def_list) {
 		snprintf(b + n, size - n, " (default: ");
 		for (size_t i = 0; d->def_list[i]; i++) {
@@ -459,7 +532,7 @@ options_usage(FILE *out)
 		print_row(out, &option_table[i]);
 	fprintf(out,
 		"\nSignals: HUP reloads the definitions (errors keep the old data serving);\n"
-		"TERM and INT stop.\n"
+		"USR1 logs the statistics; TERM and INT stop. dnsd-control(8) does more.\n"
 		"Exit status: 0 on success, 1 when the definitions have errors, 2 on a\n"
 		"usage error, 3 when dnsd cannot start (for example, a port is taken).\n");
 }

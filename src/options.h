@@ -14,6 +14,12 @@
 /** The file next to a binary in its build tree that names the source tree's zones/. */
 #define DNSD_BUILD_TREE_MARKER ".dnsd-build-tree"
 
+/** The control socket of a dnsd in its build tree: beside the binary. */
+#define DNSD_BUILD_TREE_CONTROL "dnsd.control"
+
+/** --control none: no control socket. */
+#define DNSD_CONTROL_NONE "none"
+
 /** The daemon's settings after parsing. */
 struct options {
 	const char *zones;
@@ -28,7 +34,10 @@ struct options {
 	bool version;
 	unsigned verbose;
 	bool quiet;
-	bool query_log;
+	const char *query_log;		/**< file, "-" (standard output), or NULL: off */
+	unsigned query_log_format;	/**< enum querylog_format */
+	const char *control;		/**< unix socket path, or DNSD_CONTROL_NONE */
+	const char *metrics;		/**< ADDR:PORT of the Prometheus endpoint, or NULL */
 	bool syslog;			/**< log through syslog(3) */
 	unsigned edns_size;
 	unsigned forward_timeout;	/**< milliseconds per upstream try */
@@ -63,6 +72,13 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 
 /** Whether the option (its long name) was given on the command line. */
 bool options_given(const struct options *o, const char *name);
+
+/**
+ * The default control socket: DNSD_BUILD_TREE_CONTROL beside a binary in
+ * its build tree (found by DNSD_BUILD_TREE_MARKER: works without root),
+ * else $(runstatedir)/dnsd/control. dnsd and dnsd-control agree on it.
+ */
+const char *options_default_control(void);
 
 /** Print the --help text, generated from the option table. */
 void options_usage(FILE *out);

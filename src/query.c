@@ -973,6 +973,7 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	qi->why = NULL;
 	qi->rcode = 0;
 	qi->qtype = qi->qclass = 0;
+	qi->view = QUERY_NO_VIEW;
 	if (len < DNS_HEADER_SIZE) {
 		qi->why = "shorter than a header";
 		return QUERY_DROP;

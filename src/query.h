@@ -75,6 +75,9 @@ int query_env_set_snapshot(struct query_env *env, const struct snapshot *snap);
 /** Free the env's round robin counters. */
 void query_env_fini(struct query_env *env);
 
+/** query_info.view of a query that was not placed in a view (refused before). */
+#define QUERY_NO_VIEW 0xffff
+
 /** What dnsd learned from a query; filled for every parsed query. */
 struct query_info {
 	uint16_t id;
@@ -87,7 +90,7 @@ struct query_info {
 	bool edns;
 	bool do_bit;
 	uint16_t udp_size;	/**< the client's, at least 512 */
-	uint16_t view;
+	uint16_t view;		/**< QUERY_NO_VIEW until the query is placed in one */
 	bool dns64;		/**< AAAA from a client in a subnet with EnableDns64 */
 	bool dns64_a;		/**< forwarding: the A query made for such a client */
 	uint32_t dns64_ttl;	/**< then: the AAAA answer's negative TTL */

@@ -73,6 +73,9 @@ struct r53p {
 	struct topology *t;
 	struct zb *b;
 	struct diag *d;
+	struct arena *keep;		/* groups: as long as the zones built (zb_finish) */
+	struct arena *scratch;		/* the items: this build only, freed at its end;
+					   the model itself does not grow (rebuilds reuse it) */
 	struct item *items;
 	unsigned n_items;
 	struct zone_items *zones;	/* zones with items */
@@ -95,7 +98,7 @@ key_of(struct r53p *p, uint16_t type, const uint8_t *wire)
 {
 	char text[DNAME_MAX * 4 + 1];
 	dname_to_text(wire, text, sizeof(text));
-	return arena_printf(p->t->arena, "%u %s", (unsigned)type, text);
+	return arena_printf(p->scratch, "%u %s", (unsigned)type, text);
 }
 
 /* A zone's alias and routing records, by owner, type, then file order. */
@@ -136,7 +139,7 @@ pset_target(struct r53p *p, struct pset *s, const struct topo_rr *rr)
 			rr->alias_target, why);
 		return false;
 	}
-	s->target = arena_memdup(p->t->arena, wire, (size_t)len);
+	s->target = arena_memdup(p->scratch, wire, (size_t)len);
 	s->target_len = (uint8_t)len;
 	s->target_key = key_of(p, rr->type, wire);
 	return s->target && s->target_key;
@@ -166,8 +169,8 @@ static bool
 item_sets(struct r53p *p, struct item *it, const struct ref *run, size_t n)
 {
 	struct ref *tmp = malloc(n * sizeof(*tmp));
-	it->sets = arena_zalloc(p->t->arena, n * sizeof(*it->sets));
-	const struct topo_rr **rrs = arena_alloc(p->t->arena, n * sizeof(*rrs));
+	it->sets = arena_zalloc(p->scratch, n * sizeof(*it->sets));
+	const struct topo_rr **rrs = arena_alloc(p->scratch, n * sizeof(*rrs));
 	if (!tmp || !it->sets || !rrs) {
 		free(tmp);
 		return false;
@@ -248,8 +251,8 @@ items_collect(struct r53p *p)
 	for (const struct topo_hosted_zone *hz = p->t->zones; hz; hz = hz->next)
 		for (const struct topo_rr *rr = hz->rrs; rr; rr = rr->next)
 			n += hz->private_zone && in_item(rr);
-	p->items = arena_zalloc(p->t->arena, (n ? n : 1) * sizeof(*p->items));
-	p->zones = arena_zalloc(p->t->arena, (p->t->n_zones + 1) * sizeof(*p->zones));
+	p->items = arena_zalloc(p->scratch, (n ? n : 1) * sizeof(*p->items));
+	p->zones = arena_zalloc(p->scratch, (p->t->n_zones + 1) * sizeof(*p->zones));
 	if (!p->items || !p->zones)
 		return false;
 	for (const struct topo_hosted_zone *hz = p->t->zones; hz && n; hz = hz->next) {
@@ -321,8 +324,8 @@ map_endpoint_name(void *ctx, const struct topo_endpoint *ep, const struct endpoi
 	char text[DNAME_MAX * 4 + 1];
 	if (n->private_name || !dname_canonical_text(n->text, text, sizeof(text)))
 		return 0;
-	struct epname *e = arena_zalloc(p->t->arena, sizeof(*e));
-	const char *key = arena_strdup(p->t->arena, text);
+	struct epname *e = arena_zalloc(p->scratch, sizeof(*e));
+	const char *key = arena_strdup(p->scratch, text);
 	if (e && key) {
 		e->ep = ep;
 		e->az = n->az;
@@ -589,8 +592,8 @@ static struct policy_group *
 group_new(struct r53p *p, const struct item *it, enum policy_kind kind, const unsigned *cand,
 	unsigned n)
 {
-	struct policy_group *g = arena_zalloc(p->t->arena, sizeof(*g));
-	const char **labels = arena_alloc(p->t->arena, n * sizeof(*labels));
+	struct policy_group *g = arena_zalloc(p->keep, sizeof(*g));
+	const char **labels = arena_alloc(p->keep, n * sizeof(*labels));
 	if (!g || !labels)
 		return NULL;
 	for (unsigned j = 0; j < n; j++)
@@ -635,7 +638,7 @@ emit_group(struct r53p *p, struct zb_zone *z, struct item *it, const struct poli
 static void
 build_weighted(struct r53p *p, struct zb_zone *z, struct item *it, unsigned *cand)
 {
-	uint32_t *w = arena_alloc(p->t->arena, it->n_sets * sizeof(*w));
+	uint32_t *w = arena_alloc(p->keep, it->n_sets * sizeof(*w));
 	unsigned n = w ? weighted_candidates(it, cand, w) : 0;
 	if (n == 1) {
 		emit_plain(p, z, it, cand, 1);	/* one to choose from: no choice per query */
@@ -677,7 +680,7 @@ cidr_prefixes(struct r53p *p, const struct item *it, const unsigned *cand, unsig
 	const struct topo_cidr_collection *c = strmap_get(&p->t->cidr_collection_by_id,
 		r0->cidr_collection);
 	struct strmap locations = STRMAP_INIT;
-	unsigned *index = arena_alloc(p->t->arena, n * sizeof(*index));
+	unsigned *index = arena_alloc(p->scratch, n * sizeof(*index));
 	for (unsigned j = 0; index && j < n; j++) {
 		index[j] = j;	/* the first set of a location keeps it (the checks allow one) */
 		strmap_put(&locations, it->sets[cand[j]].set->policy->cidr_location, &index[j]);
@@ -685,8 +688,8 @@ cidr_prefixes(struct r53p *p, const struct item *it, const unsigned *cand, unsig
 	g->default_alt = cidr_alt_of(&locations, "*");
 	bool default_up = g->default_alt >= 0 && it->sets[cand[g->default_alt]].healthy;
 	unsigned nb = c ? c->n_blocks : 0;
-	struct netprefix *pre = arena_alloc(p->t->arena, (nb ? nb : 1) * sizeof(*pre));
-	uint32_t *alt = arena_alloc(p->t->arena, (nb ? nb : 1) * sizeof(*alt));
+	struct netprefix *pre = arena_alloc(p->keep, (nb ? nb : 1) * sizeof(*pre));
+	uint32_t *alt = arena_alloc(p->keep, (nb ? nb : 1) * sizeof(*alt));
 	if (!pre || !alt || !index) {
 		strmap_clear(&locations);
 		return false;
@@ -913,11 +916,13 @@ build_vpc(struct r53p *p, const struct topo_vpc *vpc)
 }
 
 int
-r53policy_build(struct topology *t, struct zb *b, struct diag *d)
+r53policy_build(struct topology *t, struct zb *b, struct arena *arena, struct diag *d)
 {
-	struct r53p p = { .t = t, .b = b, .d = d };
+	struct r53p p = { .t = t, .b = b, .d = d, .keep = arena };
 	unsigned before = d->errors;
-	if (!items_collect(&p)) {
+	p.scratch = arena_create(64 * 1024);
+	if (!p.scratch || !items_collect(&p)) {
+		arena_free(p.scratch);
 		diag_error(d, NULL, 0, "out of memory");
 		return -1;
 	}
@@ -928,5 +933,6 @@ r53policy_build(struct topology *t, struct zb *b, struct diag *d)
 	strmap_clear(&p.by_key);
 	strmap_clear(&p.endpoint_names);
 	free(p.recs);
+	arena_free(p.scratch);
 	return d->errors > before ? -1 : 0;
 }

@@ -3,6 +3,7 @@
 #ifndef DNSD_R53POLICY_H
 #define DNSD_R53POLICY_H
 
+struct arena;
 struct diag;
 struct topology;
 struct zb;
@@ -19,9 +20,11 @@ struct zb;
  * - weighted, multivalue answer, IP-based: alternatives the answer path
  *   picks among per query (policy.h).
  * Health checks (healthcheck.h) and EvaluateTargetHealth decide which
- * record sets take part.
+ * record sets take part. The model does not grow: a rebuild from the
+ * same model (runtime health overrides) costs the same.
+ * @param arena: where the groups go (they live as long as the answers).
  * @return 0, or -1 when errors were reported.
  */
-int r53policy_build(struct topology *t, struct zb *b, struct diag *d);
+int r53policy_build(struct topology *t, struct zb *b, struct arena *arena, struct diag *d);
 
 #endif /* DNSD_R53POLICY_H */

@@ -135,7 +135,7 @@ add_hosted_zone(struct r53 *r, const struct topo_hosted_zone *hz, const struct t
 				zb_zone_origin(hidden));
 			continue;
 		}
-		const char *origin = arena_printf(r->t->arena, "hosted zone %s (%s:%u)",
+		const char *origin = arena_printf(r->arena, "hosted zone %s (%s:%u)",
 			hz->id ? hz->id : "-", hz->src.file, hz->src.line);
 		struct zb_zone *z = origin ? zb_zone_add(r->b, views[i], apex, (size_t)len,
 			ZONE_LOCAL, origin) : NULL;
@@ -176,7 +176,7 @@ build_hosted_zones(struct r53 *r)
 		}
 	}
 	/* aliases and routing policies last: alias targets may be in any zone */
-	r53policy_build(r->t, r->b, r->d);
+	r53policy_build(r->t, r->b, r->arena, r->d);
 }
 
 /* ---- Resolver rules ---- */
@@ -258,7 +258,7 @@ add_rule(struct r53 *r, const struct topo_rule *rule, const struct topo_vpc *v,
 			"rule %s: DELEGATE rules are not modelled; ignored", rule->id);
 		return;
 	}
-	const char *origin = arena_printf(r->t->arena, "rule %s%s%s", rule->id,
+	const char *origin = arena_printf(r->arena, "rule %s%s%s", rule->id,
 		rule->name ? " " : "", rule->name ? rule->name : "");
 	struct fwd_targets *ft = kind == ZONE_FORWARD ? rule_targets(r, rule) : NULL;
 	unsigned views[2], nv = vpc_views(v, views);

@@ -7,6 +7,7 @@
 #include "defs.h"
 #include "diag.h"
 #include "export.h"
+#include "health.h"
 #include "firewall.h"
 #include "hiddenzone.h"
 #include "r53zones.h"
@@ -123,6 +124,8 @@ keep_vpcs(struct snapshot *s, const struct topology *t)
 	for (const struct topo_vpc *v = t->vpcs; v; v = v->next) {
 		struct snapshot_vpc *sv = &s->vpcs[s->n_vpc_views++];
 		sv->id = arena_strdup(s->arena, v->id);
+		sv->owner_id = v->owner_id ? arena_strdup(s->arena, v->owner_id) : NULL;
+		sv->region = v->region ? arena_strdup(s->arena, v->region) : NULL;
 		sv->view = v->view;
 		sv->inbound_view = v->inbound_view;
 		if (!sv->id)
@@ -176,32 +179,88 @@ struct source {
 	size_t len;
 };
 
-static struct snapshot *
-load(const struct source *src, const struct snapshot_config *cfg, struct diag *d,
-	FILE *export_to)
+/** The parsed definitions, shared by the snapshots built from them. */
+struct snapshot_model {
+	struct topology *t;
+	int refs;			/* snapshots holding it (atomic) */
+	double parse_seconds;
+};
+
+static void
+model_unref(struct snapshot_model *m)
+{
+	if (m && __atomic_sub_fetch(&m->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		topology_free(m->t);
+		free(m);
+	}
+}
+
+/* Read and resolve the definitions. NULL when they have errors. */
+static struct snapshot_model *
+model_parse(const struct source *src, struct diag *d)
 {
 	double start = now_seconds();
 	unsigned errors = d->errors;
+	struct snapshot_model *m = calloc(1, sizeof(*m));
+	if (m)
+		m->t = topology_create();
+	if (!m || !m->t) {
+		diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory");
+		free(m);
+		return NULL;
+	}
+	m->refs = 1;
+	if (src->dir)
+		defs_load_dir(m->t, src->dir, d);
+	else
+		defs_load_buffer(m->t, src->name, src->buf, src->len, d);
+	if (d->errors == errors)
+		defs_resolve(m->t, d);
+	if (d->errors > errors) {
+		model_unref(m);
+		return NULL;
+	}
+	m->parse_seconds = now_seconds() - start;
+	return m;
+}
+
+static void
+snapshot_counts(struct snapshot *s, const struct topology *t, const struct zb_counts *c)
+{
+	s->n_vpcs = t->n_vpcs;
+	s->n_endpoints = t->n_endpoints;
+	s->n_files = t->n_files;
+	s->n_zones = c->zones;
+	s->n_names = c->names;
+	s->n_records = c->records;
+}
+
+/*
+ * Generate the zones from the model with the runtime health overrides in
+ * cfg, compile the answers and check that everything read is served. The
+ * model is only read, but for the views each VPC is given (the same every
+ * time) and runtime_health, which points at the snapshot's own copy of
+ * the overrides while it is built.
+ */
+static struct snapshot *
+build(struct snapshot_model *m, const struct snapshot_config *cfg, struct diag *d,
+	FILE *export_to, const char *where)
+{
+	double start = now_seconds();
+	unsigned errors = d->errors;
+	struct topology *t = m->t;
 	struct snapshot *s = calloc(1, sizeof(*s));
-	struct topology *t = topology_create();
 	struct zb *b = zb_create();
 	if (s)
 		s->arena = arena_create(1 << 20);
 	if (b)
 		zb_set_diag(b, d);
-	if (!s || !t || !b || !s->arena) {
-		diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory");
+	if (!s || !b || !s->arena ||
+	    (cfg && health_set_copy(&s->health, cfg->health) < 0)) {
+		diag_error(d, where, 0, "out of memory");
 		goto fail;
 	}
-	if (src->dir)
-		defs_load_dir(t, src->dir, d);
-	else
-		defs_load_buffer(t, src->name, src->buf, src->len, d);
-	if (d->errors > errors)
-		goto fail;
-	defs_resolve(t, d);
-	if (d->errors > errors)
-		goto fail;
+	t->runtime_health = &s->health;
 	if (hiddenzone_build(t, b, d) < 0 || r53zones_build(t, b, s->arena, d) < 0 ||
 	    firewall_build(t, b, s->arena, &s->firewall, d) < 0)
 		goto fail;
@@ -214,7 +273,7 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	zb_count(b, &counts);
 	if (zb_finish(b, s->arena, &s->db) < 0) {
 		if (d->errors == errors)	/* else the builder said which answer */
-			diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory");
+			diag_error(d, where, 0, "out of memory");
 		goto fail;
 	}
 	s->n_verified = verify_served(t, &s->db, d);
@@ -222,7 +281,7 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 		goto fail;
 	if (cfg && cfg->summary_to &&
 	    summary_print(t, &s->db, cfg->summary_to, cfg->summary_json) < 0) {
-		diag_error(d, src->dir ? src->dir : src->name, 0, "out of memory");
+		diag_error(d, where, 0, "out of memory");
 		goto fail;
 	}
 	struct topo_vpc *def = topology_default_vpc(t);
@@ -231,24 +290,35 @@ load(const struct source *src, const struct snapshot_config *cfg, struct diag *d
 	    !build_silent_views(s, t) ||
 	    !snapshot_bind_listeners(s, cfg ? cfg->listeners : NULL, cfg ? cfg->n_listeners : 0, d))
 		goto fail;
-	s->n_vpcs = t->n_vpcs;
-	s->n_endpoints = t->n_endpoints;
-	s->n_files = t->n_files;
-	s->n_zones = counts.zones;
-	s->n_names = counts.names;
-	s->n_records = counts.records;
+	snapshot_counts(s, t, &counts);
+	t->runtime_health = NULL;
 	zb_free(b);
-	topology_free(t);
-	give_back_memory();
-	s->load_seconds = now_seconds() - start;
+	if (cfg && cfg->keep_model) {
+		__atomic_add_fetch(&m->refs, 1, __ATOMIC_RELAXED);
+		s->model = m;
+	}
+	s->build_seconds = now_seconds() - start;
 	s->refs = 1;
 	return s;
 fail:
+	t->runtime_health = NULL;
 	zb_free(b);
-	topology_free(t);
 	snapshot_free(s);
-	give_back_memory();
 	return NULL;
+}
+
+static struct snapshot *
+load(const struct source *src, const struct snapshot_config *cfg, struct diag *d,
+	FILE *export_to)
+{
+	const char *where = src->dir ? src->dir : src->name;
+	struct snapshot_model *m = model_parse(src, d);
+	struct snapshot *s = m ? build(m, cfg, d, export_to, where) : NULL;
+	if (s)
+		s->load_seconds = m->parse_seconds + s->build_seconds;
+	model_unref(m);
+	give_back_memory();
+	return s;
 }
 
 struct snapshot *
@@ -263,6 +333,46 @@ snapshot_load_buffer(const char *name, const char *buf, size_t len, struct diag 
 {
 	struct source src = { NULL, name, buf, len };
 	return load(&src, NULL, d, NULL);
+}
+
+struct snapshot *
+snapshot_load_buffer_cfg(const char *name, const char *buf, size_t len,
+	const struct snapshot_config *cfg, struct diag *d)
+{
+	struct source src = { NULL, name, buf, len };
+	return load(&src, cfg, d, NULL);
+}
+
+struct snapshot *
+snapshot_rebuild(const struct snapshot *from, const struct snapshot_config *cfg, struct diag *d)
+{
+	if (!from->model) {
+		diag_error(d, "rebuild", 0, "the definitions were not kept: reload instead");
+		return NULL;
+	}
+	struct snapshot *s = build(from->model, cfg, d, NULL, "rebuild");
+	if (s)
+		s->load_seconds = s->build_seconds;
+	give_back_memory();
+	return s;
+}
+
+struct topology *
+snapshot_model_topology(const struct snapshot *s)
+{
+	return s->model ? s->model->t : NULL;
+}
+
+size_t
+snapshot_bytes(const struct snapshot *s)
+{
+	return arena_size(s->arena);
+}
+
+size_t
+snapshot_model_bytes(const struct snapshot *s)
+{
+	return s->model ? arena_size(s->model->t->arena) : 0;
 }
 
 static const char *
@@ -287,6 +397,8 @@ snapshot_free(struct snapshot *s)
 {
 	if (!s)
 		return;
+	model_unref(s->model);
+	health_set_fini(&s->health);
 	arena_free(s->arena);
 	free(s);
 }

@@ -9,16 +9,21 @@
 #include <stdio.h>
 
 #include "cidrmap.h"
+#include "health.h"
 #include "netaddr.h"
 #include "zonedb.h"
 
 struct arena;
 struct diag;
+struct snapshot_model;
+struct topology;
 struct firewall;
 
 /** A VPC's views, for binding listeners by VPC id. */
 struct snapshot_vpc {
 	const char *id;
+	const char *owner_id;	/**< OwnerId, or NULL */
+	const char *region;	/**< or NULL */
 	int view;
 	int inbound_view;	/**< -1 when the VPC has no inbound endpoint */
 };
@@ -51,11 +56,15 @@ struct snapshot {
 	struct snapshot_inbound *inbound;
 	unsigned n_inbound;
 	int refs;			/**< holders: the server, workers (atomic) */
+	struct snapshot_model *model;	/**< the parsed definitions, when kept: rebuilds
+					     and explanations use them; shared */
+	struct health_set health;	/**< the runtime overrides it was built with */
 	/* figures for logs, --check and status */
 	unsigned n_vpcs, n_endpoints, n_files;
 	unsigned n_zones, n_names, n_records;	/**< zones and rules; names with records */
 	unsigned n_verified;			/**< names checked as served after the load */
-	double load_seconds;
+	double load_seconds;		/**< reading the definitions and building */
+	double build_seconds;		/**< building alone (zones, answers, checks) */
 	/** Per view: its VPC has enableDnsSupport off, so the Resolver does
 	 * not answer its clients (VPC User Guide, "DNS attributes for your
 	 * VPC"); NULL when no VPC has it off. */
@@ -68,6 +77,8 @@ struct snapshot_config {
 	const char *zones_dir;
 	const struct snapshot_listener *listeners;
 	unsigned n_listeners;
+	const struct health_set *health;	/**< runtime overrides, or NULL */
+	bool keep_model;			/**< keep the parsed definitions */
 	FILE *summary_to;		/**< --check --summary: print the names per VPC here */
 	bool summary_json;		/**< ... as JSON */
 };
@@ -88,6 +99,33 @@ struct snapshot *snapshot_load(const struct snapshot_config *cfg, struct diag *d
  */
 struct snapshot *snapshot_load_buffer(const char *name, const char *buf, size_t len,
 	struct diag *d);
+
+/** As snapshot_load_buffer, with a configuration (health overrides, model kept). */
+struct snapshot *snapshot_load_buffer_cfg(const char *name, const char *buf, size_t len,
+	const struct snapshot_config *cfg, struct diag *d);
+
+/**
+ * Build a new snapshot from the definitions another one was built from
+ * (it must have kept them: cfg.keep_model), with cfg's listeners and
+ * health overrides, without reading any file: how a health change takes
+ * effect. The new one keeps the model too when cfg asks.
+ * @return the snapshot, or NULL with the errors in d.
+ */
+struct snapshot *snapshot_rebuild(const struct snapshot *from, const struct snapshot_config *cfg,
+	struct diag *d);
+
+/**
+ * The parsed definitions a snapshot was built from, or NULL when not
+ * kept. The model is shared with snapshots built from it: use it only
+ * where no build runs at the same time (the server serializes them).
+ */
+struct topology *snapshot_model_topology(const struct snapshot *s);
+
+/** Bytes the snapshot's answers and tables occupy. */
+size_t snapshot_bytes(const struct snapshot *s);
+
+/** Bytes the kept model occupies (0 when not kept). */
+size_t snapshot_model_bytes(const struct snapshot *s);
 
 /**
  * Map listeners to views (again, once inbound endpoint listeners are

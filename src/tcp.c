@@ -261,6 +261,7 @@ conn_forward(struct conn *c, const struct query_info *qi)
 	dest.client_len = sizeof(c->peer);
 	dest.conn = c;
 	dest.conn_gen = c->gen;
+	dest.listener = c->listener;
 	c->pending++;
 	upstream_start(w->up, qi, qi->forward_zone ? qi->forward_zone->targets : NULL, &dest);
 }
@@ -276,7 +277,8 @@ conn_query(struct conn *c, const uint8_t *msg, size_t len)
 	struct query_client client = { &c->peer_addr, c->listener, true };
 	enum query_action act = query_answer(&w->env, &client, msg, len, p->tx + 2,
 		DNS_MAX_MESSAGE, &out_len, &qi);
-	worker_account(w, (struct sockaddr *)&c->peer, true, act, &qi, out_len);
+	worker_account(w, (struct sockaddr *)&c->peer, true, c->listener, act, &qi, p->tx + 2,
+		out_len);
 	if (act == QUERY_SEND) {
 		wire_put16(p->tx, (uint16_t)out_len);
 		return conn_write(c, p->tx, out_len + 2);
@@ -288,6 +290,12 @@ conn_query(struct conn *c, const uint8_t *msg, size_t len)
 	verbose(VERB_QUERY, "closing a TCP connection after a query dnsd drops: %s",
 		qi.why ? qi.why : "?");
 	return false;
+}
+
+unsigned
+tcp_pool_open(const struct tcp_pool *p)
+{
+	return p->n_open;
 }
 
 /* Take every complete frame out of the input buffer (RFC 7766 §8). */
@@ -336,9 +344,10 @@ on_conn_read(evutil_socket_t fd, short what, void *arg)
 	struct conn *c = arg;
 	struct worker *w = c->pool->w;
 	(void)what;
-	worker_sync_snapshot(w);
 	w->env.now_seconds = worker_now_seconds();
 	ssize_t n = recv(fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
+	/* after the read: what came in after a swap sees the new snapshot */
+	worker_sync_snapshot(w);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return;
@@ -353,7 +362,10 @@ on_conn_read(evutil_socket_t fd, short what, void *arg)
 	c->in_len += (size_t)n;
 	lru_touch(c->pool, c);
 	size_t before = c->in_len;
-	if (!conn_frames(c)) {
+	worker_batch_begin(w);
+	bool ok = conn_frames(c);
+	worker_batch_end(w);
+	if (!ok) {
 		conn_close(c);
 		return;
 	}

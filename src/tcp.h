@@ -17,6 +17,9 @@ struct worker;
  */
 struct tcp_pool *tcp_pool_create(struct worker *w, unsigned max_conns);
 
+/** Connections open now. */
+unsigned tcp_pool_open(const struct tcp_pool *p);
+
 /** Close every connection and free. NULL is allowed. */
 void tcp_pool_free(struct tcp_pool *p);
 

@@ -4,6 +4,7 @@
 #include "topology.h"
 
 #include "arena.h"
+#include "health.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -121,14 +122,25 @@ topology_vpc_private_dns(const struct topo_vpc *v)
 	return v->dns_support == TRI_YES && v->dns_hostnames == TRI_YES;
 }
 
-bool
-topology_eni_healthy(const struct topology *t, const struct topo_eni *eni)
+void
+topology_eni_health(const struct topology *t, const struct topo_eni *eni,
+	struct topo_health_verdict *v)
 {
+	*v = (struct topo_health_verdict){ false, TOPO_HEALTH_STATUS, NULL, NULL };
 	if (eni->status && strcmp(eni->status, "in-use") != 0)
-		return false;
-	if (eni->healthy == TRI_NO)
-		return false;
-	bool healthy = true;
+		return;
+	v->override = health_set_match(t->runtime_health, eni->id, eni->az);
+	if (v->override) {
+		v->healthy = v->override->up;
+		v->reason = TOPO_HEALTH_RUNTIME;
+		return;
+	}
+	if (eni->healthy == TRI_NO) {
+		v->reason = TOPO_HEALTH_FIELD;
+		return;
+	}
+	v->healthy = true;
+	v->reason = TOPO_HEALTH_DEFAULT;
 	/* later entries win, so a file can mark an AZ down and one ENI up */
 	for (const struct topo_health *h = t->health; h; h = h->next) {
 		if (h->health_check_id)
@@ -140,7 +152,16 @@ topology_eni_healthy(const struct topology *t, const struct topo_eni *eni)
 		if (h->endpoint_id && (!eni->endpoint || !eni->endpoint->id ||
 			    strcmp(h->endpoint_id, eni->endpoint->id) != 0))
 			continue;
-		healthy = h->healthy;
+		v->healthy = h->healthy;
+		v->reason = TOPO_HEALTH_ENTRY;
+		v->entry = h;
 	}
-	return healthy;
+}
+
+bool
+topology_eni_healthy(const struct topology *t, const struct topo_eni *eni)
+{
+	struct topo_health_verdict v;
+	topology_eni_health(t, eni, &v);
+	return v.healthy;
 }

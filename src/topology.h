@@ -13,6 +13,8 @@
 
 struct arena;
 struct diag;
+struct health_override;
+struct health_set;
 
 /** Where a definition was written. */
 struct src {
@@ -56,6 +58,7 @@ struct topo_vpc {
 	int dns_support;		/**< enum tristate; AWS default yes */
 	int dns_hostnames;		/**< enum tristate; AWS default no */
 	bool is_default;		/**< IsDefault: the account's default VPC */
+	const char *owner_id;		/**< OwnerId: the account (query logs), or NULL */
 	int view;			/**< assigned when the snapshot is built */
 	int inbound_view;		/**< for queries through its inbound endpoints, or -1 */
 	const char *dhcp_options_id;	/**< DhcpOptionsId; "default": none */
@@ -566,6 +569,8 @@ struct topology {
 	struct strmap cidr_collection_by_id;
 	struct topo_rest_api *rest_apis, **rest_apis_tail;
 	struct topo_firewall fw;	/**< DNS Firewall */
+	const struct health_set *runtime_health;	/**< dnsd-control overrides over the
+							     definitions' Health; NULL: none */
 };
 
 /** Create an empty model. */
@@ -593,7 +598,32 @@ struct topo_vpc *topology_default_vpc(const struct topology *t);
  * for your VPC"). */
 bool topology_vpc_private_dns(const struct topo_vpc *v);
 
-/** Whether an ENI takes part in round robin (in-use and not marked down). */
+/** Why an ENI is in or out of round robin. */
+enum topo_health_reason {
+	TOPO_HEALTH_STATUS,	/**< its Status is not in-use: out, whatever else says */
+	TOPO_HEALTH_RUNTIME,	/**< a runtime override (t->runtime_health) */
+	TOPO_HEALTH_FIELD,	/**< its own Healthy: false */
+	TOPO_HEALTH_ENTRY,	/**< the last Health entry of the Dnsd document that matches */
+	TOPO_HEALTH_DEFAULT	/**< nothing says otherwise: healthy */
+};
+
+/** The health of an ENI and what decided it. */
+struct topo_health_verdict {
+	bool healthy;
+	enum topo_health_reason reason;
+	const struct topo_health *entry;		/**< TOPO_HEALTH_ENTRY */
+	const struct health_override *override;	/**< TOPO_HEALTH_RUNTIME */
+};
+
+/**
+ * Decide an ENI's health, in this order: its Status; a runtime override
+ * (the ENI's own, else its AZ's); its Healthy field; the Health entries,
+ * later ones winning; else healthy.
+ */
+void topology_eni_health(const struct topology *t, const struct topo_eni *eni,
+	struct topo_health_verdict *v);
+
+/** Whether an ENI takes part in round robin (topology_eni_health). */
 bool topology_eni_healthy(const struct topology *t, const struct topo_eni *eni);
 
 #endif /* DNSD_TOPOLOGY_H */

@@ -172,6 +172,7 @@ forward(struct udp_socket *us, unsigned i, struct fwd_dest *dest, const struct q
 	dest->conn = NULL;
 	dest->conn_gen = 0;
 	dest->udp_fd = us->fd;
+	dest->listener = us->listener;
 	memcpy(&dest->client, &w->io->addr[i], mh->msg_namelen);
 	dest->client_len = mh->msg_namelen;
 	upstream_start(w->up, qi, qi->forward_zone ? qi->forward_zone->targets : NULL, dest);
@@ -191,8 +192,8 @@ handle_datagram(struct udp_socket *us, unsigned i, unsigned *n_out)
 	dest.has_local = false;	/* the rest is filled when a query is forwarded */
 	if ((mh->msg_flags & MSG_TRUNC) ||
 	    !netaddr_from_sockaddr((struct sockaddr *)&io->addr[i], &src)) {
-		w->stats.queries++;
-		w->stats.dropped++;
+		w->stats.queries[0][STATS_DROPPED]++;
+		w->stats.qtypes[STATS_N_QTYPES - 1]++;
 		verbose(VERB_QUERY, "dropped a datagram larger than %d bytes", UDP_RX_SIZE);
 		return;
 	}
@@ -211,7 +212,8 @@ handle_datagram(struct udp_socket *us, unsigned i, unsigned *n_out)
 	} else {
 		verbose(VERB_QUERY, "dropped a query: %s", qi.why ? qi.why : "?");
 	}
-	worker_account(w, (struct sockaddr *)&io->addr[i], false, act, &qi, out_len);
+	worker_account(w, (struct sockaddr *)&io->addr[i], false, us->listener, act, &qi,
+		io->tx[k], out_len);
 }
 
 static void
@@ -220,21 +222,24 @@ on_udp(evutil_socket_t fd, short what, void *arg)
 	struct udp_socket *us = arg;
 	struct worker *w = us->w;
 	(void)what;
-	worker_sync_snapshot(w);
 	w->env.now_seconds = worker_now_seconds();
+	worker_batch_begin(w);
 	for (unsigned round = 0; round < UDP_ROUNDS; round++) {
 		udp_prepare_in(w->io, us->wildcard);
 		int n = recvmmsg(fd, w->io->in, UDP_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
-			return;
+			break;
+		/* what came in after a swap is answered from the new snapshot */
+		worker_sync_snapshot(w);
 		unsigned n_out = 0;
 		for (unsigned i = 0; i < (unsigned)n; i++)
 			handle_datagram(us, i, &n_out);
 		if (n_out)
 			send_batch(fd, w->io, n_out);
 		if (n < UDP_BATCH)
-			return;
+			break;
 	}
+	worker_batch_end(w);
 }
 
 struct udp_socket *

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "scrub.h"
 #include "snapshot.h"
+#include "stats.h"
 #include "wire.h"
 
 #include <errno.h>
@@ -64,6 +65,7 @@ struct pending {
 	size_t tcp_sent;
 	uint8_t *tcp_buf;	/* TCP reply, allocated for the rare TCP retry */
 	size_t tcp_got;
+	uint64_t sent_us;	/* when this try went out (latency) */
 };
 
 struct upstream {
@@ -81,6 +83,9 @@ struct upstream {
 	struct cache *cache;
 	struct scrub *scrub;
 	struct upstream_stats stats;
+	struct stats_target *targets;	/* per target, open addressing by address */
+	unsigned target_mask, n_targets;
+	struct stats_target other;	/* targets past UPSTREAM_MAX_TARGETS */
 	struct fwd_recent ids, ports;	/* lately drawn: not drawn again soon */
 	uint16_t port_lo, port_hi;
 	struct fwd_caps_memory no_caps;	/* upstreams that lose the case */
@@ -94,6 +99,7 @@ struct upstream {
 };
 
 static void attempt(struct pending *p);
+static void move_on(struct pending *p);
 
 /* The kernel's ephemeral range: source ports are drawn from it, so they
  * stay clear of ports services are configured on. */
@@ -207,6 +213,7 @@ upstream_free(struct upstream *u)
 		if (u->pool[i].in_use)
 			finish(&u->pool[i]);
 	free(u->pool);
+	free(u->targets);
 	cache_free(u->cache);
 	scrub_free(u->scrub);
 	free(u->defaults.addr);
@@ -218,6 +225,128 @@ const struct upstream_stats *
 upstream_stats(const struct upstream *u)
 {
 	return &u->stats;
+}
+
+const struct cache_stats *
+upstream_cache_stats(const struct upstream *u)
+{
+	return cache_stats(u->cache);
+}
+
+size_t
+upstream_flush(struct upstream *u, const uint8_t *qname, size_t len)
+{
+	return cache_flush(u->cache, qname, len);
+}
+
+void
+upstream_each_target(const struct upstream *u, void (*fn)(void *ctx,
+	const struct stats_target *t), void *ctx)
+{
+	for (unsigned i = 0; u->targets && i <= u->target_mask; i++)
+		if (u->targets[i].len)
+			fn(ctx, &u->targets[i]);
+	uint64_t other = u->other.timeouts + u->other.errors;
+	for (unsigned b = 0; b < STATS_N_BUCKETS; b++)
+		other += u->other.buckets[b];
+	if (other)
+		fn(ctx, &u->other);
+}
+
+/* ---- counters per target ---- */
+
+static uint32_t
+target_hash(const struct sockaddr_storage *a, socklen_t len)
+{
+	const uint8_t *b = (const uint8_t *)a;
+	size_t off = a->ss_family == AF_INET ? offsetof(struct sockaddr_in, sin_port) :
+		offsetof(struct sockaddr_in6, sin6_port);
+	size_t end = a->ss_family == AF_INET ? offsetof(struct sockaddr_in, sin_zero) :
+		offsetof(struct sockaddr_in6, sin6_scope_id);
+	uint32_t h = 2166136261u ^ a->ss_family;
+	for (size_t i = off; i < end && i < len; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+static bool
+targets_grow(struct upstream *u)
+{
+	unsigned cap = u->targets ? (u->target_mask + 1) * 2 : 16;
+	struct stats_target *t = calloc(cap, sizeof(*t));
+	if (!t)
+		return false;
+	for (unsigned i = 0; u->targets && i <= u->target_mask; i++) {
+		if (!u->targets[i].len)
+			continue;
+		unsigned k = target_hash(&u->targets[i].addr, u->targets[i].len) & (cap - 1);
+		while (t[k].len)
+			k = (k + 1) & (cap - 1);
+		t[k] = u->targets[i];
+	}
+	free(u->targets);
+	u->targets = t;
+	u->target_mask = cap - 1;
+	return true;
+}
+
+/* The counters of the target a query is at (allocated the first time a
+ * target is seen: on the forwarding path, not the answer path). */
+static struct stats_target *
+target_stats(struct upstream *u, const struct pending *p)
+{
+	const struct sockaddr_storage *a = &p->targets->addr[p->target];
+	socklen_t len = p->targets->len[p->target];
+	for (int pass = 0; pass < 2; pass++) {
+		if (u->targets) {
+			unsigned k = target_hash(a, len) & u->target_mask;
+			for (; u->targets[k].len; k = (k + 1) & u->target_mask)
+				if (netaddr_sockaddr_equal((const struct sockaddr *)&u->targets[k].addr,
+					    (const struct sockaddr *)a))
+					return &u->targets[k];
+			if (u->n_targets < UPSTREAM_MAX_TARGETS &&
+			    2 * (u->n_targets + 1) <= u->target_mask + 1) {
+				memcpy(&u->targets[k].addr, a, len);
+				u->targets[k].len = len;
+				u->n_targets++;
+				return &u->targets[k];
+			}
+		}
+		if (u->n_targets >= UPSTREAM_MAX_TARGETS || !targets_grow(u))
+			break;
+	}
+	return &u->other;
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void
+target_answered(struct pending *p)
+{
+	struct stats_target *t = target_stats(p->u, p);
+	uint64_t us = now_us() - p->sent_us;
+	t->buckets[stats_bucket_index(us)]++;
+	t->sum_us += us;
+}
+
+static void
+target_failed(struct pending *p, bool timeout)
+{
+	if (p->target >= p->targets->n)
+		return;
+	struct stats_target *t = target_stats(p->u, p);
+	if (timeout) {
+		t->timeouts++;
+	} else {
+		t->errors++;
+		p->u->stats.errors++;
+	}
 }
 
 bool
@@ -424,7 +553,7 @@ answer_client(struct upstream *u, const struct snapshot *snap, const struct fwd_
 	}
 	deliver_to(u, d, u->tx, out);
 	if (out && u->cfg.answered)
-		u->cfg.answered(u->ctx, qi, d, u->tx, out, cached != NULL);
+		u->cfg.answered(u->ctx, snap, qi, d, u->tx, out, cached != NULL);
 }
 
 /* Answer the client and everyone who waits on the same query. */
@@ -439,14 +568,22 @@ complete(struct pending *p, const uint8_t *msg, size_t len)
 }
 
 static void
+next_target(struct pending *p)
+{
+	target_failed(p, false);
+	move_on(p);
+}
+
+static void
 fail_servfail(struct pending *p)
 {
 	p->u->stats.servfail++;
 	complete(p, NULL, 0);
 }
 
+/* This target failed (unreachable, an unusable reply): the next one. */
 static void
-next_target(struct pending *p)
+move_on(struct pending *p)
 {
 	release_socket(p);
 	p->target++;
@@ -498,6 +635,7 @@ accept_reply(struct pending *p, const uint8_t *msg, size_t len)
 			"from the question, or outside the zone forwarded)", removed);
 	}
 	u->stats.answered++;
+	target_answered(p);
 	struct cache_key k;
 	key_of(&p->fq, p->targets_hash, &k);
 	cache_store(u->cache, &k, u->scrubbed, slen, now_ms());
@@ -669,11 +807,12 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	p->u->stats.timeouts++;
+	target_failed(p, true);
 	verbose(VERB_DETAIL, "upstream %u timed out", p->target);
 	if (p->case_mismatch && p->caps && !p->caps_retry)
 		caps_fallback(p);
 	else
-		next_target(p);
+		move_on(p);
 }
 
 static void
@@ -756,6 +895,7 @@ attempt(struct pending *p)
 		p->query_len = forward_make_query(&p->fq, p->id, u->cfg.edns_size, p->sent,
 			p->query, sizeof(p->query));
 		p->fd = open_socket(p, to, p->targets->len[p->target]);
+		p->sent_us = now_us();
 		if (p->fd >= 0 && p->query_len) {
 			struct timeval tv = { u->cfg.timeout_ms / 1000, (u->cfg.timeout_ms % 1000) * 1000 };
 			evtimer_assign(&p->timer, u->base, on_timeout, p);
@@ -777,6 +917,7 @@ attempt(struct pending *p)
 		if (p->fd >= 0)
 			close(p->fd);
 		p->fd = -1;
+		target_failed(p, false);
 		p->target++;
 		p->tcp = false;
 		p->caps_retry = false;

@@ -25,15 +25,22 @@ struct fwd_dest {
 	int ifindex;
 	void *conn;				/**< TCP: the connection and its generation */
 	uint32_t conn_gen;
+	int listener;				/**< the listener the query came in on */
 };
 
 /** Hand a TCP answer back to the server (UDP answers are sent directly). */
 typedef void (*upstream_deliver_fn)(void *ctx, const struct fwd_dest *d, const uint8_t *msg,
 	size_t len);
 
-/** Told of every answer a client got for a forwarded query (for the query log). */
-typedef void (*upstream_answered_fn)(void *ctx, const struct query_info *qi,
-	const struct fwd_dest *d, const uint8_t *reply, size_t len, bool from_cache);
+struct snapshot;
+
+/**
+ * Told of every answer a client got for a forwarded query (counters, the
+ * query log); snap is the snapshot the query was placed in (its view).
+ */
+typedef void (*upstream_answered_fn)(void *ctx, const struct snapshot *snap,
+	const struct query_info *qi, const struct fwd_dest *d, const uint8_t *reply, size_t len,
+	bool from_cache);
 
 struct upstream_config {
 	const struct fwd_targets *defaults;	/**< --upstream or resolv.conf */
@@ -47,6 +54,7 @@ struct upstream_config {
 /** Counters of one worker's forwarding. */
 struct upstream_stats {
 	uint64_t started, answered, servfail, unwanted, tcp_retries, timeouts;
+	uint64_t errors;		/**< a target unreachable, or its reply unusable */
 	uint64_t cache_hits, joined;
 	uint64_t scrubbed;		/**< upstream records left out (scrub.h) */
 	uint64_t caps_mismatches;	/**< replies with the question in another case */
@@ -77,6 +85,30 @@ void upstream_start(struct upstream *u, const struct query_info *qi,
 
 /** Counters so far. */
 const struct upstream_stats *upstream_stats(const struct upstream *u);
+
+struct cache_stats;
+struct stats_target;
+
+/** The forwarding cache's counters (entries, bytes, hits, misses...). */
+const struct cache_stats *upstream_cache_stats(const struct upstream *u);
+
+/**
+ * Counters per forwarding target: latency of answers, timeouts, errors.
+ * Targets past the first UPSTREAM_MAX_TARGETS seen are summed in one
+ * entry of family AF_UNSPEC ("other").
+ * @param fn: called with each target.
+ */
+void upstream_each_target(const struct upstream *u, void (*fn)(void *ctx,
+	const struct stats_target *t), void *ctx);
+
+/** Targets counted one by one; the rest are summed as "other". */
+#define UPSTREAM_MAX_TARGETS 4096
+
+/**
+ * Drop cached answers: of one name (lowercase wire form), or all when
+ * qname is NULL. @return how many.
+ */
+size_t upstream_flush(struct upstream *u, const uint8_t *qname, size_t len);
 
 /** Send one UDP datagram back to a client, from the right local address. */
 bool upstream_send_udp(const struct fwd_dest *d, const uint8_t *msg, size_t len);

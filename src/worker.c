@@ -16,6 +16,39 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The view counts of the snapshot being left, kept by view name. */
+static void
+fold_views(struct worker *w)
+{
+	for (unsigned i = 0; i < w->n_view_queries && w->snap; i++) {
+		if (!w->view_queries[i] || i >= w->snap->db.n_views)
+			continue;
+		if (stats_views_add(&w->views_past, &w->n_views_past, w->snap->db.views[i].name,
+			    w->view_queries[i]) < 0)
+			log_warn("worker %u: out of memory: queries by view are undercounted",
+				w->index);
+	}
+}
+
+/* Counters for the views of a new snapshot (allocated here, off the answer path). */
+static void
+size_views(struct worker *w, const struct snapshot *snap)
+{
+	unsigned n = snap ? snap->db.n_views : 0;
+	if (n > w->n_view_queries || !w->view_queries) {
+		free(w->view_queries);
+		w->view_queries = calloc(n ? n : 1, sizeof(*w->view_queries));
+		if (!w->view_queries) {
+			log_warn("worker %u: out of memory: queries by view are not counted",
+				w->index);
+			w->n_view_queries = 0;
+			return;
+		}
+	}
+	memset(w->view_queries, 0, (n ? n : 1) * sizeof(*w->view_queries));
+	w->n_view_queries = n;
+}
+
 void
 worker_sync_snapshot(struct worker *w)
 {
@@ -27,6 +60,8 @@ worker_sync_snapshot(struct worker *w)
 	cur = slot->current;
 	snapshot_ref(cur);
 	pthread_mutex_unlock(&slot->lock);
+	fold_views(w);
+	size_views(w, cur);
 	snapshot_unref(w->snap);
 	w->snap = cur;
 	if (query_env_set_snapshot(&w->env, cur) < 0)
@@ -34,61 +69,143 @@ worker_sync_snapshot(struct worker *w)
 			"not rotated until the next reload", w->index);
 }
 
-/* What the query log calls a query answered or dropped on the spot. */
-static enum querylog_source
-log_source(enum query_action act, const struct query_info *qi)
+/* The inbound endpoint a listener serves, for the query log's srcids. */
+static const char *
+inbound_endpoint(const struct worker *w, int listener)
 {
-	if (act != QUERY_SEND)
-		return QL_DROP;
-	return qi->why ? QL_ERROR : QL_LOCAL;
+	if (listener < 0 || (unsigned)listener >= w->cfg->n_listeners)
+		return NULL;
+	return w->cfg->listeners[listener].endpoint_id;
+}
+
+static void
+log_query(struct worker *w, const struct snapshot *snap, const struct sockaddr *client,
+	bool tcp, int listener, const struct query_info *qi, enum stats_source src,
+	const uint8_t *reply, size_t len)
+{
+	struct querylog_entry e = { snap, client, tcp, qi, src, reply, len,
+		inbound_endpoint(w, listener) };
+	querylog_write(w->ql, &e);
 }
 
 void
-worker_account(struct worker *w, const struct sockaddr *client, bool tcp,
-	enum query_action act, const struct query_info *qi, size_t out_len)
+worker_account(struct worker *w, const struct sockaddr *client, bool tcp, int listener,
+	enum query_action act, const struct query_info *qi, const uint8_t *reply, size_t out_len)
 {
-	w->stats.queries++;
-	w->stats.tcp_queries += tcp;
-	if (act == QUERY_SEND && qi->why)
-		w->stats.errors++;
-	else if (act == QUERY_SEND)
-		w->stats.local++;
-	else if (act == QUERY_FORWARD)
-		w->stats.forwarded++;
-	else
-		w->stats.dropped++;
-	if (w->opt->query_log && act != QUERY_FORWARD)	/* forwarded: when answered */
-		querylog_line(w->snap, client, tcp, qi, log_source(act, qi), out_len);
+	struct worker_stats *st = &w->stats;
+	st->qtypes[stats_qtype_index(qi->qtype)]++;
+	if (qi->view < w->n_view_queries)
+		w->view_queries[qi->view]++;
+	if (act == QUERY_FORWARD) {	/* counted and logged when answered */
+		st->forwarded++;
+		return;
+	}
+	enum stats_source src = STATS_DROPPED;
+	if (act == QUERY_SEND) {
+		src = stats_source_of_reply(qi->rcode, qi->why != NULL);
+		st->rcodes[stats_rcode_index(qi->rcode)]++;
+	}
+	st->queries[tcp][src]++;
+	if (w->ql)
+		log_query(w, w->snap, client, tcp, listener, qi, src,
+			act == QUERY_SEND ? reply : NULL, out_len);
 }
 
-/* The query log line of a forwarded query, with what the client got. */
+/* A forwarded query's answer went out: count it, and log it with what the
+ * client got. */
 static void
-log_forwarded(void *ctx, const struct query_info *qi, const struct fwd_dest *d,
-	const uint8_t *reply, size_t len, bool from_cache)
+forward_answered(void *ctx, const struct snapshot *snap, const struct query_info *qi,
+	const struct fwd_dest *d, const uint8_t *reply, size_t len, bool from_cache)
 {
 	struct worker *w = ctx;
+	enum stats_source src = from_cache ? STATS_CACHE : STATS_FORWARD;
+	unsigned rcode = reply[3] & 0x0f;
+	w->stats.queries[d->tcp][src]++;
+	w->stats.rcodes[stats_rcode_index(rcode)]++;
+	if (!w->ql)
+		return;
 	struct query_info logged = *qi;
-	logged.rcode = reply[3] & 0x0f;
-	querylog_line(w->snap, (const struct sockaddr *)&d->client, d->tcp, &logged,
-		from_cache ? QL_CACHE : QL_FORWARD, len);
+	logged.rcode = (uint8_t)rcode;
+	log_query(w, snap, (const struct sockaddr *)&d->client, d->tcp, d->listener, &logged, src,
+		reply, len);
+}
+
+/* ---- jobs the server asks for ---- */
+
+static void
+add_target(void *ctx, const struct stats_target *t)
+{
+	struct worker_report *r = ctx;
+	if (stats_targets_add(&r->targets, &r->n_targets, t) < 0)
+		log_warn("out of memory: forwarding targets left out of the statistics");
 }
 
 static void
-on_report(evutil_socket_t fd, short what, void *arg)
+report_free_lists(struct worker_report *r)
+{
+	for (unsigned i = 0; i < r->n_views; i++)
+		free(r->views[i].name);
+	free(r->views);
+	free(r->targets);
+	r->views = NULL;
+	r->targets = NULL;
+	r->n_views = r->n_targets = 0;
+}
+
+static void
+job_report(struct worker *w)
+{
+	struct worker_report *r = &w->report;
+	report_free_lists(r);
+	r->stats = w->stats;
+	r->up = *upstream_stats(w->up);
+	r->cache = *upstream_cache_stats(w->up);
+	r->tcp_open = tcp_pool_open(w->tcp_pool);
+	r->stats.querylog_lines = w->ql ? w->ql->lines : 0;
+	r->stats.querylog_lost = w->ql ? w->ql->lost : 0;
+	bool ok = true;
+	for (unsigned i = 0; i < w->n_views_past && ok; i++)
+		ok = stats_views_add(&r->views, &r->n_views, w->views_past[i].name,
+			w->views_past[i].queries) == 0;
+	for (unsigned i = 0; i < w->n_view_queries && ok; i++)
+		if (w->view_queries[i] && i < w->snap->db.n_views)
+			ok = stats_views_add(&r->views, &r->n_views, w->snap->db.views[i].name,
+				w->view_queries[i]) == 0;
+	if (!ok)
+		log_warn("out of memory: views left out of the statistics");
+	upstream_each_target(w->up, add_target, r);
+}
+
+static void
+on_job(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker *w = arg;
 	(void)fd;
 	(void)what;
-	w->report.stats = w->stats;
-	w->report.up = *upstream_stats(w->up);
-	w->reported(w);
+	switch (w->job) {
+	case WORKER_REPORT:
+		job_report(w);
+		break;
+	case WORKER_FLUSH_CACHE:
+		w->report.flushed = upstream_flush(w->up, w->job_name_len ? w->job_name : NULL,
+			w->job_name_len);
+		break;
+	case WORKER_QUERYLOG_FD:
+		if (w->ql) {
+			querylog_flush(w->ql);
+			w->ql->fd = w->job_fd;
+			w->ql->pipe = querylog_is_pipe(w->job_fd);
+		}
+		break;
+	}
+	w->job_done(w);
 }
 
 void
-worker_report(struct worker *w, void (*done)(struct worker *w))
+worker_run_job(struct worker *w, void (*done)(struct worker *w))
 {
-	w->reported = done;
-	event_active(w->ev_report, 0, 0);
+	w->job_done = done;
+	event_active(w->ev_job, 0, 0);
 }
 
 /* A UDP and a TCP socket on listener i. Port 0: the kernel picks a free
@@ -166,21 +283,27 @@ worker_init(struct worker *w, const struct worker_config *cfg, unsigned index,
 	w->base = base ? base : event_base_new();
 	w->io = udp_io_create();
 	w->tcp_pool = tcp_pool_create(w, o->tcp_max_conns);
-	w->ev_report = w->base ? event_new(w->base, -1, 0, on_report, w) : NULL;
-	if (!w->base || !w->io || !w->tcp_pool || !w->ev_report) {
+	w->ev_job = w->base ? event_new(w->base, -1, 0, on_job, w) : NULL;
+	if (cfg->querylog_fd >= 0 && (w->ql = calloc(1, sizeof(*w->ql))) != NULL) {
+		w->ql->fd = cfg->querylog_fd;
+		w->ql->pipe = querylog_is_pipe(cfg->querylog_fd);
+		w->ql->format = cfg->querylog_format;
+	}
+	if (!w->base || !w->io || !w->tcp_pool || !w->ev_job ||
+	    (cfg->querylog_fd >= 0 && !w->ql)) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
 	snapshot_ref(cfg->slot->current);
 	w->snap = cfg->slot->current;
+	size_views(w, w->snap);
 	env_init(w);
 	if (query_env_set_snapshot(&w->env, w->snap) < 0) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
 	struct upstream_config ucfg = { cfg->upstreams, o->forward_timeout, 1024,
-		(uint16_t)o->edns_size, (size_t)o->cache_size << 20,
-		o->query_log ? log_forwarded : NULL };
+		(uint16_t)o->edns_size, (size_t)o->cache_size << 20, forward_answered };
 	w->up = upstream_create(w->base, &ucfg, &w->env, tcp_deliver, w);
 	if (!w->up) {
 		snprintf(err, errsz, "out of memory");
@@ -196,8 +319,17 @@ worker_fini(struct worker *w)
 		return;
 	tcp_pool_free(w->tcp_pool);
 	upstream_free(w->up);
-	if (w->ev_report)
-		event_free(w->ev_report);
+	if (w->ev_job)
+		event_free(w->ev_job);
+	if (w->ql) {
+		querylog_flush(w->ql);
+		free(w->ql);
+	}
+	report_free_lists(&w->report);
+	for (unsigned i = 0; i < w->n_views_past; i++)
+		free(w->views_past[i].name);
+	free(w->views_past);
+	free(w->view_queries);
 	for (unsigned i = 0; i < w->n_sockets; i++) {
 		udp_socket_stop(w->udp[i]);
 		tcp_socket_stop(w->tcp[i]);

@@ -9,8 +9,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "cache.h"
 #include "query.h"
 #include "querylog.h"
+#include "stats.h"
 #include "upstream.h"
 
 struct event_base;
@@ -31,26 +33,24 @@ struct snapshot_slot {
 	struct snapshot *current;
 };
 
-/**
- * What one worker counted. Only its own thread writes them; others see
- * the copy the worker publishes in its thread (worker_report), so the
- * answer path takes no lock and shares no cache line.
- */
-struct worker_stats {
-	uint64_t queries;		/**< every query received, UDP and TCP */
-	uint64_t tcp_queries;
-	uint64_t local;			/**< answered from dnsd's own data */
-	uint64_t errors;		/**< FORMERR, NOTIMP, REFUSED and the like */
-	uint64_t forwarded;		/**< handed to the forwarder */
-	uint64_t dropped;
-	uint64_t tcp_accepted;
-	uint64_t tcp_fd_closes;		/**< closed to free a descriptor */
+/** Something every worker does in its own thread when the server asks (server.c). */
+enum worker_job {
+	WORKER_REPORT,		/**< publish its counters in w->report */
+	WORKER_FLUSH_CACHE,	/**< drop forwarded answers (job_name, or all) */
+	WORKER_QUERYLOG_FD	/**< write out its query log buffer, then use job_fd */
 };
 
-/** A worker's counters and its forwarder's, as of one moment. */
+/** A worker's counters and its forwarder's, as of one moment (WORKER_REPORT). */
 struct worker_report {
 	struct worker_stats stats;
 	struct upstream_stats up;
+	struct cache_stats cache;
+	unsigned tcp_open;
+	struct stats_view *views;	/**< owned by the worker, remade per report */
+	unsigned n_views;
+	struct stats_target *targets;	/**< likewise */
+	unsigned n_targets;
+	size_t flushed;			/**< WORKER_FLUSH_CACHE: entries dropped */
 };
 
 /** What every worker is made from; the server owns it. */
@@ -63,7 +63,9 @@ struct worker_config {
 	unsigned n_allow;
 	unsigned n_workers;
 	struct snapshot_slot *slot;
-	void *owner;			/**< the server, for report callbacks */
+	void *owner;			/**< the server, for job callbacks */
+	int querylog_fd;		/**< -1: no query log */
+	enum querylog_format querylog_format;
 };
 
 /** One worker: everything its thread owns. */
@@ -84,9 +86,18 @@ struct worker {
 	unsigned n_sockets;
 	struct tcp_pool *tcp_pool;
 	struct worker_stats stats;
-	struct worker_report report;	/**< published by worker_report */
-	struct event *ev_report;
-	void (*reported)(struct worker *w);
+	uint64_t *view_queries;		/**< by view of w->snap */
+	unsigned n_view_queries;
+	struct stats_view *views_past;	/**< counts of earlier snapshots' views, by name */
+	unsigned n_views_past;
+	struct querylog_buf *ql;	/**< NULL: no query log */
+	struct worker_report report;	/**< published by WORKER_REPORT */
+	struct event *ev_job;
+	enum worker_job job;
+	uint8_t job_name[DNAME_MAX];	/**< WORKER_FLUSH_CACHE: lowercase wire name */
+	size_t job_name_len;		/**< 0: every name */
+	int job_fd;			/**< WORKER_QUERYLOG_FD */
+	void (*job_done)(struct worker *w);
 };
 
 /**
@@ -115,18 +126,40 @@ void worker_stop_thread(struct worker *w);
 void worker_sync_snapshot(struct worker *w);
 
 /**
- * Ask the worker to copy its counters into w->report in its own thread and
- * then call done(w) there. Safe from any thread; the worker must be
- * running (or be worker 0, whose loop is the server's).
+ * Ask the worker to do a job in its own thread (w->job and its argument
+ * set first) and then call done(w) there. Safe from any thread; the
+ * worker must be running (or be worker 0, whose loop is the server's),
+ * and have no other job.
  */
-void worker_report(struct worker *w, void (*done)(struct worker *w));
+void worker_run_job(struct worker *w, void (*done)(struct worker *w));
 
 /**
  * Count what happened to a query and, with --query-log, log it (a
- * forwarded query is logged when answered).
+ * forwarded query is counted and logged when answered).
+ * @param listener: the listener it came in on.
+ * @param reply: what was sent (out_len bytes), when act is QUERY_SEND.
  */
-void worker_account(struct worker *w, const struct sockaddr *client, bool tcp,
-	enum query_action act, const struct query_info *qi, size_t out_len);
+void worker_account(struct worker *w, const struct sockaddr *client, bool tcp, int listener,
+	enum query_action act, const struct query_info *qi, const uint8_t *reply, size_t out_len);
+
+/** Queries follow (a batch from one wakeup): query log lines wait for its end. */
+static inline void
+worker_batch_begin(struct worker *w)
+{
+	if (w->ql)
+		w->ql->hold = true;
+}
+
+/** The batch is over: write its query log lines at once. */
+static inline void
+worker_batch_end(struct worker *w)
+{
+	if (w->ql) {
+		w->ql->hold = false;
+		if (w->ql->len)
+			querylog_flush(w->ql);
+	}
+}
 
 /** Seconds on the coarse monotonic clock (rate limits). */
 static inline uint64_t

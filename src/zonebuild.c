@@ -325,6 +325,12 @@ zb_zone_set_targets(struct zb_zone *z, const struct fwd_targets *t)
 	z->targets = t;
 }
 
+struct arena *
+zb_arena(struct zb *b)
+{
+	return b->arena;
+}
+
 void
 zb_zone_set_ec2(struct zb_zone *z, const struct netprefix *cidrs, unsigned n,
 	const uint8_t *domain, size_t domain_len)

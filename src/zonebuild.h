@@ -74,6 +74,13 @@ int zb_zone_set_soa(struct zb *b, struct zb_zone *z, uint32_t ttl,
 bool zb_zone_soa(const struct zb_zone *z, uint32_t *ttl, const uint8_t **rdata,
 	uint16_t *rdlen);
 
+/**
+ * The builder's own arena, for what a build needs until zb_finish (it
+ * goes with zb_free): builders keep the model as it was read, since a
+ * kept model is built from again (dnsd-control health).
+ */
+struct arena *zb_arena(struct zb *b);
+
 /** Set where a FORWARD zone sends queries (kept by reference: it must
  * live as long as the zonedb, e.g. in its arena). */
 void zb_zone_set_targets(struct zb_zone *z, const struct fwd_targets *t);

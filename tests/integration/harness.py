@@ -24,6 +24,8 @@ import dns.rcode
 SRCDIR = os.environ.get("DNSD_SRCDIR", os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
 DNSD = os.environ.get("DNSD", os.path.join(SRCDIR, "dnsd"))
+DNSD_CONTROL = os.environ.get("DNSD_CONTROL_PROG",
+                              os.path.join(os.path.dirname(DNSD), "dnsd-control"))
 ZONES = os.path.join(SRCDIR, "zones")
 # Nothing listens here: forwarded queries fail fast (ICMP port unreachable).
 DEAD_UPSTREAM = "127.0.0.1:9"
@@ -40,6 +42,11 @@ class Dnsd:
                  args=(), timeout=10, expect_start=True, wrap=()):
         # wrap: a command prefix, e.g. a Netns's ("ip", "netns", "exec", name)
         cmd = list(wrap) + [DNSD, "--zones", zones]
+        # every dnsd gets a control socket of its own, never the shared default
+        self.tmpdir = tempfile.mkdtemp(prefix="dnsd-run-")
+        self.control = os.path.join(self.tmpdir, "control")
+        if not any(str(a).startswith("--control") for a in args):
+            cmd += ["--control", self.control]
         for spec in listen:
             cmd += ["--listen", spec]
         for u in upstream:
@@ -53,8 +60,11 @@ class Dnsd:
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
         self.addrs = []
+        self.metrics_url = None
         if expect_start:
             line = self.wait_log(r"started: ", timeout)
+            m = re.search(r"metrics (http://\S+/metrics)", line)
+            self.metrics_url = m.group(1) if m else None
             m = re.search(r"listening on (.*?) \(udp, tcp\)", line)
             for spec in m.group(1).split():
                 spec = spec.split("=", 1)[0]
@@ -116,6 +126,19 @@ class Dnsd:
         self.proc.send_signal(signal.SIGHUP)
         return self.wait_log(r"reloaded: |reload failed", timeout, start)
 
+    def ctl(self, *args, timeout=60):
+        """Run dnsd-control against this dnsd; returns CompletedProcess."""
+        return subprocess.run([DNSD_CONTROL, "-s", self.control] + [str(a) for a in args],
+                              capture_output=True, text=True, timeout=timeout)
+
+    def ctl_ok(self, *args, timeout=60):
+        """dnsd-control that must succeed; returns its standard output."""
+        out = self.ctl(*args, timeout=timeout)
+        if out.returncode != 0:
+            raise DnsdError(f"dnsd-control {' '.join(map(str, args))} exited "
+                            f"{out.returncode}:\n{out.stdout}{out.stderr}")
+        return out.stdout
+
     def query(self, name, rdtype="A", tcp=False, addr=None, timeout=3, **kw):
         """Query with dnspython; kw goes to dns.message.make_query."""
         q = dns.message.make_query(name, rdtype, **kw)
@@ -152,6 +175,7 @@ class Dnsd:
         self.reader.join(5)
         self.proc.stdout.close()
         self.proc.stderr.close()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
         log = self.log()
         if re.search(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:", log):
             raise DnsdError("sanitizer report:\n" + log)
@@ -198,6 +222,48 @@ class World:
 
     def __exit__(self, *exc):
         self.cleanup()
+
+
+def wait_file_line(path, pattern, timeout=10, after=0):
+    """The first line of a file matching pattern, among lines after index
+    `after`; waits for it (a query log is written when a batch ends)."""
+    rx = re.compile(pattern)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with open(path) as f:
+                lines = f.read().splitlines()
+        except FileNotFoundError:
+            lines = []
+        for line in lines[after:]:
+            if rx.search(line):
+                return line
+        if time.monotonic() > deadline:
+            raise DnsdError(f"no {pattern!r} in {path} within {timeout}s:\n" +
+                            "\n".join(lines[-20:]))
+        time.sleep(0.02)
+
+
+def file_lines(path):
+    try:
+        with open(path) as f:
+            return f.read().splitlines()
+    except FileNotFoundError:
+        return []
+
+
+def loaded_summary(zones=ZONES):
+    """What dnsd --check says it loaded: {"VPCs": 2, "endpoints": 9, "zones":
+    ..., "names": ..., "records": ..., "files": ...} and the text as status
+    and reload replies put it ("2 VPCs, 9 endpoints, ... in N files")."""
+    out = run_dnsd(["--check", "--zones", zones])
+    m = re.search(r": ok: (\d+ VPCs?, \d+ endpoints?, \d+ zones?, \d+ names?, \d+ records? in "
+                  r"\d+ files?),", out.stderr)
+    assert m, out.stderr
+    counts = {k: int(v) for v, k in re.findall(r"(\d+) (\w+)", m.group(1))}
+    counts = {("VPCs" if k.startswith("VPC") else k if k.endswith("s") else k + "s"): v
+              for k, v in counts.items()}
+    return counts, m.group(1)
 
 
 def tool(name):

@@ -3,6 +3,8 @@
 address blocks local to it (10.0.0.0/8 and fd00::/8 by default), so that a
 test can send queries from any address of a VPC's CIDR to a dnsd running
 inside, as instances of many VPCs would. Nothing leaves the namespace.
+A Switch is a namespace of bridges that others plug into with veth pairs:
+a container network's topology, without a container runtime.
 Creating one needs root; tests that need one skip, saying why, without it.
 """
 import ctypes
@@ -74,11 +76,58 @@ class Netns:
             os.close(target)
             os.close(home)
 
+    def resolv_conf(self, text):
+        """The namespace's own /etc/resolv.conf: `ip netns exec` bind-mounts
+        /etc/netns/NAME/resolv.conf over /etc/resolv.conf for what it runs."""
+        d = f"/etc/netns/{self.name}"
+        os.makedirs(d, exist_ok=True)
+        with open(f"{d}/resolv.conf", "w") as f:
+            f.write(text)
+
     def close(self):
         subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+        d = f"/etc/netns/{self.name}"
+        if os.path.isdir(d):
+            for f in os.listdir(d):
+                os.unlink(os.path.join(d, f))
+            os.rmdir(d)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+class Switch(Netns):
+    """A namespace that holds one bridge per network, as a container
+    runtime's host does: other namespaces plug into a bridge with a veth
+    pair (plug). Nothing of it is in the test's own namespace."""
+
+    def __init__(self):
+        super().__init__(v4=(), v6=())
+        self.bridges = set()
+
+    def bridge(self, name):
+        if name not in self.bridges:
+            self.run("ip", "link", "add", name, "type", "bridge")
+            self.run("ip", "link", "set", name, "up")
+            self.bridges.add(name)
+        return name
+
+    def plug(self, ns, bridge, ifname, cidr):
+        """A veth pair: ifname with address cidr in ns, its peer on the bridge."""
+        peer = f"p{os.getpid() % 10000}x{next(_counter)}"
+        tmp = f"t{os.getpid() % 10000}x{next(_counter)}"
+        _ip("link", "add", tmp, "type", "veth", "peer", "name", peer)
+        try:
+            _ip("link", "set", tmp, "netns", ns.name)
+            _ip("link", "set", peer, "netns", self.name)
+        except Exception:
+            subprocess.run(["ip", "link", "del", tmp], capture_output=True)
+            raise
+        ns.run("ip", "link", "set", tmp, "name", ifname)
+        ns.run("ip", "addr", "add", cidr, "dev", ifname)
+        ns.run("ip", "link", "set", ifname, "up")
+        self.run("ip", "link", "set", peer, "master", self.bridge(bridge))
+        self.run("ip", "link", "set", peer, "up")

@@ -128,8 +128,9 @@ def test_getopt_long_forms():
 
 
 def test_getopt_errors_say_what_is_wrong():
-    for args, text in ((["--c"], "option '--c' is ambiguous: --check, --cache-size"),
-                       (["--qu"], "option '--qu' is ambiguous: --quiet, --query-log"),
+    for args, text in ((["--c"], "option '--c' is ambiguous: --check, --control, --cache-size"),
+                       (["--qu"], "option '--qu' is ambiguous: --quiet, --query-log, "
+                                  "--query-log-format"),
                        (["--check=yes"], "--check takes no value"),
                        (["-x"], "unknown option '-x'"),
                        (["-cx"], "unknown option '-x'"),
@@ -260,8 +261,9 @@ def test_upstream_equal_to_a_listener_is_left_out():
 
 
 # The files that may use libevent: the daemon's lifecycle, its UDP and TCP
-# I/O, its workers' loops and the forwarder. Headers stay free of it.
-EVENT_EDGES = ["server.c", "tcp.c", "udp.c", "upstream.c", "worker.c"]
+# I/O, its workers' loops, the forwarder, the control socket and the
+# metrics endpoint. Headers stay free of it.
+EVENT_EDGES = ["ctlsock.c", "http.c", "server.c", "tcp.c", "udp.c", "upstream.c", "worker.c"]
 
 
 def test_libevent_stays_at_the_edges():
@@ -276,3 +278,29 @@ def test_libevent_stays_at_the_edges():
             assert "#include <ldns/" not in open(os.path.join(src, f)).read() or f in (
                 "export.c", "defs_rrset.c", "defs_zonefile.c"), \
                 f"{f} uses ldns: keep it off the answer path"
+
+
+CONTROL_MAN_IN = os.path.join(SRCDIR, "src", "dnsd-control.8.in")
+
+
+def test_dnsd_control_man_page_has_every_command_and_option():
+    """dnsd-control --help lists the command table (src/ctlproto.c); the
+    man page, written by hand, must have each command and option."""
+    from tests.integration.harness import DNSD_CONTROL
+    import subprocess
+    out = subprocess.run([DNSD_CONTROL, "--help"], capture_output=True, text=True)
+    assert out.returncode == 0
+    commands = re.findall(r"^  ([a-z]+)(?: |$)", out.stdout.split("Commands:", 1)[1], re.M)
+    assert commands == ["status", "reload", "health", "explain", "stats", "flush", "zones",
+                        "logrotate"], commands
+    man = open(CONTROL_MAN_IN).read().replace("\\-", "-")
+    section = man.split(".SH COMMANDS", 1)[1].split("\n.SH ", 1)[0]
+    for c in commands:
+        assert re.search(rf"^\.(?:B|BI|BR|TQ)\s+\"?{c}\b", section, re.M) or \
+            f".B {c}" in section or f".BR {c} " in section or f".BI {c} " in section or \
+            f'.BI "{c} ' in section, c
+    for opt in re.findall(r"^  -(\w), --([a-z]+)", out.stdout, re.M):
+        assert f"-{opt[0]}" in man and f"--{opt[1]}" in man, opt
+    for section in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "COMMANDS", "EXIT STATUS",
+                    "FILES", "EXAMPLES"):
+        assert f".SH {section}" in man, section

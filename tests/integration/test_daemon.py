@@ -16,7 +16,7 @@ import dns.query
 import pytest
 
 from tests.integration.harness import (DEAD_UPSTREAM, DNSD, ZONES, Dnsd, World, addresses,
-                                      rcode, tool)
+                                      file_lines, rcode, tool)
 
 CW = "vpce-099deb00b40f00e22-lj2wisx3.monitoring.us-east-2.vpce.amazonaws.com"
 CW_ADDRS = ["10.0.1.42", "10.0.2.17", "10.0.3.88"]
@@ -112,6 +112,8 @@ class Raw:
         if journal:
             st = os.fstat(w)
             env["JOURNAL_STREAM"] = f"{st.st_dev}:{st.st_ino}"
+        if not any(str(a).startswith("--control") for a in args):
+            args = list(args) + ["--control", "none"]  # not the build tree's default
         self.proc = subprocess.Popen(list(cmd_prefix) + [DNSD] + list(args), stderr=w,
                                      stdout=subprocess.DEVNULL, env=env, preexec_fn=preexec)
         os.close(w)
@@ -159,18 +161,25 @@ class Raw:
 
 
 def test_every_log_line_has_a_timestamp_also_errors_during_a_reload():
+    """The operations log and the text query log (a file of its own) both
+    stamp every line."""
     with World() as w:
         shutil.copytree(ZONES, os.path.join(w.dir, "z"))
-        with Dnsd(w.dir, args=("--query-log", "-v")) as d:
+        qlog = os.path.join(w.dir, "query.log")
+        with Dnsd(w.dir, args=("--query-log", qlog, "--query-log-format", "text",
+                               "-v")) as d:
             d.query("monitoring.us-east-2.amazonaws.com")
             w.write("bad.yaml", BROKEN)
             assert "reload failed" in d.reload()
             stats_line(d)
+        queries = file_lines(qlog)
     lines = d.log().splitlines()
     assert any(re.search(r"bad\.yaml:3: error: ", l) for l in lines), lines
-    assert any("query: client=" in l for l in lines), lines
+    assert not any("client=" in l for l in lines), "query lines in the operations log"
+    assert len(queries) == 1 and " client=127.0.0.1:" in queries[0], queries
     for line in lines:
         assert TIMESTAMP.match(line), line
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z client=", queries[0]), queries
 
 
 def test_journal_stream_gets_priority_prefixes_and_no_timestamps():
@@ -179,11 +188,10 @@ def test_journal_stream_gets_priority_prefixes_and_no_timestamps():
     with World() as w:
         shutil.copytree(ZONES, os.path.join(w.dir, "z"))
         d = Raw(["--zones", w.dir, "--listen", "127.0.0.1:0", "--upstream", DEAD_UPSTREAM,
-                 "--query-log", "-v"], journal=True)
+                 "--control", "none", "-v"], journal=True)
         assert d.wait_for(r"started: ").startswith("<5>started: 2 VPCs")
         q = dns.message.make_query("monitoring.us-east-2.amazonaws.com", "A")
         dns.query.udp(q, "127.0.0.1", port=d.port(), timeout=3)
-        assert d.wait_for(r"query: ").startswith("<6>query: client=127.0.0.1")
         w.write("bad.yaml", BROKEN)
         d.proc.send_signal(signal.SIGHUP)
         assert d.wait_for(r"reloading").startswith("<5>reloading ")

@@ -23,6 +23,7 @@ SBINDIR = os.environ.get("DNSD_SBINDIR", "/usr/local/sbin")
 MANDIR = os.environ.get("DNSD_MANDIR", "/usr/local/share/man")
 DOCDIR = os.environ.get("DNSD_DOCDIR", "/usr/local/share/doc/dnsd")
 UNITDIR = os.environ.get("DNSD_UNITDIR", "/usr/local/lib/systemd/system")
+CONTROLDIR = os.environ.get("DNSD_CONTROLDIR", "/usr/local/var/run/dnsd")
 MON = "monitoring.us-east-2.amazonaws.com"
 MON_ADDRS = ["10.0.1.42", "10.0.2.17", "10.0.3.88"]
 
@@ -56,18 +57,24 @@ def test_install_puts_every_piece_in_place(dest):
     assert files_under(dest + ZONESDIR) == shipped
     assert files_under(dest + DOCDIR + "/examples/zones") == shipped
     assert os.access(dest + SBINDIR + "/dnsd", os.X_OK)
-    # no build-tree marker travels with the binary
-    assert os.listdir(dest + SBINDIR) == ["dnsd"]
-    man = open(dest + MANDIR + "/man8/dnsd.8").read()
-    assert not re.search(r"@\w+@", man), re.findall(r"@\w+@", man)
-    assert ZONESDIR in man and "dnsd " + open(os.path.join(SRCDIR, "configure.ac")).read() \
-        .split("AC_INIT([dnsd], [", 1)[1].split("]", 1)[0] in man
-    # every warning but "cannot adjust line" (long install paths in FILES)
-    groff = subprocess.run([tool("groff"), "-man", "-ww", "-Wbreak", "-z", "-Tutf8",
-                            dest + MANDIR + "/man8/dnsd.8"], capture_output=True, text=True)
-    assert groff.returncode == 0 and groff.stderr == "", groff.stderr
+    assert os.access(dest + SBINDIR + "/dnsd-control", os.X_OK)
+    # no build-tree marker travels with the binaries
+    assert sorted(os.listdir(dest + SBINDIR)) == ["dnsd", "dnsd-control"]
+    version = open(os.path.join(SRCDIR, "configure.ac")).read() \
+        .split("AC_INIT([dnsd], [", 1)[1].split("]", 1)[0]
+    for page in ("dnsd.8", "dnsd-control.8"):
+        man = open(dest + MANDIR + "/man8/" + page).read()
+        assert not re.search(r"@\w+@", man), re.findall(r"@\w+@", man)
+        assert "dnsd " + version in man and "/dnsd/control" in man, page
+        # every warning but "cannot adjust line" (long install paths in FILES)
+        groff = subprocess.run([tool("groff"), "-man", "-ww", "-Wbreak", "-z", "-Tutf8",
+                                dest + MANDIR + "/man8/" + page], capture_output=True, text=True)
+        assert groff.returncode == 0 and groff.stderr == "", (page, groff.stderr)
+    assert ZONESDIR in open(dest + MANDIR + "/man8/dnsd.8").read()
     unit = open(dest + UNITDIR + "/dnsd.service").read()
-    assert f"ExecStart={SBINDIR}/dnsd\n" in unit and not re.search(r"@\w+@", unit)
+    assert f"ExecStart={SBINDIR}/dnsd --control %t/dnsd/control\n" in unit, unit
+    assert f"ExecReload={SBINDIR}/dnsd-control -s %t/dnsd/control reload\n" in unit, unit
+    assert not re.search(r"@\w+@", unit)
 
 
 def test_installed_dnsd_defaults_to_sysconfdir_and_the_build_tree_to_its_zones(dest, tmp_path):
@@ -86,9 +93,26 @@ def test_installed_dnsd_defaults_to_sysconfdir_and_the_build_tree_to_its_zones(d
                      out.stderr), out.stderr
 
 
+def test_control_socket_defaults_installed_and_in_the_build_tree(dest):
+    """Installed, dnsd and dnsd-control agree on $(runstatedir)/dnsd/control;
+    in the build tree, on dnsd.control beside the binaries (no root needed)."""
+    def default(prog):
+        out = subprocess.run([prog, "--help"], capture_output=True, text=True, cwd="/")
+        m = re.search(r"--(?:control|socket) PATH.*?\(default: (\S+)\)", " ".join(out.stdout.split()))
+        assert m, out.stdout
+        return m.group(1)
+    installed = CONTROLDIR + "/control"
+    assert default(dest + SBINDIR + "/dnsd") == installed
+    assert default(dest + SBINDIR + "/dnsd-control") == installed
+    here = os.path.join(os.path.dirname(os.path.realpath(DNSD)), "dnsd.control")
+    assert default(DNSD) == here
+    assert default(os.path.join(os.path.dirname(DNSD), "dnsd-control")) == here
+
+
 def test_installed_dnsd_serves_the_installed_examples_from_outside_the_tree(dest, tmp_path):
     p = subprocess.Popen([dest + SBINDIR + "/dnsd", "--zones", dest + ZONESDIR, "--listen",
-                          "127.0.0.1:0", "--upstream", DEAD_UPSTREAM], cwd=str(tmp_path),
+                          "127.0.0.1:0", "--upstream", DEAD_UPSTREAM, "--control", "none"],
+                         cwd=str(tmp_path),
                          stderr=subprocess.PIPE, text=True)
     try:
         lines = []
@@ -112,6 +136,8 @@ def test_systemd_analyze_verifies_the_installed_unit(dest, tmp_path):
     the Documentation= man page (found in the installed man tree)."""
     unit = open(dest + UNITDIR + "/dnsd.service").read()
     unit = unit.replace(f"ExecStart={SBINDIR}/dnsd", f"ExecStart={dest}{SBINDIR}/dnsd")
+    unit = unit.replace(f"ExecReload={SBINDIR}/dnsd-control",
+                        f"ExecReload={dest}{SBINDIR}/dnsd-control")
     (tmp_path / "unit").mkdir()
     path = tmp_path / "unit" / "dnsd.service"
     path.write_text(unit)
@@ -120,8 +146,9 @@ def test_systemd_analyze_verifies_the_installed_unit(dest, tmp_path):
     assert out.returncode == 0 and out.stderr == "" and out.stdout == "", \
         out.stdout + out.stderr
     for line in ("Type=notify", "DynamicUser=yes", "AmbientCapabilities=CAP_NET_BIND_SERVICE",
-                 "ExecReload=/bin/kill -HUP $MAINPID"):
+                 "RuntimeDirectory=dnsd", "Documentation=man:dnsd(8) man:dnsd-control(8)"):
         assert line + "\n" in unit, line
+    assert "kill -HUP" not in unit
 
 
 def test_reinstall_keeps_edited_definitions_and_uninstall_only_removes_pristine_ones(dest):

@@ -104,7 +104,8 @@ def readable(w):
 
 
 def run_as_user(args, timeout=10):
-    return subprocess.run(unprivileged() + [DNSD] + args, capture_output=True, text=True,
+    return subprocess.run(unprivileged() + [DNSD, "--control", "none"] + args,
+                          capture_output=True, text=True,
                           timeout=timeout)
 
 
@@ -120,8 +121,8 @@ def test_port_53_without_privilege_names_the_fixes():
 
 
 def start_as_user(zones, *args):
-    cmd = unprivileged() + [DNSD, "--zones", zones, "--listen", "127.0.0.1:0", "--upstream",
-                            DEAD_UPSTREAM] + list(args)
+    cmd = unprivileged() + [DNSD, "--control", "none", "--zones", zones, "--listen",
+                            "127.0.0.1:0", "--upstream", DEAD_UPSTREAM] + list(args)
     return subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
 
 

@@ -40,8 +40,8 @@ import dns.rdatatype
 import dns.rrset
 import pytest
 
-from tests.integration.harness import (ZONES, Dnsd, World, addresses, dig, rcode, run_dnsd,
-                                       tool)
+from tests.integration.harness import (ZONES, Dnsd, World, addresses, dig, file_lines, rcode,
+                                      run_dnsd, tool, wait_file_line)
 
 NSD = "/usr/sbin/nsd"
 UNBOUND = "/usr/sbin/unbound"
@@ -634,10 +634,12 @@ def env(nsd):
                              "prod-endpoints.yaml": endpoints})
     e.internet = FakeUpstream(internet, host="127.0.2.1")
     e.inbound = (INBOUND_HOST, free_port(INBOUND_HOST))
+    e.qlog = os.path.join(e.world.dir, "query.log")
     try:
         e.dnsd = Dnsd(zones=e.world.dir, listen=("127.0.0.1:0", f"127.0.0.2:0={STAGING}"),
                       upstream=(e.internet.spec,),
-                      args=["--inbound-port", str(e.inbound[1]), "--query-log"])
+                      args=["--inbound-port", str(e.inbound[1]), "--query-log", e.qlog,
+                            "--query-log-format", "text"])
     except Exception:
         e.internet.stop()
         e.world.cleanup()
@@ -666,7 +668,7 @@ def test_dnsd_listens_on_the_inbound_endpoint_address(env):
 def test_onprem_unbound_resolves_vpc_names_through_inbound_endpoint__facts_s7(env):
     ub = Unbound(env.inbound, env.nsd)
     try:
-        mark = env.dnsd.mark()
+        mark = len(file_lines(env.qlog))
         # the interface endpoint's private DNS name: the ENI addresses
         out = subprocess.run([tool("dig"), "-p", str(ub.port), "@" + ub.host, "+short",
                               "monitoring.us-east-2.amazonaws.com", "A"], capture_output=True,
@@ -703,10 +705,10 @@ def test_onprem_unbound_resolves_vpc_names_through_inbound_endpoint__facts_s7(en
         m = ub.query("www.corp.example.")
         assert addresses(m) == ["192.0.2.10"]
         # dnsd saw Unbound's queries on the inbound endpoint, in the prod VPC
-        line = env.dnsd.wait_log(r"name=www\.corp\.internal\. type=A", start=mark)
+        line = wait_file_line(env.qlog, r"name=www\.corp\.internal\. type=A", after=mark)
         assert f"client={UNBOUND_HOST}:" in line and f"vpc={PROD}+inbound" in line, line
         assert "source=local" in line
-        line = env.dnsd.wait_log(r"name=s3\.us-east-2\.amazonaws\.com\. type=A", start=mark)
+        line = wait_file_line(env.qlog, r"name=s3\.us-east-2\.amazonaws\.com\. type=A", after=mark)
         assert f"vpc={PROD}+inbound" in line and "source=local" in line, line
         assert "s3.us-east-2.amazonaws.com." not in env.internet.names()
     finally:
@@ -737,7 +739,7 @@ def test_inbound_endpoint_answers_in_its_vpc(env):
 
 
 def test_vpc_client_reaches_corporate_server_through_forward_rule__facts_s7(env):
-    mark = env.dnsd.mark()
+    mark = len(file_lines(env.qlog))
     out = dig("+short", "intranet.corp.example", port=env.prod[1], server=env.prod[0])
     assert out.split() == ["www.corp.example.", "192.0.2.10"], out
     m = env.dnsd.query("mail.corp.example.", addr=env.prod)
@@ -746,17 +748,17 @@ def test_vpc_client_reaches_corporate_server_through_forward_rule__facts_s7(env)
     check_negative(m, "corp.example.", "NOERROR", CORP_SOA, ttl=60)
     m = env.dnsd.query("nosuch.corp.example.", addr=env.prod)
     check_negative(m, "corp.example.", "NXDOMAIN", CORP_SOA, ttl=60)
-    line = env.dnsd.wait_log(r"name=mail\.corp\.example\. type=A ", start=mark)
+    line = wait_file_line(env.qlog, r"name=mail\.corp\.example\. type=A ", after=mark)
     assert f"vpc={PROD} " in line and "source=forward" in line, line
     assert "rcode=NOERROR" in line and "transport=UDP" in line and " size=0" not in line, line
     # the query log gives what the client got, not what was asked
-    line = env.dnsd.wait_log(r"name=nosuch\.corp\.example\. type=A ", start=mark)
+    line = wait_file_line(env.qlog, r"name=nosuch\.corp\.example\. type=A ", after=mark)
     assert "rcode=NXDOMAIN" in line and "source=forward" in line, line
-    line = env.dnsd.wait_log(r"name=mail\.corp\.example\. type=AAAA ", start=mark)
+    line = wait_file_line(env.qlog, r"name=mail\.corp\.example\. type=AAAA ", after=mark)
     assert "transport=TCP" in line and "client=127.0.0.1" in line, line
-    mark = env.dnsd.mark()
+    mark = len(file_lines(env.qlog))
     env.dnsd.query("nosuch.corp.example.", addr=env.prod)
-    line = env.dnsd.wait_log(r"name=nosuch\.corp\.example\. type=A ", start=mark)
+    line = wait_file_line(env.qlog, r"name=nosuch\.corp\.example\. type=A ", after=mark)
     assert "rcode=NXDOMAIN" in line and "source=cache" in line, line
     assert not [n for n in env.internet.names() if n.endswith("corp.example.")]
 

@@ -606,7 +606,7 @@ test_long_texts(void **state)
 		az[lengths[k]] = 0;
 		/* a service of parts p0.p1.…: its label is the parts reversed */
 		for (unsigned i = 0; strlen(part) + 12 < lengths[k]; i++) {
-			char one[16], rev[400];
+			char one[16], rev[400 + 16];	/* want and one more part */
 			snprintf(one, sizeof(one), "%sp%u", i ? "." : "", i);
 			strcat(part, one);
 			snprintf(rev, sizeof(rev), "p%u%s%s", i, i ? "." : "", want);

@@ -3,9 +3,8 @@
 #include "config.h"
 #include "defs_route53.h"
 #include "defs_fixture.h"
+#include "health.h"
 #include "healthcheck.h"
-
-#include <errno.h>
 
 /* A zone for the record sets below (its VPCs come from the fixture). */
 static const char zone_doc[] =
@@ -362,17 +361,28 @@ test_health_check_status(void **state)
 	assert_string_equal(text, "unhealthy (1 of 8 checkers report Success)");
 	healthcheck_describe(f->t, HC(3), text, sizeof(text));
 	assert_string_equal(text, "unhealthy (calculated: 1 of 3 children healthy, 2 needed)");
-	/* an override (dnsd-control health check … up) wins over the status */
-	assert_int_equal(healthcheck_override(f->t, HC(1), true), 0);
+	/* a dnsd-control override (health check ID up|down: scope HEALTH_CHECK
+	 * of the runtime set) wins over the status, and calculated parents
+	 * follow their children's */
+	struct health_set rt = HEALTH_SET_INIT;
+	f->t->runtime_health = &rt;
+	assert_int_equal(health_set_put(&rt, HEALTH_CHECK, HC(1), true, false, 0), 1);
 	assert_true(healthcheck_healthy(f->t, HC(1)));
 	assert_true(healthcheck_healthy(f->t, HC(3)));
-	assert_int_equal(healthcheck_override(f->t, HC(1), false), 0);
+	assert_int_equal(health_set_put(&rt, HEALTH_CHECK, HC(1), false, false, 0), 1);
 	assert_false(healthcheck_healthy(f->t, HC(1)));
 	healthcheck_describe(f->t, HC(1), text, sizeof(text));
-	assert_string_equal(text, "unhealthy (override at dnsd-control:0)");
-	assert_int_equal(healthcheck_override(f->t, "bbbbbbbb-0000-0000-0000-000000000009", true),
-		-ENOENT);
-	/* an override of a health check leaves ENI health alone */
+	assert_string_equal(text, "unhealthy (dnsd-control override)");
+	health_override_describe(health_set_get(&rt, HEALTH_CHECK, HC(1)), text, sizeof(text));
+	assert_string_equal(text, "check " HC(1) " down");
+	/* cleared: the status decides again */
+	assert_int_equal(health_set_put(&rt, HEALTH_CHECK, HC(1), false, true, 0), 1);
+	healthcheck_describe(f->t, HC(1), text, sizeof(text));
+	assert_string_equal(text, "unhealthy (1 of 8 checkers report Success)");
+	assert_true(healthcheck_known(f->t, HC(1)));
+	assert_false(healthcheck_known(f->t, "bbbbbbbb-0000-0000-0000-000000000009"));
+	f->t->runtime_health = NULL;
+	health_set_fini(&rt);
 	assert_int_equal(f->d.errors, 0);
 }
 

@@ -190,7 +190,8 @@ group_teardown(void **state)
 static struct snapshot *
 load(const struct snapshot_listener *listeners, unsigned n_listeners, char **msgs)
 {
-	struct snapshot_config cfg = { world_dir, listeners, n_listeners };
+	struct snapshot_config cfg = { .zones_dir = world_dir, .listeners = listeners,
+		.n_listeners = n_listeners };
 	struct diag d;
 	size_t size = 0;
 	FILE *f = open_memstream(msgs, &size);
