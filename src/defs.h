@@ -114,7 +114,7 @@ struct defs_family {
 
 /* The families in the order their resolve steps run (later ones link to
  * what earlier ones resolved). */
-#define DEFS_FAMILIES(X) X(ec2) X(route53) X(route53resolver) X(dnsd) X(firewall)
+#define DEFS_FAMILIES(X) X(ec2) X(route53) X(route53resolver) X(apigateway) X(dnsd) X(firewall)
 #define DEFS_FAMILY_DECLARE(f) extern const struct defs_family defs_family_##f;
 DEFS_FAMILIES(DEFS_FAMILY_DECLARE)
 

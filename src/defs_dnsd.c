@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "doc.h"
+#include "healthcheck.h"
 #include "xfr_config.h"
 
 #include <string.h>
@@ -33,6 +34,7 @@ static const struct defs_field health_fields[] = {
 	DEFS_F(struct health_in, "AvailabilityZone", DEFS_STR, h.az),
 	DEFS_F(struct health_in, "NetworkInterfaceId", DEFS_STR, h.eni_id),
 	DEFS_F(struct health_in, "VpcEndpointId", DEFS_STR, h.endpoint_id),
+	DEFS_F(struct health_in, "HealthCheckId", DEFS_STR, h.health_check_id),
 	DEFS_F(struct health_in, "Healthy", DEFS_BOOL, healthy),
 	DEFS_END
 };
@@ -49,9 +51,15 @@ read_health(struct reader *r, const struct doc_node *n)
 		diag_error(r->d, r->file, n->line, "a Health entry needs Healthy: true or false");
 		return;
 	}
-	if (!in.h.az && !in.h.eni_id && !in.h.endpoint_id) {
-		diag_error(r->d, r->file, n->line,
-			"a Health entry names no AvailabilityZone, NetworkInterfaceId or VpcEndpointId");
+	if (!in.h.az && !in.h.eni_id && !in.h.endpoint_id && !in.h.health_check_id) {
+		diag_error(r->d, r->file, n->line, "a Health entry names no AvailabilityZone, "
+			"NetworkInterfaceId, VpcEndpointId or HealthCheckId");
+		return;
+	}
+	if (in.h.health_check_id && (in.h.az || in.h.eni_id || in.h.endpoint_id)) {
+		diag_error(r->d, r->file, n->line, "a Health entry with HealthCheckId sets a "
+			"Route 53 health check's status; it names no AvailabilityZone, "
+			"NetworkInterfaceId or VpcEndpointId");
 		return;
 	}
 	struct topo_health *p = defs_alloc(r, n, sizeof(*p));
@@ -108,6 +116,9 @@ check_health(struct topology *t, struct diag *d)
 		if (h->endpoint_id && !strmap_get(&t->endpoint_by_id, h->endpoint_id))
 			diag_warn(d, h->src.file, h->src.line,
 				"health entry names endpoint %s, which is not defined", h->endpoint_id);
+		if (h->health_check_id && !healthcheck_known(t, h->health_check_id))
+			diag_warn(d, h->src.file, h->src.line, "health entry names health check "
+				"%s, which no health check or record set names", h->health_check_id);
 	}
 }
 

@@ -492,12 +492,33 @@ route53_resolve(struct topology *t, struct diag *d)
 {
 	attach_batches(t, d);
 	defs_zonecheck(t, d);
+	defs_healthcheck_resolve(t, d);
+}
+
+/* HealthCheckId or CollectionId beside the output that does not print it. */
+static void
+read_id_key(struct reader *r, const struct doc_node *doc, const char *key,
+	const struct doc_node *v)
+{
+	const char *of = strcmp(key, "HealthCheckId") == 0 ? "HealthCheckObservations" :
+		"CidrBlocks";
+	if (!doc_get(doc, of))
+		diag_warn(r->d, r->file, v->line, "%s says which object %s belongs to; there is "
+			"none here, ignored", key, of);
 }
 
 static const struct defs_key route53_keys[] = {
 	{ "HostedZones", zone_item, NULL, true },
 	{ "ResourceRecordSets", NULL, read_rr_batch, true },
 	{ "HostedZoneId", NULL, read_zone_id, false },
+	{ "HealthChecks", defs_healthcheck_read_item, NULL, true },
+	{ "HealthCheck", defs_healthcheck_read_item, NULL, true },
+	{ "HealthCheckObservations", NULL, defs_healthcheck_read_status, true },
+	{ "HealthCheckId", NULL, read_id_key, false },
+	{ "CidrCollections", defs_cidr_read_collection, NULL, true },
+	{ "CidrBlocks", NULL, defs_cidr_read_blocks, true },
+	{ "CidrLocations", NULL, defs_cidr_read_locations, true },
+	{ "CollectionId", NULL, read_id_key, false },
 	/* paging and echo fields of the list commands */
 	{ "NextToken", NULL, NULL, false }, { "IsTruncated", NULL, NULL, false },
 	{ "MaxItems", NULL, NULL, false }, { "Marker", NULL, NULL, false },

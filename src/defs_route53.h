@@ -43,6 +43,59 @@ bool defs_rr_type_is_data(uint16_t type);
 /** A type's name for messages ("A", "TYPE65280"), in buf when made up. */
 const char *defs_rr_type_name(uint16_t type, char *buf, size_t size);
 
+/* ---- routing policies (defs_routing.c) ---- */
+
+/** The routing fields of a record set as written. */
+struct defs_routing_in {
+	const char *set_id;			/**< SetIdentifier */
+	const struct doc_node *weight, *failover, *multivalue, *region, *geo, *geoprox,
+		*cidr, *health_check, *traffic_policy;
+	int evaluate_target_health;		/**< AliasTarget's, enum tristate */
+};
+
+/**
+ * Check a record set's routing fields as Route 53 does (one policy, a
+ * SetIdentifier, values in range) and keep them in set->policy; a set
+ * without any stays simple.
+ * @return false (reported) when the set cannot be served.
+ */
+bool defs_routing_read(struct reader *r, const struct doc_node *n, struct defs_routing_in *in,
+	const char *given_name, const char *type_name, struct topo_rrset *set);
+
+/* ---- health checks and CIDR collections (defs_healthcheck.c) ---- */
+
+/** Document keys of list-health-checks, get-health-check, get-health-check-status,
+ * list-cidr-collections, list-cidr-blocks and list-cidr-locations. */
+void defs_healthcheck_read_item(struct reader *r, const struct doc_node *n,
+	const struct doc_node *doc);
+void defs_healthcheck_read_status(struct reader *r, const struct doc_node *doc,
+	const char *key, const struct doc_node *v);
+void defs_cidr_read_collection(struct reader *r, const struct doc_node *n,
+	const struct doc_node *doc);
+void defs_cidr_read_blocks(struct reader *r, const struct doc_node *doc, const char *key,
+	const struct doc_node *v);
+void defs_cidr_read_locations(struct reader *r, const struct doc_node *doc, const char *key,
+	const struct doc_node *v);
+
+/** Check what record sets and health checks name of each other, once all
+ * is read: unknown health checks and CIDR collections, calculated health
+ * checks' children. */
+void defs_healthcheck_resolve(struct topology *t, struct diag *d);
+
+/* ---- groups of routing record sets (defs_policycheck.c) ---- */
+
+/**
+ * Check the record sets of one name and type as Route 53 would: one
+ * routing policy for all of them (no simple set beside them), one CIDR
+ * collection, unique SetIdentifiers, one set per Region, location or
+ * failover role, AWS's quotas (a warning: dnsd serves more).
+ * @param firsts: the first record of each set (or each zone-file record).
+ */
+void defs_policycheck(const struct topo_rr *const *firsts, size_t n, struct diag *d);
+
+/** A routing policy's name for messages: "weighted", "IP-based", … */
+const char *defs_policy_name(enum rr_policy p);
+
 /* ---- hosted zones (defs_route53.c) ---- */
 
 /** The first hosted zone named name (canonical text), and how many are. */

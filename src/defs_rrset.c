@@ -132,22 +132,24 @@ struct rrset_in {
 	struct topo_rrset set;
 	const char *given, *type_s;	/**< Name and Type as written */
 	const struct doc_node *ttl, *records, *alias;
+	struct defs_routing_in routing;
 	uint8_t wire[DNAME_MAX];
 	size_t wlen;
 };
 
-/* Any of the routing policy fields makes a set one of several. */
-#define ROUTING(name) DEFS_F(struct rrset_in, name, DEFS_SET, set.routing)
+/* The routing policy fields: defs_routing.c reads them. */
+#define ROUTING(name, m) DEFS_F(struct rrset_in, name, DEFS_NODE, routing.m)
 static const struct defs_field rrset_fields[] = {
 	DEFS_R(struct rrset_in, "Name", DEFS_STR, given),
 	DEFS_R(struct rrset_in, "Type", DEFS_STR, type_s),
 	DEFS_F(struct rrset_in, "AliasTarget", DEFS_MAP, alias),
 	DEFS_F(struct rrset_in, "ResourceRecords", DEFS_SEQ, records),
 	DEFS_F(struct rrset_in, "TTL", DEFS_NODE, ttl),
-	ROUTING("SetIdentifier"), ROUTING("Weight"), ROUTING("Region"),
-	ROUTING("GeoLocation"), ROUTING("Failover"), ROUTING("MultiValueAnswer"),
-	ROUTING("HealthCheckId"), ROUTING("TrafficPolicyInstanceId"),
-	ROUTING("CidrRoutingConfig"), ROUTING("GeoProximityLocation"),
+	DEFS_F(struct rrset_in, "SetIdentifier", DEFS_STR, routing.set_id),
+	ROUTING("Weight", weight), ROUTING("Region", region), ROUTING("GeoLocation", geo),
+	ROUTING("Failover", failover), ROUTING("MultiValueAnswer", multivalue),
+	ROUTING("HealthCheckId", health_check), ROUTING("TrafficPolicyInstanceId", traffic_policy),
+	ROUTING("CidrRoutingConfig", cidr), ROUTING("GeoProximityLocation", geoprox),
 	DEFS_END
 };
 #undef ROUTING
@@ -156,12 +158,13 @@ static const struct defs_object rrset_object = { "a record set", rrset_fields };
 /** An AliasTarget as written. */
 struct alias_in {
 	const char *target, *zone;
+	int evaluate;
 };
 
 static const struct defs_field alias_fields[] = {
 	DEFS_R(struct alias_in, "DNSName", DEFS_STR, target),
 	DEFS_R(struct alias_in, "HostedZoneId", DEFS_STR, zone),
-	DEFS_IGNORED("EvaluateTargetHealth"),
+	DEFS_F(struct alias_in, "EvaluateTargetHealth", DEFS_BOOL, evaluate),
 	DEFS_END
 };
 static const struct defs_object alias_object = { "an AliasTarget", alias_fields };
@@ -219,7 +222,7 @@ read_alias(struct reader *r, const struct rrset_in *in, const struct topo_rrset 
 	char ttext[NAME_TEXT_MAX];
 	size_t twlen;
 	const char *why = NULL;
-	struct alias_in a = { NULL, NULL };
+	struct alias_in a = { NULL, NULL, TRI_UNSET };
 	defs_read_object(r, in->alias, &alias_object, &a);
 	if (!a.target || !a.zone)
 		return;
@@ -337,6 +340,15 @@ read_owner(struct reader *r, const struct doc_node *n, struct rrset_in *in)
 	return in->set.name != NULL;
 }
 
+/* AliasTarget.EvaluateTargetHealth, read before the routing fields that use it. */
+static int
+alias_evaluates(const struct doc_node *alias)
+{
+	const struct doc_node *v = alias ? doc_get(alias, "EvaluateTargetHealth") : NULL;
+	bool b;
+	return v && doc_bool(v, &b) ? (b ? TRI_YES : TRI_NO) : TRI_UNSET;
+}
+
 static void
 read_rrset(struct reader *r, const struct doc_node *n, struct topo_rr_list *l)
 {
@@ -347,9 +359,10 @@ read_rrset(struct reader *r, const struct doc_node *n, struct topo_rr_list *l)
 	if (!set)
 		return;
 	*set = in.set;
-	if (set->routing)
-		diag_warn(r->d, r->file, n->line, "record set %s %s: routing policy fields are "
-			"ignored: every record of the set is served", in.given, in.type_s);
+	set->alias = in.alias != NULL;
+	in.routing.evaluate_target_health = alias_evaluates(in.alias);
+	if (!defs_routing_read(r, n, &in.routing, in.given, in.type_s, set))
+		return;
 	if (!in.alias) {
 		read_rr_values(r, n, &in, set, l);
 		return;

@@ -9,6 +9,7 @@
 #include "strmap.h"
 #include "wire.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -104,10 +105,61 @@ is_not_type(const struct rr_ref *rr, const void *type)
 	return rr->rr->type != *(const uint16_t *)type;
 }
 
+/* Records of two different routing record sets: alternatives that each
+ * stand on their own, whatever their data. */
 static bool
-is_not(const struct rr_ref *rr, const void *other)
+alternatives(const struct rr_ref *a, const struct rr_ref *b)
 {
-	return rr != other;
+	return a->rr->set && b->rr->set && a->rr->set != b->rr->set && a->rr->set->policy &&
+		b->rr->set->policy;
+}
+
+/* By set (records without one each apart), then file order. */
+static int
+set_then_index(const void *pa, const void *pb)
+{
+	const struct rr_ref *a = *(struct rr_ref *const *)pa, *b = *(struct rr_ref *const *)pb;
+	const void *sa = a->rr->set ? (const void *)a->rr->set : (const void *)a;
+	const void *sb = b->rr->set ? (const void *)b->rr->set : (const void *)b;
+	if (sa != sb)
+		return (uintptr_t)sa < (uintptr_t)sb ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static int
+by_index(const void *pa, const void *pb)
+{
+	const struct rr_ref *a = *(struct rr_ref *const *)pa, *b = *(struct rr_ref *const *)pb;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* The routing policy of the sets of one owner and type (defs_policycheck.c):
+ * it gets the first record of each set, and each zone-file record, in
+ * file order. */
+static void
+check_group(struct rr_ref **arr, size_t n, struct diag *d)
+{
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		any |= arr[i]->rr->set && arr[i]->rr->set->policy;
+	if (!any)
+		return;
+	struct rr_ref **tmp = malloc(n * sizeof(*tmp));
+	const struct topo_rr **firsts = malloc(n * sizeof(*firsts));
+	size_t k = 0;
+	if (tmp && firsts) {
+		memcpy(tmp, arr, n * sizeof(*tmp));
+		qsort(tmp, n, sizeof(*tmp), set_then_index);
+		for (size_t i = 0; i < n; i++)
+			if (i == 0 || !tmp[i]->rr->set || tmp[i]->rr->set != tmp[i - 1]->rr->set)
+				tmp[k++] = tmp[i];
+		qsort(tmp, k, sizeof(*tmp), by_index);
+		for (size_t i = 0; i < k; i++)
+			firsts[i] = tmp[i]->rr;
+		defs_policycheck(firsts, k, d);
+	}
+	free(tmp);
+	free(firsts);
 }
 
 /* The records of one owner and type (sorted by data): a value twice is one
@@ -124,7 +176,7 @@ check_rrset(struct rr_ref **arr, size_t n, struct diag *d)
 			"defined twice (first at %s:%u)", again->rr->name, tname,
 			first->rr->set->src.file, first->rr->set->src.line);
 	for (size_t i = 1; i < n; i++) {
-		if (data_cmp(arr[i - 1], arr[i]) != 0)
+		if (data_cmp(arr[i - 1], arr[i]) != 0 || alternatives(arr[i - 1], arr[i]))
 			continue;
 		arr[i]->dropped = true;
 		if (arr[i]->rr->set && arr[i]->rr->set == arr[i - 1]->rr->set)
@@ -132,20 +184,18 @@ check_rrset(struct rr_ref **arr, size_t n, struct diag *d)
 				"holds the same value twice (Duplicate Resource Record)",
 				arr[i]->rr->name, tname);
 	}
+	check_group(arr, n, d);
 	if (arr[0]->rr->type != DNS_TYPE_CNAME)
 		return;
-	struct rr_ref *keep = earliest(arr, n, is_any, NULL), *extra;
-	while ((extra = earliest(arr, n, is_not, keep)) != NULL) {
-		if (keep->rr->set && keep->rr->set->routing && extra->rr->set && extra->rr->set->routing) {
-			diag_warn(d, extra->rr->src.file, extra->rr->src.line, "%s has several CNAME "
-				"records (routing policy sets): only the one at %s:%u is served",
-				extra->rr->name, keep->rr->src.file, keep->rr->src.line);
-		} else {
-			diag_error(d, extra->rr->src.file, extra->rr->src.line, "%s has a second CNAME "
-				"record (first at %s:%u)", extra->rr->name, keep->rr->src.file,
-				keep->rr->src.line);
-		}
-		extra->dropped = true;
+	/* routing record sets are alternatives: one CNAME each */
+	struct rr_ref *keep = earliest(arr, n, is_any, NULL);
+	for (size_t i = 0; keep && i < n; i++) {
+		struct rr_ref *x = arr[i];
+		if (x == keep || x->dropped || alternatives(keep, x))
+			continue;
+		diag_error(d, x->rr->src.file, x->rr->src.line, "%s has a second CNAME record "
+			"(first at %s:%u)", x->rr->name, keep->rr->src.file, keep->rr->src.line);
+		x->dropped = true;
 	}
 }
 

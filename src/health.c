@@ -132,6 +132,6 @@ health_set_copy(struct health_set *dst, const struct health_set *src)
 void
 health_override_describe(const struct health_override *o, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s %s %s", o->scope == HEALTH_AZ ? "az" : "eni", o->key,
-		o->up ? "up" : "down");
+	snprintf(buf, size, "%s %s %s", o->scope == HEALTH_AZ ? "az" : o->scope == HEALTH_ENI ?
+		"eni" : "check", o->key, o->up ? "up" : "down");
 }

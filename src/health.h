@@ -10,7 +10,8 @@
 /** What an override names. */
 enum health_scope {
 	HEALTH_AZ,	/**< every ENI in an Availability Zone */
-	HEALTH_ENI	/**< one network interface (wins over its AZ's override) */
+	HEALTH_ENI,	/**< one network interface (wins over its AZ's override) */
+	HEALTH_CHECK	/**< a Route 53 health check's status (healthcheck.h) */
 };
 
 /** One override, as an operator set it. */

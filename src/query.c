@@ -5,6 +5,7 @@
 
 #include "dns64.h"
 #include "firewall.h"
+#include "policy.h"
 #include "snapshot.h"
 #include "wire.h"
 #include "xfr_out.h"
@@ -395,10 +396,30 @@ rotation(const struct query_env *env, const struct answer *a)
 	return env->rot[a->rot_counter]++ % a->rot_n;
 }
 
+/* Each worker its own random numbers for routing policies (never 0). */
+static void
+rng_seed(struct query_env *env)
+{
+	uint64_t seed = 0;
+#ifdef HAVE_GETRANDOM
+	if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		seed = 0;
+#endif
+	if (!seed) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		seed = ((uint64_t)ts.tv_nsec << 32 ^ (uint64_t)ts.tv_sec ^ (uintptr_t)env) *
+			0x9e3779b97f4a7c15ull;
+	}
+	env->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
+}
+
 int
 query_env_set_snapshot(struct query_env *env, const struct snapshot *snap)
 {
 	uint32_t n = snap ? snap->db.n_rot : 0;
+	if (!env->rng)
+		rng_seed(env);
 	env->snap = snap;
 	if (n > env->n_rot || !env->rot) {
 		free(env->rot);
@@ -869,6 +890,8 @@ reply_dns64(struct query_env *env, struct query_info *qi, const struct query_loo
 	uint8_t *out, size_t out_cap, size_t *out_len)
 {
 	const struct answer *a = node_answer(f->node, DNS_TYPE_A);
+	if (a->sel)	/* weighted A records: this query's pick */
+		a = policy_pick(a->sel, &env->rng, env->client);
 	size_t limit = query_reply_limit(env, qi, tcp);
 	size_t opt = qi->edns ? OPT_RR_SIZE : 0;
 	size_t len = DNS_HEADER_SIZE + qi->question_len + a->len;
@@ -922,6 +945,9 @@ answer_in_view(struct query_env *env, struct query_info *qi, const uint8_t *labe
 	 * it gets a copy of f, so that f itself can stay in registers */
 	const struct fw_view *fv = filter ? firewall_view(env->snap->firewall, qi->view) : NULL;
 	if (fv) {
+		/* a routing policy picks first: the firewall sees that answer's chain */
+		if (f.answer && f.answer->sel)
+			f.answer = policy_pick(f.answer->sel, &env->rng, env->client);
 		struct query_lookup seen = f;
 		enum query_action fw_action;
 		if (firewall_filter(env, qi, fv, &seen, label_off, n_labels, hashes, tcp, out,
@@ -934,6 +960,9 @@ answer_in_view(struct query_env *env, struct query_info *qi, const uint8_t *labe
 		qi->forward_zone = f.forward;
 		return QUERY_FORWARD;
 	}
+	/* a routing policy picks among prepared answers (picked ones have no sel) */
+	if (__builtin_expect(f.answer->sel != NULL, 0))
+		f.answer = policy_pick(f.answer->sel, &env->rng, env->client);
 	qi->rcode = f.answer->rcode;
 	if (qi->dns64 && f.node && f.answer->qtype != DNS_TYPE_AAAA &&
 	    f.answer->rcode == DNS_RCODE_NOERROR)
@@ -1071,6 +1100,8 @@ query_reply_for_name(struct query_env *env, uint16_t view, bool dns64, const uin
 		label_off[n++] = (uint8_t)pos;
 	label_off[n] = (uint8_t)(len - 1);
 	size_t out_len = 0;
+	/* no client address here: IP-based records answer their default location */
+	env->client = NULL;
 	/* as over TCP: whole, the caller fits it to its client */
 	if (answer_in_view(env, &qi, label_off, n, true, false, out, cap, &out_len) != QUERY_SEND)
 		return 0;

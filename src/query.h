@@ -62,6 +62,8 @@ struct query_env {
 	uint32_t n_rot;		/**< the snapshot's db.n_rot, or 0 (no rotation) */
 	const struct netprefix *allow;	/**< clients served besides VPC ones */
 	unsigned n_allow;		/**< 0: every client */
+	uint64_t rng;			/**< routing policies' random numbers (policy.h);
+					     seeded by query_env_set_snapshot when 0 */
 };
 
 /**

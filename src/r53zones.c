@@ -3,12 +3,14 @@
 #include "config.h"
 #include "r53zones.h"
 
+#include "apigwzones.h"
 #include "arena.h"
 #include "diag.h"
 #include "dname.h"
 #include "ec2zones.h"
 #include "forward.h"
 #include "hiddenzone.h"
+#include "r53policy.h"
 #include "topology.h"
 #include "wire.h"
 #include "zonebuild.h"
@@ -102,8 +104,8 @@ add_zone_records(struct r53 *r, struct zb_zone *z, const struct topo_hosted_zone
 	for (const struct topo_rr *rr = hz->rrs; rr; rr = rr->next) {
 		uint8_t owner[DNAME_MAX];
 		const char *why;
-		if (!rr->rdata || rr->type == DNS_TYPE_SOA)
-			continue;	/* aliases come once every zone is in */
+		if (!rr->rdata || rr->type == DNS_TYPE_SOA || (rr->set && rr->set->policy))
+			continue;	/* aliases and routing policies: r53policy.c */
 		int ol = text_to_wire(r, rr->name, owner, &rr->src, "record name");
 		if (ol < 0)
 			continue;
@@ -145,46 +147,6 @@ add_hosted_zone(struct r53 *r, const struct topo_hosted_zone *hz, const struct t
 	}
 }
 
-/* Copies an alias target's records under the alias name. */
-struct alias_ctx {
-	struct r53 *r;
-	struct zb_zone *z;
-	const uint8_t *owner;
-	size_t owner_len;
-	const struct topo_rr *rr;
-};
-
-static void
-alias_copy(void *ctx, uint16_t type, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen)
-{
-	struct alias_ctx *a = ctx;
-	const char *why;
-	/* an alias takes the target's TTL (Route 53: "the default TTL for the resource") */
-	if (zb_rr_add(a->r->b, a->z, a->owner, a->owner_len, type, ttl, rdata, rdlen, &why) < 0)
-		diag_error(a->r->d, a->rr->src.file, a->rr->src.line, "alias %s: %s", a->rr->name, why);
-}
-
-static void
-resolve_alias(struct r53 *r, const struct topo_hosted_zone *hz, const struct topo_rr *rr,
-	unsigned view)
-{
-	uint8_t apex[DNAME_MAX], owner[DNAME_MAX], target[DNAME_MAX];
-	int al = dname_from_text(hz->name, apex, NULL);
-	int ol = text_to_wire(r, rr->name, owner, &rr->src, "alias name");
-	int tl = text_to_wire(r, rr->alias_target, target, &rr->src, "alias target");
-	if (al < 0 || ol < 0 || tl < 0)
-		return;
-	struct zb_zone *z = zb_zone_find(r->b, view, apex, (size_t)al, ZONE_LOCAL);
-	if (!z)
-		return;
-	struct alias_ctx ctx = { r, z, owner, (size_t)ol, rr };
-	int n = zb_rrset_each(r->b, view, target, (size_t)tl, rr->type, alias_copy, &ctx);
-	if (n < 0)
-		diag_warn(r->d, rr->src.file, rr->src.line,
-			"alias %s -> %s: dnsd does not hold the target (an AWS resource it does "
-			"not model); the record is left out", rr->name, rr->alias_target);
-}
-
 /* A VPC a private hosted zone answers in: one with both DNS attributes on
  * (Route 53 Developer Guide, "Considerations when working with a private
  * hosted zone": "you must set ... enableDnsHostnames, enableDnsSupport"). */
@@ -213,21 +175,8 @@ build_hosted_zones(struct r53 *r)
 				add_hosted_zone(r, hz, v);
 		}
 	}
-	/* aliases last: their targets may be in any zone */
-	for (const struct topo_hosted_zone *hz = r->t->zones; hz; hz = hz->next) {
-		if (!hz->private_zone)
-			continue;
-		for (const struct topo_rr *rr = hz->rrs; rr; rr = rr->next) {
-			if (rr->rdata || !rr->alias_target)
-				continue;
-			for (unsigned i = 0; i < hz->n_vpcs; i++) {
-				const struct topo_vpc *v = zone_vpc(r, hz, i, false);
-				unsigned views[2], nv = v ? vpc_views(v, views) : 0;
-				for (unsigned k = 0; k < nv; k++)
-					resolve_alias(r, hz, rr, views[k]);
-			}
-		}
-	}
+	/* aliases and routing policies last: alias targets may be in any zone */
+	r53policy_build(r->t, r->b, r->arena, r->d);
 }
 
 /* ---- Resolver rules ---- */
@@ -407,6 +356,7 @@ r53zones_build(struct topology *t, struct zb *b, struct arena *arena, struct dia
 {
 	struct r53 r = { t, b, arena, d };
 	unsigned before = d->errors;
+	apigwzones_build(t, b, d);	/* first: hosted zones' aliases may name them */
 	build_hosted_zones(&r);
 	build_rules(&r);
 	for (struct topo_vpc *v = t->vpcs; v; v = v->next)

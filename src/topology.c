@@ -36,6 +36,9 @@ topology_create(void)
 	t->ip_lists_tail = &t->ip_lists;
 	t->instances_tail = &t->instances;
 	t->dhcp_tail = &t->dhcp;
+	t->health_checks_tail = &t->health_checks;
+	t->cidr_collections_tail = &t->cidr_collections;
+	t->rest_apis_tail = &t->rest_apis;
 	return t;
 }
 
@@ -56,6 +59,8 @@ topology_free(struct topology *t)
 	strmap_clear(&t->dhcp_by_id);
 	strmap_clear(&t->fw.list_by_id);
 	strmap_clear(&t->fw.group_by_id);
+	strmap_clear(&t->health_check_by_id);
+	strmap_clear(&t->cidr_collection_by_id);
 	arena_free(t->arena);
 	free(t);
 }
@@ -139,6 +144,8 @@ topology_eni_health(const struct topology *t, const struct topo_eni *eni,
 	v->reason = TOPO_HEALTH_DEFAULT;
 	/* later entries win, so a file can mark an AZ down and one ENI up */
 	for (const struct topo_health *h = t->health; h; h = h->next) {
+		if (h->health_check_id)
+			continue;	/* a Route 53 health check's, not an ENI's */
 		if (h->az && (!eni->az || strcmp(h->az, eni->az) != 0))
 			continue;
 		if (h->eni_id && (!eni->id || strcmp(h->eni_id, eni->id) != 0))

@@ -205,6 +205,43 @@ struct topo_health {
 	const char *endpoint_id;	/**< NULL: any endpoint */
 	bool healthy;
 	struct src src;
+	/** A Route 53 health check's status instead (then az, eni_id and
+	 * endpoint_id are NULL): see healthcheck_healthy(). */
+	const char *health_check_id;
+};
+
+/** Route 53 routing policies (Developer Guide, "Choosing a routing policy"). */
+enum rr_policy {
+	RRP_SIMPLE,
+	RRP_WEIGHTED,		/**< Weight */
+	RRP_FAILOVER,		/**< Failover PRIMARY or SECONDARY */
+	RRP_MULTIVALUE,		/**< MultiValueAnswer: true */
+	RRP_LATENCY,		/**< Region */
+	RRP_GEOLOCATION,	/**< GeoLocation */
+	RRP_GEOPROXIMITY,	/**< GeoProximityLocation */
+	RRP_CIDR		/**< CidrRoutingConfig (IP-based) */
+};
+
+/** What a record set with a routing policy says besides its records. */
+struct topo_routing {
+	enum rr_policy policy;
+	const char *set_id;		/**< SetIdentifier */
+	const char *health_check_id;	/**< HealthCheckId, or NULL */
+	struct src health_check_src;
+	bool evaluate_target_health;	/**< AliasTarget.EvaluateTargetHealth */
+	uint8_t weight;			/**< WEIGHTED: 0 to 255 */
+	bool secondary;			/**< FAILOVER: SECONDARY (else PRIMARY) */
+	const char *region;		/**< LATENCY: Region */
+	/* GEOLOCATION: one of continent or country ("*": the default), and a
+	 * subdivision of the country */
+	const char *continent, *country, *subdivision;
+	/* GEOPROXIMITY: AWSRegion, LocalZoneGroup or coordinates, and the bias */
+	const char *geo_region, *local_zone_group;
+	bool has_coordinates;
+	double latitude, longitude;
+	int bias;
+	/* CIDR: the collection and the location ("*": the default) */
+	const char *cidr_collection, *cidr_location;
 };
 
 /** A record set of list-resource-record-sets: its records point to it. */
@@ -213,6 +250,8 @@ struct topo_rrset {
 	uint16_t type;
 	bool routing;			/**< SetIdentifier & co: one of several sets */
 	struct src src;
+	const struct topo_routing *policy;	/**< NULL: simple routing */
+	bool alias;			/**< an AliasTarget set */
 };
 
 /** A record of a private hosted zone, RDATA in uncompressed wire form
@@ -448,6 +487,52 @@ struct topo_firewall {
 	unsigned n_lists, n_groups, n_rules, n_assocs;
 };
 
+/** A Route 53 health check (list-health-checks, get-health-check) and its
+ * status (get-health-check-status). */
+struct topo_health_check {
+	struct topo_health_check *next;
+	const char *id;
+	const char *type;		/**< HealthCheckConfig.Type, or NULL */
+	int inverted, disabled;		/**< enum tristate */
+	unsigned threshold;		/**< CALCULATED: HealthThreshold */
+	const char **children;		/**< CALCULATED: ChildHealthChecks */
+	unsigned n_children;
+	const char *insufficient;	/**< InsufficientDataHealthStatus */
+	unsigned observed, observed_ok;	/**< checkers reporting, those reporting Success */
+	bool has_config, has_status;
+	struct src src;			/**< where it was first named */
+	struct src status_src;
+};
+
+/** A CIDR block of a Route 53 CIDR collection and its location. */
+struct topo_cidr_block {
+	struct netprefix prefix;
+	const char *location;
+	struct src src;
+};
+
+/** A Route 53 CIDR collection (list-cidr-collections, list-cidr-blocks). */
+struct topo_cidr_collection {
+	struct topo_cidr_collection *next;
+	const char *id;
+	const char *name;
+	struct topo_cidr_block *blocks;
+	unsigned n_blocks, cap_blocks;
+	bool listed;			/**< named by list-cidr-collections */
+	struct src src;
+};
+
+/** An API Gateway REST API (get-rest-apis) or custom domain name
+ * (get-domain-names); PRIVATE ones are what dnsd answers for. */
+struct topo_rest_api {
+	struct topo_rest_api *next;
+	const char *id;			/**< REST API id; NULL for a domain name */
+	const char *domain_name;	/**< custom domain name; NULL for an API */
+	bool private_api;		/**< endpointConfiguration.types holds PRIVATE */
+	const char **vpce_ids;		/**< endpointConfiguration.vpcEndpointIds */
+	unsigned n_vpce_ids;
+	struct src src;
+};
 struct xfr_secondary;
 
 /** Everything the definitions describe, before answers are built. */
@@ -478,6 +563,12 @@ struct topology {
 	struct topo_dhcp *dhcp, **dhcp_tail;
 	unsigned n_instances, n_dhcp;
 	struct strmap instance_by_id, dhcp_by_id;
+	/* Route 53 health checks and CIDR collections, API Gateway */
+	struct topo_health_check *health_checks, **health_checks_tail;
+	struct strmap health_check_by_id;
+	struct topo_cidr_collection *cidr_collections, **cidr_collections_tail;
+	struct strmap cidr_collection_by_id;
+	struct topo_rest_api *rest_apis, **rest_apis_tail;
 	struct topo_firewall fw;	/**< DNS Firewall */
 	const struct health_set *runtime_health;	/**< dnsd-control overrides over the
 							     definitions' Health; NULL: none */

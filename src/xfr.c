@@ -153,8 +153,13 @@ pre_zone(struct xfr *x, struct pre *p, const struct zb_zone *zbz, unsigned view,
 
 static void
 pre_walk(void *ctx, const struct zb_zone *zbz, unsigned view, const uint8_t *apex, int kind,
-	const uint8_t *owner, uint16_t type, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen)
+	const uint8_t *owner, uint16_t type, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen,
+	const struct policy_group *group, int alt)
 {
+	/* every alternative of a routing policy counts: a change to any of
+	 * them may change what is transferred (the first prepared answer) */
+	(void)group;
+	(void)alt;
 	struct xfr *x = ctx;
 	struct pre *p = x->pre;
 	if (!owner) {
@@ -171,8 +176,11 @@ pre_walk(void *ctx, const struct zb_zone *zbz, unsigned view, const uint8_t *ape
  * of Y changes what those zones transfer (and their serials). */
 static void
 sig_walk(void *ctx, const struct zb_zone *zbz, unsigned view, const uint8_t *apex, int kind,
-	const uint8_t *owner, uint16_t type, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen)
+	const uint8_t *owner, uint16_t type, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen,
+	const struct policy_group *group, int alt)
 {
+	(void)group;
+	(void)alt;
 	struct xfr *x = ctx;
 	struct pre *p = x->pre;
 	if (owner)

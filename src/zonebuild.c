@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "pack.h"
+#include "policy.h"
 #include "wire.h"
 
 #include <stdlib.h>
@@ -26,6 +27,11 @@ struct zb_rrset {
 	uint32_t count;
 	uint32_t ttl;
 	struct zb_rdata *head, **tail;
+	/* a routing policy group: no records of its own; alternative i's
+	 * are in alts[i], one picked per query (policy.h) */
+	const struct policy_group *group;
+	struct zb_rrset **alts;
+	const struct policy_rule *rule;	/* made when compiled */
 };
 
 struct zb_name {
@@ -397,6 +403,10 @@ zb_rr_add(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t owner_le
 		return -1;
 	}
 	struct zb_rrset *r = rrset_find(n, type);
+	if (r && r->group) {
+		*why = "the name and type have a routing policy (zb_rr_add_alt)";
+		return -1;
+	}
 	if (r && type == DNS_TYPE_CNAME) {
 		*why = "more than one CNAME at a name";
 		return -1;
@@ -424,6 +434,100 @@ zb_rr_add(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t owner_le
 	d->next = NULL;
 	d->len = rdlen;
 	memcpy(d->data, rdata, rdlen);
+	*r->tail = d;
+	r->tail = &d->next;
+	r->count++;
+	return 0;
+}
+
+int
+zb_name_add(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t owner_len)
+{
+	if (!dname_is_subdomain(owner, owner_len, z->apex, z->apex_len))
+		return -1;
+	return name_get(b, z, owner, owner_len, true) ? 0 : -1;
+}
+
+int
+zb_rrset_set_policy(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t owner_len,
+	uint16_t type, const struct policy_group *g, const char **why)
+{
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	if (!g->n_alts) {
+		*why = "a routing policy group without alternatives";
+		return -1;
+	}
+	if (!dname_is_subdomain(owner, owner_len, z->apex, z->apex_len)) {
+		*why = "owner name is outside the zone";
+		return -1;
+	}
+	struct zb_name *n = name_get(b, z, owner, owner_len, true);
+	struct zb_rrset *r = n ? arena_zalloc(b->arena, sizeof(*r)) : NULL;
+	struct zb_rrset **alts = r ? arena_zalloc(b->arena, g->n_alts * sizeof(*alts)) : NULL;
+	if (!alts) {
+		*why = "out of memory";
+		return -1;
+	}
+	bool has_cname = rrset_find(n, DNS_TYPE_CNAME) != NULL;
+	if ((type == DNS_TYPE_CNAME && n->rrsets) || (type != DNS_TYPE_CNAME && has_cname)) {
+		*why = "CNAME and other data at the same name (RFC 1034 §3.6.2)";
+		return -1;
+	}
+	if (rrset_find(n, type)) {
+		*why = "the name already has records of this type";
+		return -1;
+	}
+	for (unsigned i = 0; i < g->n_alts; i++) {
+		if (!(alts[i] = arena_zalloc(b->arena, sizeof(**alts)))) {
+			*why = "out of memory";
+			return -1;
+		}
+		alts[i]->type = type;
+		alts[i]->tail = &alts[i]->head;
+	}
+	r->type = type;
+	r->tail = &r->head;
+	r->group = g;
+	r->alts = alts;
+	*n->rrsets_tail = r;
+	n->rrsets_tail = &r->next;
+	return 0;
+}
+
+int
+zb_rr_add_alt(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t owner_len,
+	uint16_t type, unsigned alt, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen,
+	const char **why)
+{
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	struct zb_name *n = name_get(b, z, owner, owner_len, false);
+	struct zb_rrset *g = n ? rrset_find(n, type) : NULL;
+	if (!g || !g->group || alt >= g->group->n_alts) {
+		*why = "no such alternative (zb_rrset_set_policy first)";
+		return -1;
+	}
+	struct zb_rrset *r = g->alts[alt];
+	if (type == DNS_TYPE_CNAME && r->head) {
+		*why = "more than one CNAME in an alternative";
+		return -1;
+	}
+	for (struct zb_rdata *d = r->head; d; d = d->next)
+		if (rdata_equal(d, rdata, rdlen))
+			return 0;
+	struct zb_rdata *d = arena_alloc(b->arena, sizeof(*d) + rdlen);
+	if (!d) {
+		*why = "out of memory";
+		return -1;
+	}
+	d->next = NULL;
+	d->len = rdlen;
+	memcpy(d->data, rdata, rdlen);
+	if (!r->head)
+		r->ttl = ttl;
 	*r->tail = d;
 	r->tail = &d->next;
 	r->count++;
@@ -499,19 +603,41 @@ zb_zone_soa(const struct zb_zone *z, uint32_t *ttl, const uint8_t **rdata, uint1
 	return true;
 }
 
+/* The records of one RRset, or of each alternative of a group. */
+static void
+walk_rrset(const struct zb_zone *z, unsigned v, const struct zb_name *n,
+	const struct zb_rrset *r, zb_walk_fn fn, void *ctx)
+{
+	unsigned n_alts = r->group ? r->group->n_alts : 1;
+	for (unsigned a = 0; a < n_alts; a++) {
+		const struct zb_rrset *s = r->group ? r->alts[a] : r;
+		for (struct zb_rdata *d = s->head; d; d = d->next)
+			fn(ctx, z, v, z->apex, z->kind, n->name, s->type, s->ttl, d->data, d->len,
+				r->group, r->group ? (int)a : -1);
+	}
+}
+
 void
 zb_walk(const struct zb *b, zb_walk_fn fn, void *ctx)
 {
 	for (unsigned v = 0; v < b->n_views; v++) {
 		for (struct zb_zone *z = b->views[v].zones; z; z = z->next) {
-			fn(ctx, z, v, z->apex, z->kind, NULL, 0, 0, NULL, 0);
+			fn(ctx, z, v, z->apex, z->kind, NULL, 0, 0, NULL, 0, NULL, -1);
 			for (struct zb_name *n = z->names; n; n = n->next)
 				for (struct zb_rrset *r = n->rrsets; r; r = r->next)
-					for (struct zb_rdata *d = r->head; d; d = d->next)
-						fn(ctx, z, v, z->apex, z->kind, n->name,
-							r->type, r->ttl, d->data, d->len);
+					walk_rrset(z, v, n, r, fn, ctx);
 		}
 	}
+}
+
+/* Records of an RRset, every alternative's for a group. */
+static unsigned
+rrset_records(const struct zb_rrset *r)
+{
+	unsigned n = r->count;
+	for (unsigned a = 0; r->group && a < r->group->n_alts; a++)
+		n += r->alts[a]->count;
+	return n;
 }
 
 void
@@ -525,7 +651,7 @@ zb_count(const struct zb *b, struct zb_counts *out)
 			for (const struct zb_name *n = z->names; n; n = n->next) {
 				unsigned before = out->records;
 				for (const struct zb_rrset *r = n->rrsets; r; r = r->next)
-					out->records += r->count;
+					out->records += rrset_records(r);
 				out->names += out->records > before;
 			}
 		}
@@ -732,27 +858,48 @@ resolve(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
 
 int
 zb_rrset_each(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
-	uint16_t type, zb_rdata_fn fn, void *ctx)
+	uint16_t type, zb_rdata_fn fn, void *ctx, const struct policy_group **group)
 {
 	struct resolved r;
 	resolve(b, view, name, len, &r);
+	if (group)
+		*group = NULL;
 	if (!r.name)
 		return -1;
 	int n = 0;
 	for (struct zb_rrset *rs = r.name->rrsets; rs; rs = rs->next) {
 		if (rs->type != type)
 			continue;
-		for (struct zb_rdata *d = rs->head; d; d = d->next, n++)
-			fn(ctx, rs->type, rs->ttl, d->data, d->len);
+		if (group && rs->group)
+			*group = rs->group;
+		unsigned n_alts = rs->group ? rs->group->n_alts : 1;
+		for (unsigned a = 0; a < n_alts; a++) {
+			const struct zb_rrset *s = rs->group ? rs->alts[a] : rs;
+			for (struct zb_rdata *d = s->head; d; d = d->next, n++)
+				fn(ctx, rs->group ? (int)a : -1, s->type, s->ttl, d->data, d->len);
+		}
 	}
 	return n;
 }
 
+/* The CNAME of a name; in a chain, a routing policy group's first
+ * alternative stands for the group (compile_cname_group picks at the
+ * queried name only). */
 static struct zb_rrset *
 rrset_cname(const struct zb_name *n)
 {
 	for (struct zb_rrset *r = n->rrsets; r; r = r->next)
 		if (r->type == DNS_TYPE_CNAME)
+			return r->group ? (r->alts[0]->head ? r->alts[0] : NULL) : r;
+	return NULL;
+}
+
+/* The CNAME routing policy group of a name, or NULL. */
+static struct zb_rrset *
+rrset_cname_group(const struct zb_name *n)
+{
+	for (struct zb_rrset *r = n->rrsets; r; r = r->next)
+		if (r->type == DNS_TYPE_CNAME && r->group)
 			return r;
 	return NULL;
 }
@@ -830,12 +977,19 @@ rotates(uint16_t type)
  * large for a message, with an error). */
 #define MAX_ROT_STARTS 4096
 
+struct chain;
+static bool compile_group(struct finish *f, const struct zb_name *n, const struct chain *c,
+	struct zb_rrset *r, struct answer *out);
+static bool compile_cname_group(struct finish *f, const struct zb_name *n, struct node *node);
+
 static bool
-compile_rrset(struct finish *f, const struct zb_name *n, const struct zb_rrset *r,
+compile_rrset(struct finish *f, const struct zb_name *n, struct zb_rrset *r,
 	struct answer *out)
 {
 	struct pack *p = f->b->pack;
 	size_t starts[MAX_ROT_STARTS];
+	if (r->group)
+		return compile_group(f, n, NULL, r, out);
 	pack_start(p, n);
 	if (!pack_rrset(p, NULL, 0, r, starts, MAX_ROT_STARTS))
 		return false;
@@ -874,9 +1028,9 @@ chain_warn(const struct zb *b, const struct zb_name *n, const char *what)
 }
 
 static void
-chain_follow(const struct zb *b, const struct zb_name *n, struct chain *c)
+chain_follow(const struct zb *b, const struct zb_name *n, const struct zb_rrset *r,
+	struct chain *c)
 {
-	const struct zb_rrset *r = rrset_cname(n);
 	c->n = 0;
 	c->owner[0] = NULL;
 	c->owner_len[0] = 0;
@@ -927,7 +1081,7 @@ compile_cname(struct finish *f, const struct zb_name *n, struct node *node)
 {
 	struct pack *p = f->b->pack;
 	struct chain c;
-	chain_follow(f->b, n, &c);
+	chain_follow(f->b, n, rrset_cname(n), &c);
 	unsigned n_types = 0;
 	const struct zb_name *end = c.end.name;
 	bool end_is_cname = end && rrset_cname(end);
@@ -945,7 +1099,12 @@ compile_cname(struct finish *f, const struct zb_name *n, struct node *node)
 		    c.cname[0]->head->data, c.cname[0]->head->len) ||
 	    !answer_store(f, p, DNS_RCODE_NOERROR, DNS_TYPE_CNAME, 0, NULL, 0, &ans[k++]))
 		return false;
-	for (const struct zb_rrset *r = end && !end_is_cname ? end->rrsets : NULL; r; r = r->next) {
+	for (struct zb_rrset *r = end && !end_is_cname ? end->rrsets : NULL; r; r = r->next) {
+		if (r->group) {
+			if (!compile_group(f, n, &c, r, &ans[k++]))
+				return false;
+			continue;
+		}
 		pack_start(p, n);
 		if (!pack_chain(p, &c))
 			return false;
@@ -1003,6 +1162,8 @@ node_make(struct finish *f, struct zb_name *n)
 	if (!node->name || !node->zone)
 		return NULL;
 	n->node = node;
+	if (rrset_cname_group(n))
+		return compile_cname_group(f, n, node) ? node : NULL;
 	if (rrset_cname(n))
 		return compile_cname(f, n, node) ? node : compile_failed(f, n, DNS_TYPE_CNAME);
 	unsigned count = 0;
@@ -1020,6 +1181,165 @@ node_make(struct finish *f, struct zb_name *n)
 	node->answers = ans;
 	node->n_answers = (uint16_t)count;
 	return node;
+}
+
+/* ---- routing policy groups (policy.h) ---- */
+
+/* One prepared answer of a group: the chain to it (when the group ends a
+ * CNAME chain), then the records of each member alternative. */
+static bool
+group_answer(struct finish *f, const struct zb_name *n, const struct chain *c,
+	const struct zb_rrset *r, unsigned k, struct answer *out)
+{
+	struct pack *p = f->b->pack;
+	size_t starts[MAX_ROT_STARTS];
+	unsigned members[POLICY_MULTIVALUE_MAX], count = 0;
+	unsigned m = policy_group_members(r->group, k, members);
+	pack_start(p, n);
+	if (c && !pack_chain(p, c))
+		return false;
+	size_t rot_off = p->len;
+	for (unsigned i = 0; i < m; i++) {
+		const struct zb_rrset *alt = r->alts[members[i]];
+		unsigned room = count < MAX_ROT_STARTS ? MAX_ROT_STARTS - count : 0;
+		if (!pack_rrset(p, c ? c->end_name : NULL, c ? c->end_len : 0, alt,
+			    starts + (MAX_ROT_STARTS - room), room))
+			return false;
+		count += alt->count;
+	}
+	unsigned rot = rotates(r->type) && count <= MAX_ROT_STARTS ? count : 0;
+	return answer_store(f, p, DNS_RCODE_NOERROR, r->type, rot_off, starts, rot, out);
+}
+
+/* The selector of a group's prepared answers: its rule is made once and
+ * shared by every query type that reaches the group. */
+static bool
+group_sel(struct finish *f, const struct zb_name *n, struct zb_rrset *r,
+	const struct answer *answers, struct answer *out)
+{
+	struct zone *zone = zone_final(f, n->zone);
+	struct policy_sel *sel = arena_zalloc(f->a, sizeof(*sel));
+	if (!r->rule)
+		r->rule = policy_rule_make(f->a, r->group);
+	if (!sel || !r->rule || !zone)
+		return false;
+	sel->rule = r->rule;
+	sel->answers = answers;
+	sel->nodata = &zone->nodata;
+	*out = answers[0];
+	out->sel = sel;
+	return true;
+}
+
+static bool
+compile_group(struct finish *f, const struct zb_name *n, const struct chain *c,
+	struct zb_rrset *r, struct answer *out)
+{
+	unsigned na = policy_group_answers(r->group);
+	struct answer *answers = arena_zalloc(f->a, (na ? na : 1) * sizeof(*answers));
+	if (!answers || !na)
+		return false;
+	for (unsigned k = 0; k < na; k++)
+		if (!group_answer(f, n, c, r, k, &answers[k]))
+			return false;
+	return group_sel(f, n, r, answers, out);
+}
+
+/* A CNAME alternative's answer to query type q: its first CNAME for
+ * CNAME, the chain and the end's records of type q, else the chain and
+ * the end's negative answer (type 0). A routing policy group at the end
+ * of an alternative's chain answers its first alternative. */
+static bool
+cname_alt_answer(struct finish *f, const struct zb_name *n, const struct chain *c,
+	uint16_t q, struct answer *out)
+{
+	struct pack *p = f->b->pack;
+	size_t starts[MAX_ROT_STARTS];
+	const struct zb_name *end = c->end.name;
+	bool end_is_cname = end && rrset_cname(end);
+	const struct zb_rrset *r = NULL;
+	for (r = end && !end_is_cname && q ? end->rrsets : NULL; r && r->type != q; r = r->next)
+		;
+	if (r && r->group)
+		r = r->alts[0];
+	pack_start(p, n);
+	if (q == DNS_TYPE_CNAME)
+		return pack_rr(p, PACK_ANSWER, NULL, 0, DNS_TYPE_CNAME, c->cname[0]->ttl,
+			c->cname[0]->head->data, c->cname[0]->head->len) &&
+			answer_store(f, p, DNS_RCODE_NOERROR, q, 0, NULL, 0, out);
+	if (!pack_chain(p, c))
+		return false;
+	if (r) {
+		size_t rot_off = p->len;
+		unsigned rot = rotates(r->type) && r->count <= MAX_ROT_STARTS ? r->count : 0;
+		return pack_rrset(p, c->end_name, c->end_len, r, starts, MAX_ROT_STARTS) &&
+			answer_store(f, p, DNS_RCODE_NOERROR, q, rot_off, starts, rot, out);
+	}
+	struct zb_zone *ez = c->end.zone;
+	if (ez && ez->has_soa && (c->end.nxdomain || end) && !end_is_cname &&
+	    !pack_rr(p, PACK_AUTHORITY, ez->apex, ez->apex_len, DNS_TYPE_SOA,
+		    soa_negative_ttl(ez), ez->soa, ez->soa_len))
+		return false;
+	return answer_store(f, p, c->end.nxdomain ? DNS_RCODE_NXDOMAIN : DNS_RCODE_NOERROR, q,
+		0, NULL, 0, out);
+}
+
+/* The query types the alternatives' chains end in: CNAME first, 0 last. */
+static unsigned
+cname_group_types(const struct chain *chains, unsigned n_alts, uint16_t *types, unsigned max)
+{
+	unsigned n = 0;
+	types[n++] = DNS_TYPE_CNAME;
+	for (unsigned i = 0; i < n_alts; i++) {
+		const struct zb_name *end = chains[i].end.name;
+		if (!end || rrset_cname(end))
+			continue;
+		for (const struct zb_rrset *r = end->rrsets; r; r = r->next) {
+			unsigned k = 0;
+			while (k < n && types[k] != r->type)
+				k++;
+			if (k == n && n + 1 < max)
+				types[n++] = r->type;
+		}
+	}
+	types[n++] = 0;
+	return n;
+}
+
+#define MAX_GROUP_TYPES 64
+
+/* Routing policy CNAMEs (weighted canaries, failover in another zone):
+ * each alternative follows its own chain; every query type's answer
+ * picks among the alternatives' answers by the group's rule. */
+static bool
+compile_cname_group(struct finish *f, const struct zb_name *n, struct node *node)
+{
+	struct zb_rrset *r = rrset_cname_group(n);
+	unsigned na = policy_group_answers(r->group);
+	struct chain *chains = calloc(na ? na : 1, sizeof(*chains));
+	uint16_t types[MAX_GROUP_TYPES];
+	bool ok = chains && na;
+	for (unsigned i = 0; ok && i < na; i++) {
+		ok = r->alts[i]->head != NULL;
+		if (ok)
+			chain_follow(f->b, n, r->alts[i], &chains[i]);
+	}
+	unsigned nt = ok ? cname_group_types(chains, na, types, MAX_GROUP_TYPES) : 0;
+	struct answer *ans = ok ? arena_zalloc(f->a, nt * sizeof(*ans)) : NULL;
+	for (unsigned t = 0; ans && t < nt && ok; t++) {
+		struct answer *alts = arena_zalloc(f->a, na * sizeof(*alts));
+		ok = alts != NULL;
+		for (unsigned i = 0; ok && i < na; i++)
+			ok = cname_alt_answer(f, n, &chains[i], types[t], &alts[i]);
+		ok = ok && group_sel(f, n, r, alts, &ans[t]);
+	}
+	free(chains);
+	if (!ok || !ans)
+		return false;
+	node->answers = ans;
+	node->n_answers = (uint16_t)nt;
+	node->flags |= NODE_CNAME;
+	return true;
 }
 
 static bool

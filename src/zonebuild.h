@@ -11,6 +11,7 @@
 
 struct arena;
 struct diag;
+struct policy_group;
 struct zb;
 struct zb_zone;
 
@@ -120,22 +121,48 @@ int zb_rr_add(struct zb *b, struct zb_zone *z, const uint8_t *owner,
 int zb_synth_cname(struct zb *b, unsigned view, const uint8_t *target, size_t tlen, uint32_t ttl,
 	const char *origin, const struct node **out);
 
-/** Called for each record of an RRset by zb_rrset_each. */
-typedef void (*zb_rdata_fn)(void *ctx, uint16_t type, uint32_t ttl, const uint8_t *rdata,
-	uint16_t rdlen);
+/** Make a name exist in a zone without records (NODATA for every type).
+ * @return 0, or -1 when the owner is outside the zone or out of memory. */
+int zb_name_add(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t owner_len);
+
+/**
+ * Make the RRset of (owner, type) a routing policy group: its records are
+ * alternatives 0 … g->n_alts - 1, added with zb_rr_add_alt, and each
+ * query gets the prepared answer g's rule picks (policy.h). g must live
+ * until zb_finish. Every alternative must get a record.
+ * @return 0, or -1 (why set) when the name already has records of the
+ *	type, or CNAME and other data would meet.
+ */
+int zb_rrset_set_policy(struct zb *b, struct zb_zone *z, const uint8_t *owner,
+	size_t owner_len, uint16_t type, const struct policy_group *g, const char **why);
+
+/** Add a record to alternative alt of a routing policy group (the first
+ * TTL of an alternative is kept). @return 0, or -1 with why set. */
+int zb_rr_add_alt(struct zb *b, struct zb_zone *z, const uint8_t *owner, size_t owner_len,
+	uint16_t type, unsigned alt, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen,
+	const char **why);
+
+/** Called for each record of an RRset by zb_rrset_each; alt is the
+ * alternative of a routing policy group, or -1. */
+typedef void (*zb_rdata_fn)(void *ctx, int alt, uint16_t type, uint32_t ttl,
+	const uint8_t *rdata, uint16_t rdlen);
 
 /**
  * The records of one type at a name as a view resolves it (most specific
  * zone, then wildcards), for alias records. CNAMEs are not followed.
+ * @param group: when not NULL, receives the routing policy group the
+ *	records belong to, or NULL.
  * @return the number of records visited; -1 when dnsd holds no such name.
  */
 int zb_rrset_each(const struct zb *b, unsigned view, const uint8_t *name, size_t len,
-	uint16_t type, zb_rdata_fn fn, void *ctx);
+	uint16_t type, zb_rdata_fn fn, void *ctx, const struct policy_group **group);
 
-/** Called for every record of every zone by zb_walk. */
+/** Called for every record of every zone by zb_walk; group and alt say
+ * which alternative of a routing policy group a record is (else NULL, -1). */
 typedef void (*zb_walk_fn)(void *ctx, const struct zb_zone *z, unsigned view,
 	const uint8_t *apex, int kind, const uint8_t *owner, uint16_t type,
-	uint32_t ttl, const uint8_t *rdata, uint16_t rdlen);
+	uint32_t ttl, const uint8_t *rdata, uint16_t rdlen,
+	const struct policy_group *group, int alt);
 
 /**
  * Visit zones view by view: each zone once with owner NULL, then its

@@ -10,6 +10,8 @@
 #include "dname.h"
 #include "netaddr.h"
 
+struct policy_sel;
+
 /**
  * A pointer inside a prepared block whose value depends on the length of
  * the query name (wildcard matches, negative answers): patched per query.
@@ -40,6 +42,10 @@ struct answer {
 	uint16_t rot_size;	/**< size of each record of the run */
 	uint32_t rot_counter;	/**< index into each worker's round-robin counters */
 	const struct reloc *relocs;
+	/** A routing policy picks this query's answer among prepared ones
+	 * (policy.h: policy_pick); NULL for every other answer. The answer
+	 * itself is the first of them, for those that do not pick. */
+	const struct policy_sel *sel;
 };
 
 /** What the resolver does with names under a zone. */

@@ -32,7 +32,8 @@ def query_seeds():
              "abc.execute-api.us-east-2.amazonaws.com", "api.partner.example.com",
              "nope.monitoring.us-east-2.amazonaws.com", "ip-10-0-1-5.us-east-2.compute.internal",
              "5.1.0.10.in-addr.arpa", "bucket.vpce-0e25b8cdd720f900e-abcd1234.s3.us-east-2.vpce.amazonaws.com",
-             "example.com", "localhost", "version.bind"]
+             "example.com", "localhost", "version.bind", "w.corp.example", "c.corp.example",
+             "x.m.corp.example", "i.corp.example", "f.corp.example"]
     for n in names:
         for t in ("A", "AAAA", "ANY", "SOA", "NS", "PTR", "TXT", "CNAME"):
             for edns in (-1, 0):

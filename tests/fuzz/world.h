@@ -8,8 +8,12 @@
  * names made up per query, an instance's resource, reverse and public
  * names as records); and DNS Firewall: NXDOMAIN, NODATA and OVERRIDE
  * blocks, a Qtype rule, an ALERT on the endpoint service chain's target,
- * an ALLOW that trusts; and a key for zone transfers (queries signed with
- * fuzz-key., secret bytes 0..31). */
+ * an ALLOW that trusts; Route 53 routing policies; and a key for zone
+ * transfers (queries signed with fuzz-key., secret bytes 0..31). */
+#define MV(n) "      - {Name: '*.m.corp.example.', Type: A, SetIdentifier: m" #n ", " \
+	"MultiValueAnswer: true, TTL: 60, ResourceRecords: [{Value: 10.8.0." #n "}]}\n"
+#define MV_SETS MV(2) MV(3) MV(4) MV(5) MV(6) MV(7) MV(8) MV(9) MV(10)
+
 static const char fuzz_world[] =
 	"Vpcs:\n"
 	"  - VpcId: vpc-0a1b2c3d\n"
@@ -68,6 +72,27 @@ static const char fuzz_world[] =
 	"         BlockResponse: NODATA, Qtype: TYPE99}\n"
 	"FirewallRuleGroupAssociations:\n"
 	"  - {FirewallRuleGroupId: rslvr-frg-1, VpcId: vpc-0a1b2c3d, Priority: 101}\n"
+	/* routing policies: picked per query (weighted, multivalue, IP-based,
+	 * weighted CNAMEs) or per view (failover) */
+	"---\n"
+	"HostedZones:\n"
+	"  - Name: corp.example.\n"
+	"    VPCIds: [vpc-0a1b2c3d]\n"
+	"    ResourceRecordSets:\n"
+	"      - {Name: w.corp.example., Type: A, SetIdentifier: a, Weight: 1, TTL: 60, ResourceRecords: [{Value: 10.9.0.1}]}\n"
+	"      - {Name: w.corp.example., Type: A, SetIdentifier: b, Weight: 3, TTL: 60, ResourceRecords: [{Value: 10.9.0.2}, {Value: 10.9.0.3}]}\n"
+	"      - {Name: c.corp.example., Type: CNAME, SetIdentifier: a, Weight: 1, TTL: 60, ResourceRecords: [{Value: w.corp.example}]}\n"
+	"      - {Name: c.corp.example., Type: CNAME, SetIdentifier: b, Weight: 1, TTL: 60, ResourceRecords: [{Value: api.partner.example.com}]}\n"
+	"      - {Name: '*.m.corp.example.', Type: A, SetIdentifier: m1, MultiValueAnswer: true, TTL: 60, ResourceRecords: [{Value: 10.8.0.1}]}\n"
+	MV_SETS
+	"      - {Name: i.corp.example., Type: A, SetIdentifier: a, CidrRoutingConfig: {CollectionId: c8c02a84-aaaa-4d5c-bbbb-0123456789ab, LocationName: a}, TTL: 60, ResourceRecords: [{Value: 10.7.0.1}]}\n"
+	"      - {Name: f.corp.example., Type: A, SetIdentifier: p, Failover: PRIMARY, HealthCheckId: abcdef11-2222-3333-4444-555555fedcba, TTL: 60, ResourceRecords: [{Value: 10.6.0.1}]}\n"
+	"      - {Name: f.corp.example., Type: A, SetIdentifier: s, Failover: SECONDARY, TTL: 60, ResourceRecords: [{Value: 10.6.0.2}]}\n"
+	"CidrCollections: [{Id: c8c02a84-aaaa-4d5c-bbbb-0123456789ab}]\n"
+	"CollectionId: c8c02a84-aaaa-4d5c-bbbb-0123456789ab\n"
+	"CidrBlocks: [{CidrBlock: 10.0.1.0/24, LocationName: a}, {CidrBlock: '2600:1f16:1234::/48', LocationName: a}]\n"
+	"---\n"
+	"Dnsd: {Health: [{HealthCheckId: abcdef11-2222-3333-4444-555555fedcba, Healthy: false}]}\n"
 	"---\n"
 	"Dnsd:\n"
 	"  Secondaries:\n"

@@ -113,11 +113,14 @@ def test_check_of_the_shipped_zones_prints_every_zone():
     blocks = zone_blocks(out.stdout)
     public = [b for b in blocks if b[2] == "public"]
     private = [b for b in blocks if b[2] == "private"]
-    assert [(b[0], b[1]) for b in public] == [("us-east-2.vpce.amazonaws.com.", "public")]
-    # staging has private DNS off: every hidden zone is prod's
-    assert {b[0] for b in private} == SHIPPED_PRIVATE
-    assert len(private) == len(SHIPPED_PRIVATE)
-    assert {b[1] for b in private} == {PROD}
+    # endpoint names, and the API Gateway private API's alias names
+    assert [(b[0], b[1]) for b in public] == [("us-east-2.vpce.amazonaws.com.", "public"),
+                                              ("execute-api.us-east-2.amazonaws.com.", "public")]
+    # staging has private DNS off: every hidden zone is prod's; the hosted
+    # zone apps.internal. (routing policies) is both VPCs'
+    assert {b[0] for b in private if b[1] == PROD} == SHIPPED_PRIVATE | {"apps.internal."}
+    assert [b[0] for b in private if b[1] != PROD] == ["apps.internal."]
+    assert len(private) == len(SHIPPED_PRIVATE) + 2
     origins = {b[0]: b[3] for b in private}
     assert origins["monitoring.us-east-2.amazonaws.com."] == \
         "vpce-099deb00b40f00e22 (com.amazonaws.us-east-2.monitoring) private DNS"
@@ -486,7 +489,7 @@ def test_every_load_error_is_reported_with_its_line():
         errs = diags(out.stderr)
         find(errs, p("a.yaml"), 4, f"VPC vpc-0aaaaaaaaaaaaaaa1 is defined twice (first at {p('a.yaml')}:2)")
         find(errs, p("a.yaml"), 8, "a Health entry needs Healthy: true or false")
-        find(errs, p("a.yaml"), 9, "a Health entry names no AvailabilityZone, NetworkInterfaceId or VpcEndpointId")
+        find(errs, p("a.yaml"), 9, "a Health entry names no AvailabilityZone, NetworkInterfaceId, VpcEndpointId or HealthCheckId")
         # a key dnsd does not read is skipped with a warning (an error with --strict)
         find(diags(out.stderr, "warning"), p("a.yaml"), 10, "unknown document key 'Bogus', skipped")
         find(errs, p("b.yaml"), 3, "missing ']'")

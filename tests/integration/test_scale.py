@@ -89,7 +89,7 @@ def names_to_ask(world, vpc, rnd=None):
     for s in worlds.SERVICES:
         names.add(f"{s}.{worlds.REGION}.amazonaws.com")
     for z in world.zones:
-        names |= set(z.records) | {"nope." + z.name}
+        names |= set(z.records) | set(z.routed) | {"nope." + z.name}
     for r in world.rules:
         names.add("host." + r.domain)
     others = [e for v in world.vpcs if v is not vpc for e in v.endpoints]

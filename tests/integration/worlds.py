@@ -134,12 +134,50 @@ class Vpc:
         return self.dns_support and self.dns_hostnames
 
 
+# Regions by great-circle distance from REGION (Ohio), nearest first
+# (src/awsregion.c): what latency records of a VPC in REGION choose by.
+REGIONS_BY_DISTANCE = ("us-east-2", "us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1")
+
+
+class RecordSet:
+    """One record set of a routing policy group (Route 53 Developer Guide,
+    "Choosing a routing policy"); healthy is what its health check says."""
+
+    def __init__(self, set_id, addrs, healthy=True, health_check=None, **policy):
+        self.id = set_id
+        self.addrs = addrs
+        self.healthy = healthy
+        self.health_check = health_check
+        self.policy = policy    # {"Failover": "PRIMARY"} / {"Region": r} / {"MultiValueAnswer": True}
+
+
+def routed_answer(sets):
+    """What a query from a VPC of REGION gets from a group: failover by
+    health, latency by distance then health, multivalue (eight or fewer
+    sets) every healthy set, all when none is."""
+    kind = next(iter(sets[0].policy))
+    if kind == "Failover":
+        pri = [s for s in sets if s.policy["Failover"] == "PRIMARY"]
+        sec = [s for s in sets if s.policy["Failover"] == "SECONDARY"]
+        if pri and pri[0].healthy:
+            return pri[0].addrs
+        if sec and sec[0].healthy:
+            return sec[0].addrs
+        return (pri or sec)[0].addrs
+    if kind == "Region":
+        order = sorted(sets, key=lambda s: REGIONS_BY_DISTANCE.index(s.policy["Region"]))
+        return next((s for s in order if s.healthy), order[0]).addrs
+    healthy = [s for s in sets if s.healthy] or sets
+    return [a for s in healthy for a in s.addrs]
+
+
 class HostedZone:
-    def __init__(self, name, vpcs, records):
+    def __init__(self, name, vpcs, records, routed=None):
         self.id = "Z" + hashlib.blake2b(name.encode(), digest_size=8).hexdigest().upper()
         self.name = name            # without the final dot
         self.vpcs = vpcs
         self.records = records      # owner -> [address]
+        self.routed = routed or {}  # owner -> [RecordSet]
 
 
 class Rule:
@@ -238,6 +276,8 @@ class World:
             obj = zone[1]
             if isinstance(obj, Endpoint):
                 return ("addrs", obj.addrs()) if name == obj.private_name else ("nxdomain",)
+            if name in obj.routed:
+                return ("addrs", sorted(set(routed_answer(obj.routed[name]))))
             recs = obj.records.get(name)
             return ("addrs", sorted(recs)) if recs else ("nxdomain",)
         ec2 = self._ec2(vpc, name) if vpc.private_dns_on else None
@@ -364,6 +404,20 @@ class World:
                 for owner, addrs in z.records.items():
                     rr = ", ".join(f"{{Value: {a}}}" for a in addrs)
                     lines.append(f"      - {{Name: {owner}., Type: A, TTL: 300, ResourceRecords: [{rr}]}}")
+                for owner, sets in z.routed.items():
+                    for rs in sets:
+                        rr = ", ".join(f"{{Value: {a}}}" for a in rs.addrs)
+                        pol = ", ".join(f"{k}: {str(v).lower() if v is True else v}"
+                                        for k, v in rs.policy.items())
+                        hc = f", HealthCheckId: {rs.health_check}" if rs.health_check else ""
+                        lines.append(f"      - {{Name: {owner}., Type: A, TTL: 60, SetIdentifier: "
+                                     f"{rs.id}, {pol}{hc}, ResourceRecords: [{rr}]}}")
+            # health checks' status, as overrides layered over the definitions
+            down = [rs.health_check for z in self.zones for sets in z.routed.values()
+                    for rs in sets if rs.health_check and not rs.healthy]
+            if down:
+                lines += ["---", "Dnsd:", "  Health:"]
+                lines += [f"    - {{HealthCheckId: {h}, Healthy: false}}" for h in down]
             with open(os.path.join(d, "route53.yaml"), "w") as f:
                 f.write("\n".join(lines) + "\n")
         if self.rules:
@@ -389,6 +443,30 @@ def vpcs_with_endpoints(n_vpcs, services=("sqs",), extra_every=2, extra="kms"):
         if extra_every and i % extra_every == 1:
             v.add_endpoint(extra)
     return w
+
+
+def random_routed(rnd, zone, k):
+    """Routing policy groups whose answer a VPC of REGION can predict:
+    failover, latency and multivalue (up to eight sets), some health checks
+    failing."""
+    out = {}
+    for j, host in enumerate(rnd.sample(("fo", "lat", "mv"), rnd.randint(0, 3))):
+        n = 2 if host == "fo" else rnd.randint(1, 8)
+        sets = []
+        for i in range(n):
+            hc = f"{hashlib.blake2b(f'{zone}{host}{i}'.encode(), digest_size=16).hexdigest()}"
+            hc = f"{hc[:8]}-{hc[8:12]}-{hc[12:16]}-{hc[16:20]}-{hc[20:32]}"
+            policy = ({"Failover": ("PRIMARY", "SECONDARY")[i]} if host == "fo" else
+                      {"Region": REGIONS_BY_DISTANCE[i % len(REGIONS_BY_DISTANCE)]}
+                      if host == "lat" else {"MultiValueAnswer": True})
+            if host == "lat" and i >= len(REGIONS_BY_DISTANCE):
+                break
+            with_hc = rnd.random() < 0.7
+            sets.append(RecordSet(f"s{i}", [f"10.210.{k * 8 + j}.{i + 1}"],
+                                  healthy=not with_hc or rnd.random() < 0.6,
+                                  health_check=hc if with_hc else None, **policy))
+        out[f"{host}.{zone}"] = sets
+    return out
 
 
 def random_world(seed, target):
@@ -417,7 +495,7 @@ def random_world(seed, target):
         vpcs = rnd.sample(w.vpcs, rnd.randint(1, len(w.vpcs)))
         recs = {f"{h}.{name}": [f"10.200.{k}.{i + 1}" for i in range(rnd.randint(1, 3))]
                 for h in rnd.sample(("www", "db", "api", "mail"), rnd.randint(1, 3))}
-        w.zones.append(HostedZone(name, vpcs, recs))
+        w.zones.append(HostedZone(name, vpcs, recs, random_routed(rnd, name, k)))
     for k in range(rnd.randint(0, 4)):
         domain = rnd.choice(("corp.internal", "example", "onprem.example", "api.corp.internal"))
         if any(r.domain == domain for r in w.rules):

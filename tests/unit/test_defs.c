@@ -81,8 +81,10 @@ test_unknown_key_lists_the_tables(void **state)
 	assert_string_equal(messages(f), "bogus.yaml:2:1: warning: unknown document key "
 		"'Bogus', skipped: not AWS CLI output dnsd reads (it reads Vpcs, Subnets, "
 		"VpcEndpoints, NetworkInterfaces, ServiceDetails, Reservations, DhcpOptions, "
-		"describe-vpc-attribute output, HostedZones, ResourceRecordSets, get-hosted-zone "
-		"output, ResolverRules, ResolverRuleAssociations, ResolverEndpoints, IpAddresses, "
+		"describe-vpc-attribute output, HostedZones, ResourceRecordSets, HealthChecks, "
+		"HealthCheck, HealthCheckObservations, CidrCollections, CidrBlocks, CidrLocations, "
+		"get-hosted-zone output, ResolverRules, ResolverRuleAssociations, ResolverEndpoints, "
+		"IpAddresses, items, get-rest-api output, "
 		"Dnsd, FirewallDomainLists, Domains, FirewallRuleGroups, FirewallRules, "
 		"FirewallRuleGroupAssociations and FirewallConfigs)\n");
 	/* singular forms and paging keys are read, but not listed */

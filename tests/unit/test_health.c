@@ -212,6 +212,74 @@ test_rebuilds_do_not_grow_the_model(void **state)
 	health_set_fini(&h);
 }
 
+/* Route 53 health checks are a scope of the same runtime set (dnsd-control
+ * health check ID up|down|clear): a failover pair flips between PRIMARY and
+ * SECONDARY on rebuilds, and the model stays the size it was ("Active-passive
+ * failover", Route 53 Developer Guide). */
+#define HCID "6e3b7f0a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
+static const char failover_world[] =
+	"Vpcs:\n"
+	"  - {VpcId: vpc-0a1b2c3d4e5f60718, CidrBlock: 10.0.0.0/16, EnableDnsHostnames: true}\n"
+	"HostedZones:\n"
+	"  - Id: /hostedzone/Z0123456789ABCDEFGHIJ\n"
+	"    Name: corp.example.com.\n"
+	"    VPCIds: [vpc-0a1b2c3d4e5f60718]\n"
+	"    ResourceRecordSets:\n"
+	"      - {Name: f.corp.example.com., Type: A, SetIdentifier: pri, Failover: PRIMARY,\n"
+	"         HealthCheckId: " HCID ", TTL: 60, ResourceRecords: [{Value: 10.9.0.1}]}\n"
+	"      - {Name: f.corp.example.com., Type: A, SetIdentifier: sec, Failover: SECONDARY,\n"
+	"         TTL: 60, ResourceRecords: [{Value: 10.9.0.2}]}\n"
+	"HealthChecks:\n"
+	"  - {Id: " HCID ", CallerReference: a, HealthCheckVersion: 1,\n"
+	"     HealthCheckConfig: {Type: HTTP, IPAddress: 192.0.2.1, Port: 80}}\n";
+
+/* The last octet of the address f.corp.example.com answers in the VPC. */
+static unsigned
+failover_answer(const struct snapshot *s)
+{
+	uint8_t wire[DNAME_MAX];
+	int len = dname_from_text("f.corp.example.com", wire, NULL);
+	struct query_lookup f;
+	query_lookup_name(&s->db, (uint16_t)s->vpcs[0].view, wire, (size_t)len, 1, &f);
+	assert_non_null(f.answer);
+	assert_int_equal(f.answer->ancount, 1);
+	assert_null(f.answer->sel);		/* decided at load: nothing per query */
+	const uint8_t *w = f.answer->block + f.answer->len;
+	return w[-1];
+}
+
+static void
+test_health_checks_are_overrides_too(void **state)
+{
+	struct health_set h = HEALTH_SET_INIT;
+	struct diag d;
+	(void)state;
+	diag_init(&d, stderr);
+	struct snapshot_config cfg = { .keep_model = true };
+	struct snapshot *s = snapshot_load_buffer_cfg("w.yaml", failover_world,
+		sizeof(failover_world) - 1, &cfg, &d);
+	assert_non_null(s);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(failover_answer(s), 1);	/* no status yet: healthy */
+	size_t before = arena_used(snapshot_model_topology(s)->arena);
+	for (int i = 0; i < 50; i++) {
+		health_set_put(&h, HEALTH_CHECK, HCID, i % 2, false, 0);
+		struct snapshot *next = rebuild(s, &h);
+		snapshot_free(s);
+		s = next;
+		assert_int_equal(failover_answer(s), i % 2 ? 1 : 2);
+	}
+	/* cleared: the definitions decide again */
+	health_set_put(&h, HEALTH_CHECK, HCID, false, true, 0);
+	struct snapshot *next = rebuild(s, &h);
+	snapshot_free(s);
+	s = next;
+	assert_int_equal(failover_answer(s), 1);
+	assert_int_equal(arena_used(snapshot_model_topology(s)->arena), before);
+	snapshot_free(s);
+	health_set_fini(&h);
+}
+
 /* Without a kept model there is nothing to rebuild from: an error, not a crash. */
 static void
 test_rebuild_needs_the_model(void **state)
@@ -236,6 +304,7 @@ main(void)
 		cmocka_unit_test(test_match_prefers_the_eni_over_its_az),
 		cmocka_unit_test(test_overrides_over_the_definitions),
 		cmocka_unit_test(test_rebuilds_do_not_grow_the_model),
+		cmocka_unit_test(test_health_checks_are_overrides_too),
 		cmocka_unit_test(test_rebuild_needs_the_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

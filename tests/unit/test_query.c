@@ -66,6 +66,10 @@ __wrap_realloc(void *p, size_t size)
 #define CLIENT_OUTSIDE "192.0.2.1"
 #define PARTNER_TARGET "vpce-0d804b1c2d3e4f5a6-ijkl9012.vpce-svc-0e7555fb6441987e1.us-east-2.vpce.amazonaws.com"
 
+#define MV(n) "      - {Name: m.corp.example.com., Type: A, SetIdentifier: m" #n ", " \
+	"MultiValueAnswer: true, TTL: 60, ResourceRecords: [{Value: 10.7.0." #n "}]}\n"
+#define MULTIVALUE_SETS MV(1) MV(2) MV(3) MV(4) MV(5) MV(6) MV(7) MV(8) MV(9) MV(10) MV(11) MV(12)
+
 /* Two VPCs: the first with a CloudWatch endpoint (two ENIs), an API
  * Gateway endpoint (a wildcard private name), an endpoint to a partner's
  * service (a CNAME) and a Logs endpoint with 30 addresses; the second bare. */
@@ -122,6 +126,25 @@ static const char world_yaml[] =
 	"    BaseEndpointDnsNames: [vpce-svc-0e7555fb6441987e1.us-east-2.vpce.amazonaws.com]\n"
 	"    PrivateDnsName: api.partner.example.com\n"
 	"    PrivateDnsNameVerificationState: verified\n"
+	/* routing policies in a private hosted zone of the first VPC: a
+	 * weighted pair (1:3) with a weight-0 set, a weighted CNAME, twelve
+	 * multivalue sets, and IP-based records by the client's address */
+	"HostedZones:\n"
+	"  - Id: /hostedzone/Z0123456789ABCDEFGHIJ\n"
+	"    Name: corp.example.com.\n"
+	"    VPCIds: [" VPC1 "]\n"
+	"    ResourceRecordSets:\n"
+	"      - {Name: w.corp.example.com., Type: A, SetIdentifier: one, Weight: 1, TTL: 60, ResourceRecords: [{Value: 10.9.0.1}]}\n"
+	"      - {Name: w.corp.example.com., Type: A, SetIdentifier: three, Weight: 3, TTL: 60, ResourceRecords: [{Value: 10.9.0.3}]}\n"
+	"      - {Name: w.corp.example.com., Type: A, SetIdentifier: off, Weight: 0, TTL: 60, ResourceRecords: [{Value: 10.9.0.99}]}\n"
+	"      - {Name: c.corp.example.com., Type: CNAME, SetIdentifier: a, Weight: 1, TTL: 60, ResourceRecords: [{Value: w.corp.example.com}]}\n"
+	"      - {Name: c.corp.example.com., Type: CNAME, SetIdentifier: b, Weight: 1, TTL: 60, ResourceRecords: [{Value: monitoring.us-east-2.amazonaws.com}]}\n"
+	MULTIVALUE_SETS
+	"      - {Name: i.corp.example.com., Type: A, SetIdentifier: here, CidrRoutingConfig: {CollectionId: c8c02a84-aaaa-4d5c-bbbb-0123456789ab, LocationName: sub1}, TTL: 60, ResourceRecords: [{Value: 10.8.0.1}]}\n"
+	"      - {Name: i.corp.example.com., Type: A, SetIdentifier: rest, CidrRoutingConfig: {CollectionId: c8c02a84-aaaa-4d5c-bbbb-0123456789ab, LocationName: '*'}, TTL: 60, ResourceRecords: [{Value: 10.8.0.2}]}\n"
+	"CidrCollections: [{Id: c8c02a84-aaaa-4d5c-bbbb-0123456789ab, Name: subnets}]\n"
+	"CollectionId: c8c02a84-aaaa-4d5c-bbbb-0123456789ab\n"
+	"CidrBlocks: [{CidrBlock: 10.0.1.0/24, LocationName: sub1}]\n"
 	/* DNS Firewall for the second VPC (firewall.h; test_firewall.c tests it) */
 	"FirewallDomainLists: [{Id: rslvr-fdl-q, Domains: [blocked.example.net, '*.evil.example']}]\n"
 	"FirewallRuleGroups: [{Id: rslvr-frg-q, FirewallRules: [{Name: q, Priority: 1,\n"
@@ -190,7 +213,11 @@ setup(void **state)
 	(void)state;
 	memset(&fx.env, 0, sizeof(fx.env));
 	fx.snap = load(listeners, 2, &msgs);
-	if (!fx.snap || strcmp(msgs, "") != 0) {
+	/* the one warning: IP-based records in a private hosted zone */
+	const char *warned = strstr(msgs, "warning: i.corp.example.com.: IP-based records in a "
+		"private hosted zone");
+	if (!fx.snap || (strcmp(msgs, "") != 0 && (!warned || strchr(msgs, '\n') !=
+	    msgs + strlen(msgs) - 1))) {
 		fprintf(stderr, "world did not load cleanly:\n%s", msgs);
 		free(msgs);
 		snapshot_free(fx.snap);
@@ -414,7 +441,9 @@ test_snapshot_loaded(void **state)
 	/* a listener bound to a VPC nothing describes: no snapshot */
 	static const struct snapshot_listener bad[] = { { "vpc-0ffffffffffffffff", false } };
 	assert_null(load(bad, 1, &msgs));
-	assert_string_equal(msgs, "--listen: error: listener bound to VPC vpc-0ffffffffffffffff, "
+	const char *err = strstr(msgs, "--listen: ");
+	assert_non_null(err);
+	assert_string_equal(err, "--listen: error: listener bound to VPC vpc-0ffffffffffffffff, "
 		"which no definition describes\n");
 	free(msgs);
 }
@@ -1528,12 +1557,121 @@ test_error_rate_per_prefix(void **state)
 	fx.env.errors.per_second = 0;
 }
 
+/* ---- routing policies (Route 53 Developer Guide, "Choosing a routing policy") ---- */
+
+/* The address records of the reply, as text lines "an NAME TTL IN A ADDR". */
+static bool
+reply_has(const char *line)
+{
+	char text[8192];
+	reply_text(text, sizeof(text));
+	return strstr(text, line) != NULL;
+}
+
+/* "Weighted routing": 1:3 over 4000 queries, the weight-0 set never; a
+ * chi-square test (1 degree of freedom, p = 0.001: 10.83). */
+static void
+test_policy_weighted(void **state)
+{
+	static struct qbuf q;
+	unsigned one = 0, three = 0, off = 0;
+	(void)state;
+	fx.env.rng = 0x0123456789abcdefull;
+	q_make(&q, 7, 0, "w.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
+	for (unsigned i = 0; i < 4000; i++) {
+		assert_int_equal(ask(&q), QUERY_SEND);
+		assert_int_equal(wire_get16(fx.out + 6), 1);
+		one += reply_has("IN A 10.9.0.1\n");
+		three += reply_has("IN A 10.9.0.3\n");
+		off += reply_has("10.9.0.99");
+	}
+	assert_int_equal(one + three, 4000);
+	assert_int_equal(off, 0);
+	double e1 = 1000, e3 = 3000;
+	double chi2 = (one - e1) * (one - e1) / e1 + (three - e3) * (three - e3) / e3;
+	if (chi2 > 10.83)
+		fail_msg("weights 1:3 gave %u:%u (chi-square %.2f)", one, three, chi2);
+}
+
+/* "Multivalue answer routing": up to eight of the twelve sets, chosen
+ * at random per query; each set as often as the others. */
+static void
+test_policy_multivalue(void **state)
+{
+	static struct qbuf q;
+	unsigned seen[13] = { 0 };
+	(void)state;
+	q_make(&q, 8, 0, "m.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
+	for (unsigned i = 0; i < 1200; i++) {
+		assert_int_equal(ask(&q), QUERY_SEND);
+		assert_int_equal(wire_get16(fx.out + 6), 8);
+		unsigned here = 0;
+		for (unsigned k = 1; k <= 12; k++) {
+			char line[64];
+			snprintf(line, sizeof(line), "IN A 10.7.0.%u\n", k);
+			if (reply_has(line)) {
+				seen[k]++;
+				here++;
+			}
+		}
+		assert_int_equal(here, 8);
+	}
+	/* 1200 × 8 / 12 = 800 each */
+	for (unsigned k = 1; k <= 12; k++)
+		if (seen[k] < 600 || seen[k] > 1000)
+			fail_msg("set %u answered %u times of 1200 (800 expected)", k, seen[k]);
+}
+
+/* "IP-based routing": the client address's CIDR location, else the
+ * default location "*". */
+static void
+test_policy_cidr(void **state)
+{
+	static struct qbuf q;
+	(void)state;
+	q_make(&q, 9, 0, "i.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
+	assert_int_equal(ask_raw("10.0.1.50", -1, false, q.b, q.len), QUERY_SEND);
+	assert_true(reply_has("IN A 10.8.0.1\n"));
+	assert_int_equal(ask_raw("10.0.2.7", -1, true, q.b, q.len), QUERY_SEND);
+	assert_true(reply_has("IN A 10.8.0.2\n"));
+	/* on a listener bound to the VPC, by its address too */
+	assert_int_equal(ask_raw("127.0.0.1", 1, false, q.b, q.len), QUERY_SEND);
+	assert_true(reply_has("IN A 10.8.0.2\n"));
+	q_make(&q, 10, 0, "i.corp.example.com", DNS_TYPE_AAAA, DNS_CLASS_IN);
+	assert_int_equal(ask_raw("10.0.1.50", -1, false, q.b, q.len), QUERY_SEND);
+	assert_int_equal(wire_get16(fx.out + 6), 0);
+	assert_int_equal(wire_get16(fx.out + 8), 1);
+}
+
+/* Weighted CNAMEs: each alternative follows its own chain (into the
+ * weighted A records, or to the endpoint's private name). */
+static void
+test_policy_cname(void **state)
+{
+	static struct qbuf q;
+	unsigned to_w = 0, to_mon = 0;
+	(void)state;
+	q_make(&q, 11, 0, "c.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
+	for (unsigned i = 0; i < 400; i++) {
+		assert_int_equal(ask(&q), QUERY_SEND);
+		if (reply_has("an c.corp.example.com. 60 IN CNAME w.corp.example.com.\n"))
+			to_w += reply_has("an w.corp.example.com. 60 IN A 10.9.0.");
+		if (reply_has("an c.corp.example.com. 60 IN CNAME " MON ".\n"))
+			to_mon += reply_has("an " MON ". 60 IN A 10.0.");
+	}
+	assert_int_equal(to_w + to_mon, 400);
+	assert_true(to_w > 140 && to_mon > 140);
+	q_make(&q, 12, 0, "c.corp.example.com", DNS_TYPE_CNAME, DNS_CLASS_IN);
+	assert_int_equal(ask(&q), QUERY_SEND);
+	assert_int_equal(wire_get16(fx.out + 6), 1);
+}
+
 /* ---- no allocation on the answer path ---- */
 
 static void
 test_no_allocations(void **state)
 {
-	static struct qbuf qs[24];
+	static struct qbuf qs[32];
 	static struct bad formerr[64];
 	size_t n = 0;
 
@@ -1565,13 +1703,18 @@ test_no_allocations(void **state)
 	q_make(&qs[n++], 19, 0, "7.8.9.10.in-addr.arpa", DNS_TYPE_PTR, DNS_CLASS_IN);
 	q_make(&qs[n++], 20, 0, "ec2-203-0-113-78.us-east-2.compute.amazonaws.com", DNS_TYPE_A,
 		DNS_CLASS_IN);
+	/* routing policies: weighted, multivalue, IP-based, weighted CNAMEs */
+	q_make(&qs[n++], 21, 0, "w.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
+	q_make(&qs[n++], 22, 0, "m.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
+	q_make(&qs[n++], 23, 0, "i.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
+	q_make(&qs[n++], 24, 0, "c.corp.example.com", DNS_TYPE_A, DNS_CLASS_IN);
 	size_t nf = formerr_cases(formerr);
 
 	static const enum query_action want[] = {
 		QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND,
 		QUERY_FORWARD, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND,
 		QUERY_SEND, QUERY_FORWARD, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND,
-		QUERY_FORWARD,
+		QUERY_FORWARD, QUERY_SEND, QUERY_SEND, QUERY_SEND, QUERY_SEND,
 	};
 	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
 	unsigned long before = n_allocs;
@@ -1651,6 +1794,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_badvers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_rate_per_prefix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_weighted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_multivalue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_cidr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_cname, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_allocations, setup, teardown),
 	};
 

@@ -675,7 +675,8 @@ struct walk_log {
 
 static void
 walk_fn(void *ctx, const struct zb_zone *z, unsigned view, const uint8_t *apex, int kind,
-	const uint8_t *owner, uint16_t type, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen)
+	const uint8_t *owner, uint16_t type, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen,
+	const struct policy_group *group, int alt)
 {
 	struct walk_log *w = ctx;
 	char a[300], o[300];
@@ -683,6 +684,8 @@ walk_fn(void *ctx, const struct zb_zone *z, unsigned view, const uint8_t *apex, 
 
 	(void)z;
 	(void)rdata;
+	(void)group;
+	(void)alt;
 	dname_to_text(apex, a, sizeof(a));
 	if (!owner) {
 		w->zones++;
