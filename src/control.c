@@ -7,6 +7,7 @@
 #include "dname.h"
 #include "explain.h"
 #include "health.h"
+#include "healthcheck.h"
 #include "netaddr.h"
 #include "rrtext.h"
 #include "sbuf.h"
@@ -165,6 +166,19 @@ cmd_reload(struct req *r)
 
 /* ---- health ---- */
 
+static const char *
+scope_name(enum health_scope scope)
+{
+	return scope == HEALTH_AZ ? "az" : scope == HEALTH_ENI ? "eni" : "check";
+}
+
+static const char *
+scope_what(enum health_scope scope)
+{
+	return scope == HEALTH_AZ ? "Availability Zone" : scope == HEALTH_ENI ?
+		"network interface" : "Route 53 health check";
+}
+
 /* ENIs an override names, and how many of them are out now. */
 static void
 count_enis(const struct topology *t, enum health_scope scope, const char *key, unsigned *n,
@@ -225,15 +239,24 @@ health_built(void *ctx, const struct server_build_result *b)
 	}
 	struct topology *t = snapshot_model_topology(b->snap);
 	unsigned n = 0, out = 0;
+	char check[160] = "";
 	if (t) {	/* kept whenever there is a control socket */
 		t->runtime_health = &b->snap->health;
-		count_enis(t, r->scope, r->key, &n, &out);
+		if (r->scope == HEALTH_CHECK)
+			healthcheck_describe(t, r->key, check, sizeof(check));
+		else
+			count_enis(t, r->scope, r->key, &n, &out);
 		t->runtime_health = NULL;
 	}
-	sbuf_printf(&r->out, "ok: %s %s %s: %u ENI%s there, %u out of round robin; answers "
-		"rebuilt in %.3f s, queries see it now\n", r->scope == HEALTH_AZ ? "az" : "eni",
-		r->key, r->clear ? "cleared" : r->up ? "up" : "down", n, n == 1 ? "" : "s", out,
-		b->seconds);
+	if (r->scope == HEALTH_CHECK)
+		sbuf_printf(&r->out, "ok: check %s %s: %s; answers rebuilt in %.3f s, queries see "
+			"it now\n", r->key, r->clear ? "cleared" : r->up ? "up" : "down", check,
+			b->seconds);
+	else
+		sbuf_printf(&r->out, "ok: %s %s %s: %u ENI%s there, %u out of round robin; "
+			"answers rebuilt in %.3f s, queries see it now\n", scope_name(r->scope),
+			r->key, r->clear ? "cleared" : r->up ? "up" : "down", n, n == 1 ? "" : "s",
+			out, b->seconds);
 	finish(r);
 }
 
@@ -252,11 +275,11 @@ health_change(void *ctx, bool ok)
 		return;
 	}
 	const struct health_override *cur = health_set_get(h, r->scope, r->key);
-	bool known = r->scope == HEALTH_AZ ? az_known(t, r->key) :
-		strmap_get(&t->eni_by_id, r->key) != NULL;
+	bool known = r->scope == HEALTH_AZ ? az_known(t, r->key) : r->scope == HEALTH_ENI ?
+		strmap_get(&t->eni_by_id, r->key) != NULL : healthcheck_known(t, r->key);
 	if (!known && !(r->clear && cur)) {
-		sbuf_printf(&r->out, "error: %s '%s' is not in the definitions", r->scope == HEALTH_AZ ?
-			"Availability Zone" : "network interface", r->key);
+		sbuf_printf(&r->out, "error: %s '%s' is not in the definitions",
+			scope_what(r->scope), r->key);
 		if (r->scope == HEALTH_AZ) {
 			sbuf_puts(&r->out, " (AZs: ");
 			list_azs(t, &r->out);
@@ -276,7 +299,7 @@ health_change(void *ctx, bool ok)
 		fail(r, "out of memory");
 	} else if (rc == 0) {
 		sbuf_printf(&r->out, "ok: %s %s is already %s; nothing changed\n",
-			r->scope == HEALTH_AZ ? "az" : "eni", r->key,
+			scope_name(r->scope), r->key,
 			r->clear ? "without an override" : r->up ? "up" : "down");
 		finish(r);
 	} else {
@@ -318,6 +341,13 @@ health_show(void *ctx, bool ok)
 		count_enis(t, HEALTH_AZ, sn->az, &n, &out);
 		sbuf_printf(&r->out, "  %s: %u of %u\n", sn->az, n - out, n);
 	}
+	if (t->health_checks)
+		sbuf_puts(&r->out, "Route 53 health checks:\n");
+	for (const struct topo_health_check *c = t->health_checks; c; c = c->next) {
+		char state[160];
+		healthcheck_describe(t, c->id, state, sizeof(state));
+		sbuf_printf(&r->out, "  %s: %s\n", c->id, state);
+	}
 	t->runtime_health = NULL;
 	finish(r);
 }
@@ -331,13 +361,15 @@ cmd_health(struct req *r)
 	}
 	bool az = r->argc == 4 && !strcmp(r->argv[1], "az");
 	bool eni = r->argc == 4 && !strcmp(r->argv[1], "eni");
+	bool check = r->argc == 4 && !strcmp(r->argv[1], "check");
 	const char *st = r->argc == 4 ? r->argv[3] : "";
-	if ((!az && !eni) || (strcmp(st, "up") && strcmp(st, "down") && strcmp(st, "clear"))) {
+	if ((!az && !eni && !check) ||
+	    (strcmp(st, "up") && strcmp(st, "down") && strcmp(st, "clear"))) {
 		fail(r, "usage: health az AZ up|down|clear | health eni ENI-ID up|down|clear | "
-			"health show");
+			"health check HEALTH-CHECK-ID up|down|clear | health show");
 		return;
 	}
-	r->scope = az ? HEALTH_AZ : HEALTH_ENI;
+	r->scope = az ? HEALTH_AZ : eni ? HEALTH_ENI : HEALTH_CHECK;
 	r->key = r->argv[2];
 	r->up = !strcmp(st, "up");
 	r->clear = !strcmp(st, "clear");

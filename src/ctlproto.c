@@ -11,9 +11,11 @@ const struct control_command control_commands[] = {
 	  0 },
 	{ "reload", "", "read the definitions again; answers when the new data serves, or with "
 	  "the errors (the old data keeps serving)", 0, 0 },
-	{ "health", "az AZ up|down|clear | eni ENI-ID up|down|clear | show",
-	  "override the definitions' health of an Availability Zone or a network interface "
-	  "until cleared (kept across reloads); answers once queries see it", 1, 3 },
+	{ "health", "az AZ up|down|clear | eni ENI-ID up|down|clear | "
+	  "check HEALTH-CHECK-ID up|down|clear | show",
+	  "override the definitions' health of an Availability Zone, a network interface or "
+	  "a Route 53 health check until cleared (kept across reloads); answers once queries "
+	  "see it", 1, 3 },
 	{ "explain", "NAME [TYPE] [--vpc VPC-ID | --from ADDR]",
 	  "which view a client lands in and why, what decides the name, which ENIs are in or "
 	  "out and why, and the answer dnsd sends or where it forwards the query", 1, 4 },

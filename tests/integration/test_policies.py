@@ -162,6 +162,30 @@ def test_failover_follows_the_primary_health_check_at_runtime__routing_policy_fa
         assert addresses(ask(d, "db.corp.example.")) == ["10.0.3.1"]
 
 
+def test_failover_follows_dnsd_control_health_check__routing_policy_failover():
+    """dnsd-control health check ID up|down|clear: layered over the status
+    the definitions give, kept across reloads until cleared; the next query
+    after the reply sees it."""
+    sets = [rrset("db.corp.example.", "primary", "10.0.3.1", Failover="PRIMARY",
+                  HealthCheckId=HC(1)),
+            rrset("db.corp.example.", "secondary", "10.0.3.2", Failover="SECONDARY")]
+    extra = {f"get-health-check-status-{HC(1)}.json": status(8)}
+    with world(sets, extra) as w, start(w) as d:
+        assert addresses(ask(d, "db.corp.example.")) == ["10.0.3.1"]
+        out = d.ctl_ok("health", "check", HC(1), "down")
+        assert out.startswith(f"ok: check {HC(1)} down: unhealthy")
+        assert addresses(ask(d, "db.corp.example.")) == ["10.0.3.2"]
+        assert "reloaded" in d.reload()             # kept across a reload
+        assert addresses(ask(d, "db.corp.example.")) == ["10.0.3.2"]
+        show = d.ctl_ok("health", "show")
+        assert f"check {HC(1)} down" in show and f"{HC(1)}: unhealthy" in show
+        d.ctl_ok("health", "check", HC(1), "clear")  # back to the status: 8 of 8 succeed
+        assert addresses(ask(d, "db.corp.example.")) == ["10.0.3.1"]
+        bad = d.ctl("health", "check", "no-such-check", "down")
+        assert bad.returncode == 1
+        assert "Route 53 health check 'no-such-check' is not in the definitions" in bad.stderr
+
+
 def test_failover_both_unhealthy_answers_the_primary__health_checks_how_route_53_chooses_records():
     sets = [rrset("db.corp.example.", "p", "10.0.3.1", Failover="PRIMARY", HealthCheckId=HC(1)),
             rrset("db.corp.example.", "s", "10.0.3.2", Failover="SECONDARY", HealthCheckId=HC(2))]
