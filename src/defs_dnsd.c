@@ -1,22 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* src/defs_dnsd.c - dnsd's own document (Dnsd: DefaultVpc, Health): read it and check what it names. */
+/* src/defs_dnsd.c - dnsd's own document (Dnsd: DefaultVpc, Health, Secondaries): read it and check what it names. */
 #include "config.h"
 #include "defs.h"
 
 #include "diag.h"
 #include "doc.h"
 #include "healthcheck.h"
+#include "xfr_config.h"
 
 #include <string.h>
 
 /** The Dnsd document as written. */
 struct dnsd_in {
 	const struct doc_node *default_vpc, *health;
+	const struct doc_node *secondaries;	/* zone transfers: xfr_config.c */
 };
 
 static const struct defs_field dnsd_fields[] = {
 	DEFS_F(struct dnsd_in, "DefaultVpc", DEFS_NODE, default_vpc),
 	DEFS_F(struct dnsd_in, "Health", DEFS_SEQ, health),
+	DEFS_F(struct dnsd_in, "Secondaries", DEFS_SEQ, secondaries),
 	DEFS_END
 };
 static const struct defs_object dnsd_object = { "Dnsd", dnsd_fields };
@@ -89,7 +92,7 @@ static void
 read_dnsd(struct reader *r, const struct doc_node *doc, const char *key,
 	const struct doc_node *v)
 {
-	struct dnsd_in in = { NULL, NULL };
+	struct dnsd_in in = { NULL, NULL, NULL };
 	(void)doc;
 	(void)key;
 	if (!defs_read_object(r, v, &dnsd_object, &in))
@@ -98,6 +101,8 @@ read_dnsd(struct reader *r, const struct doc_node *doc, const char *key,
 		read_default_vpc(r, in.default_vpc);
 	for (size_t i = 0; in.health && i < in.health->count; i++)
 		read_health(r, in.health->items[i]);
+	for (size_t i = 0; in.secondaries && i < in.secondaries->count; i++)
+		xfr_config_read(r, in.secondaries->items[i]);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include "policy.h"
 #include "snapshot.h"
 #include "wire.h"
+#include "xfr_out.h"
 #include "zonedb.h"
 
 #include <stdio.h>
@@ -105,6 +106,12 @@ ratelimit_take(struct query_env *env)
 		if (*used[row] == least)
 			(*used[row])++;
 	return true;
+}
+
+bool
+query_ratelimit_take(struct query_env *env)
+{
+	return ratelimit_take(env);
 }
 
 /*
@@ -304,6 +311,17 @@ parse_additional(const uint8_t *pkt, size_t len, size_t *pos, unsigned arcount,
 		qi->do_bit = (rr.ttl & EDNS_FLAG_DO) != 0;
 	}
 	return NULL;
+}
+
+/* An IXFR carries the client's SOA as its one authority record (RFC
+ * 1995 §3): step over it when dnsd serves transfers. */
+static bool
+ixfr_authority(const struct query_env *env, const uint8_t *pkt, size_t len, size_t *pos,
+	const struct query_info *qi)
+{
+	struct wire_rr rr;
+	return env->snap->xfr && qi->qtype == DNS_TYPE_IXFR && wire_get16(pkt + 8) == 1 &&
+		wire_parse_rr(pkt, len, pos, &rr) && rr.type == DNS_TYPE_SOA;
 }
 
 static bool
@@ -1015,7 +1033,7 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	if (wire_get16(pkt + 6) != 0)
 		return reply_error(env, pkt, qi, DNS_RCODE_FORMERR, false, "answer section in a query",
 			out, out_len);
-	if (wire_get16(pkt + 8) != 0)
+	if (wire_get16(pkt + 8) != 0 && !ixfr_authority(env, pkt, len, &pos, qi))
 		return reply_error(env, pkt, qi, qi->qtype == DNS_TYPE_IXFR ?
 			DNS_RCODE_REFUSED : DNS_RCODE_FORMERR, false,
 			"authority section in a query", out, out_len);
@@ -1032,8 +1050,12 @@ query_answer(struct query_env *env, const struct query_client *c, const uint8_t 
 	if (qi->edns && edns_version > 0)
 		return reply_error(env, pkt, qi, DNS_RCODE_BADVERS, true, "EDNS version above 0",
 			out, out_len);
-	if (qi->tsig)
+	if (qi->tsig) {
+		enum query_action act;
+		if (env->snap->xfr && xfr_query(env, c, pkt, len, out, out_cap, out_len, qi, &act))
+			return act;
 		return reply_tsig_badkey(env, pkt, len, qi, out, out_cap, out_len);
+	}
 	if (qi->qclass == DNS_CLASS_CH)
 		return reply_chaos(env, pkt, qi, c->tcp, out, out_cap, out_len);
 	if (qi->qclass != DNS_CLASS_IN && qi->qclass != DNS_CLASS_ANY)

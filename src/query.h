@@ -19,7 +19,8 @@ struct zone;
 enum query_action {
 	QUERY_DROP,	/**< send nothing */
 	QUERY_SEND,	/**< send out[0..out_len) */
-	QUERY_FORWARD	/**< resolve upstream: see query_info */
+	QUERY_FORWARD,	/**< resolve upstream: see query_info */
+	QUERY_XFR	/**< TCP: stream the zone transfer the query asks for (xfr_out.h) */
 };
 
 /** Where a query came from. */
@@ -170,6 +171,13 @@ enum query_action query_reply_prepared(struct query_env *env, struct query_info 
 
 /** The largest reply a client can take: 65535 on TCP, else by EDNS (RFC 6891 §6.2.5). */
 size_t query_reply_limit(const struct query_env *env, const struct query_info *qi, bool tcp);
+
+/**
+ * Take one error reply from the client's budget (--error-rate), for
+ * error replies made outside query.c (TSIG errors of transfers).
+ * @return false when over the budget: send nothing.
+ */
+bool query_ratelimit_take(struct query_env *env);
 
 /** Append an OPT record for the client (our buffer size, DO copied). */
 size_t query_put_opt(const struct query_env *env, const struct query_info *qi, uint8_t *p,

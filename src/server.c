@@ -13,6 +13,7 @@
 #include "snapshot.h"
 #include "stats.h"
 #include "worker.h"
+#include "xfr_notify.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -62,6 +63,8 @@ struct server {
 	int next_build;			/* 0: none, 1: rebuild, 2: reload */
 	struct waiter *waiters, *next_waiters, *idle;
 	struct snapshot *build_from;	/* a rebuild's model (a reference) */
+	struct snapshot *build_prev;	/* in service when the build began: serials go on from it */
+	struct xfr_notify *notify;	/* NOTIFY to secondaries after builds */
 	struct snapshot *build_result;
 	struct health_set build_health;	/* the overrides the thread builds with */
 	struct log_capture *capture;
@@ -99,7 +102,7 @@ build_main(void *arg)
 	/* the model is kept for the control channel: fast rebuilds, explanations */
 	struct snapshot_config cfg = { .zones_dir = s->opt->zones, .listeners = s->bindings,
 		.n_listeners = s->wcfg.n_listeners, .health = &s->build_health,
-		.keep_model = s->control != NULL };
+		.keep_model = s->control != NULL, .previous = s->build_prev };
 	struct diag d;
 	diag_init(&d, s->capture ? log_capture_stream(s->capture) : log_stream());
 	d.strict = s->opt->strict;
@@ -123,6 +126,8 @@ build_start(struct server *s, bool reload, struct waiter *waiters)
 	s->waiters = waiters;
 	s->build_started = now_seconds();
 	s->build_errors = s->build_warnings = 0;
+	s->build_prev = s->slot.current;
+	snapshot_ref(s->build_prev);
 	if (reload) {
 		log_notice("reloading %s", s->opt->zones);
 		notify_send("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading %s",
@@ -217,8 +222,12 @@ build_finish(struct server *s, struct snapshot *next, char *messages)
 	if (next)	/* before the log line: whoever reads it finds the new data */
 		swap_snapshot(s, next);
 	log_build(s, next);
+	if (next)
+		xfr_notify_snapshot(s->notify, next);
 	snapshot_unref(s->build_from);
 	s->build_from = NULL;
+	snapshot_unref(s->build_prev);
+	s->build_prev = NULL;
 	s->capture = NULL;
 	s->building = false;
 	struct server_build_result r = { next != NULL, s->build_reload, s->build_errors,
@@ -657,11 +666,13 @@ server_create(const struct options *opt, struct listener *listeners, unsigned n_
 			return NULL;
 		}
 	}
-	if (signals_add(s) < 0) {
+	s->notify = xfr_notify_create(s->base);
+	if (signals_add(s) < 0 || !s->notify) {
 		snprintf(err, errsz, "out of memory");
 		server_free(s);
 		return NULL;
 	}
+	xfr_notify_snapshot(s->notify, snap);
 	return s;
 }
 
@@ -711,6 +722,8 @@ server_run(struct server *s)
 		s->capture = NULL;
 		snapshot_unref(s->build_from);
 		s->build_from = NULL;
+		snapshot_unref(s->build_prev);
+		s->build_prev = NULL;
 		s->building = false;
 	}
 	log_stopped(s);
@@ -755,6 +768,7 @@ server_free(struct server *s)
 	cancel_pending(s);
 	ctlsock_free(s->control);
 	http_free(s->metrics);
+	xfr_notify_free(s->notify);
 	signals_ignore_while_freeing(s);
 	struct event *evs[] = { s->ev_build_done, s->ev_job_done };
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)

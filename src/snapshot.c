@@ -14,6 +14,7 @@
 #include "summary.h"
 #include "topology.h"
 #include "verify.h"
+#include "xfr.h"
 #include "zonebuild.h"
 
 #include <stdio.h>
@@ -264,6 +265,12 @@ build(struct snapshot_model *m, const struct snapshot_config *cfg, struct diag *
 	if (hiddenzone_build(t, b, d) < 0 || r53zones_build(t, b, s->arena, d) < 0 ||
 	    firewall_build(t, b, s->arena, &s->firewall, d) < 0)
 		goto fail;
+	const struct snapshot *prev = cfg ? cfg->previous : NULL;
+	bool xfr_err;
+	s->xfr = xfr_prepare(t, b, prev ? prev->xfr : NULL, s->arena, (uint64_t)time(NULL), d,
+		&xfr_err);
+	if (xfr_err)
+		goto fail;
 	if (export_to) {
 		export_zones(b, export_to);
 		export_definitions(t, export_to);
@@ -276,6 +283,9 @@ build(struct snapshot_model *m, const struct snapshot_config *cfg, struct diag *
 			diag_error(d, where, 0, "out of memory");
 		goto fail;
 	}
+	if (s->xfr && xfr_finish(s->xfr, &s->db, prev ? prev->xfr : NULL, prev ? &prev->db : NULL,
+			d) < 0)
+		goto fail;
 	s->n_verified = verify_served(t, &s->db, d);
 	if (d->errors > errors)
 		goto fail;
@@ -399,6 +409,7 @@ snapshot_free(struct snapshot *s)
 		return;
 	model_unref(s->model);
 	health_set_fini(&s->health);
+	xfr_free(s->xfr);
 	arena_free(s->arena);
 	free(s);
 }

@@ -18,6 +18,7 @@ struct diag;
 struct snapshot_model;
 struct topology;
 struct firewall;
+struct xfr;
 
 /** A VPC's views, for binding listeners by VPC id. */
 struct snapshot_vpc {
@@ -70,6 +71,7 @@ struct snapshot {
 	 * VPC"); NULL when no VPC has it off. */
 	const uint8_t *silent_views;
 	const struct firewall *firewall;	/**< DNS Firewall, NULL when no VPC has a rule group */
+	struct xfr *xfr;		/**< zone transfers (Dnsd: Secondaries), or NULL */
 };
 
 /** What to build a snapshot from. */
@@ -81,6 +83,7 @@ struct snapshot_config {
 	bool keep_model;			/**< keep the parsed definitions */
 	FILE *summary_to;		/**< --check --summary: print the names per VPC here */
 	bool summary_json;		/**< ... as JSON */
+	const struct snapshot *previous;	/**< in service: serials and IXFR carry on from it */
 };
 
 /**

@@ -10,6 +10,7 @@
 #include "upstream.h"
 #include "wire.h"
 #include "worker.h"
+#include "xfr_out.h"
 #include "zonedb.h"
 
 #include <errno.h>
@@ -49,6 +50,7 @@ struct conn {
 	uint8_t *out;			/* what a short write left, allocated then */
 	size_t out_len, out_off, out_cap;
 	unsigned pending;		/* forwards not yet answered */
+	struct xfr_stream *xfr;		/* a zone transfer being sent, or NULL */
 };
 
 struct tcp_pool {
@@ -74,6 +76,7 @@ struct tcp_socket {
 
 static void conn_close(struct conn *c);
 static void conn_arm_timer(struct conn *c);
+static bool conn_frames(struct conn *c);
 static void on_fd_summary(evutil_socket_t fd, short what, void *arg);
 
 /* ---- the pool and its least recently used order ---- */
@@ -163,7 +166,7 @@ conn_set_reading(struct conn *c, bool on)
 static bool
 conn_done(const struct conn *c)
 {
-	return c->eof && c->pending == 0 && c->out_len == c->out_off;
+	return c->eof && c->pending == 0 && c->out_len == c->out_off && !c->xfr;
 }
 
 /* Keep what a short write left, growing the buffer as needed. */
@@ -205,6 +208,46 @@ conn_write(struct conn *c, const uint8_t *data, size_t len)
 	return conn_queue(c, data + sent, len - sent);
 }
 
+/*
+ * Send a zone transfer message by message, each made when the socket has
+ * taken the one before (xfr_stream_next), so a transfer holds one message
+ * at a time whatever the zone's size; the connection reads no queries
+ * meanwhile. @return false to close (the transfer failed).
+ */
+static bool
+conn_xfr_pump(struct conn *c)
+{
+	struct tcp_pool *p = c->pool;
+	while (c->xfr && c->out_len == c->out_off) {
+		size_t n = xfr_stream_next(c->xfr, p->tx + 2, DNS_MAX_MESSAGE);
+		if (n == 0) {
+			bool ok = xfr_stream_ok(c->xfr);
+			xfr_stream_free(c->xfr);
+			c->xfr = NULL;
+			if (!ok)
+				return false;
+			conn_set_reading(c, true);
+			break;
+		}
+		wire_put16(p->tx, (uint16_t)n);
+		if (!conn_write(c, p->tx, n + 2))
+			return false;
+	}
+	return true;
+}
+
+static bool
+conn_xfr_start(struct conn *c, const uint8_t *msg, size_t len, const struct query_info *qi)
+{
+	c->xfr = xfr_stream_create(c->pool->w->snap, msg, len, qi, &c->peer_addr);
+	if (!c->xfr) {
+		log_warn("out of memory for a zone transfer: closing its connection");
+		return false;
+	}
+	conn_set_reading(c, false);
+	return conn_xfr_pump(c);
+}
+
 static void
 on_conn_write(evutil_socket_t fd, short what, void *arg)
 {
@@ -222,11 +265,16 @@ on_conn_write(evutil_socket_t fd, short what, void *arg)
 	}
 	c->out_off = c->out_len = 0;
 	event_del(&c->ev_write);
+	if (c->xfr && (!conn_xfr_pump(c) || (!c->xfr && !conn_frames(c)))) {
+		conn_close(c);	/* failed, or a query that waited behind it */
+		return;
+	}
 	if (conn_done(c)) {
 		conn_close(c);
 		return;
 	}
-	conn_set_reading(c, true);
+	if (!c->xfr)
+		conn_set_reading(c, true);
 	conn_arm_timer(c);
 }
 
@@ -287,6 +335,8 @@ conn_query(struct conn *c, const uint8_t *msg, size_t len)
 		conn_forward(c, &qi);
 		return c->open;
 	}
+	if (act == QUERY_XFR)
+		return conn_xfr_start(c, msg, len, &qi);
 	verbose(VERB_QUERY, "closing a TCP connection after a query dnsd drops: %s",
 		qi.why ? qi.why : "?");
 	return false;
@@ -318,6 +368,8 @@ conn_frames(struct conn *c)
 		if (!conn_query(c, c->in + off + 2, flen))
 			return false;
 		off += 2 + flen;
+		if (c->xfr)
+			break;	/* the rest waits until the transfer is sent */
 	}
 	memmove(c->in, c->in + off, c->in_len - off);
 	c->in_len -= off;
@@ -384,6 +436,12 @@ conn_arm_timer(struct conn *c)
 {
 	const struct options *o = c->pool->w->opt;
 	uint64_t ms = (uint64_t)o->tcp_idle_timeout * 1000;
+	if (c->xfr) {
+		/* a transfer: closed when the client takes nothing for that long */
+		struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
+		evtimer_add(&c->timer, &tv);
+		return;
+	}
 	if (c->in_len) {
 		uint64_t spent = worker_now_ms() - c->frame_start;
 		uint64_t left = spent < TCP_FRAME_TIMEOUT * 1000 ? TCP_FRAME_TIMEOUT * 1000 - spent : 0;
@@ -410,7 +468,8 @@ on_conn_timer(evutil_socket_t fd, short what, void *arg)
 	struct conn *c = arg;
 	(void)fd;
 	(void)what;
-	verbose(VERB_DETAIL, "closing a TCP connection: %s", c->in_len ? "query too slow" : "idle");
+	verbose(VERB_DETAIL, "closing a TCP connection: %s", c->xfr ?
+		"the client stopped reading a zone transfer" : c->in_len ? "query too slow" : "idle");
 	conn_close(c);
 }
 
@@ -424,6 +483,8 @@ conn_close(struct conn *c)
 	event_del(&c->ev_write);
 	evtimer_del(&c->timer);
 	close(c->fd);
+	xfr_stream_free(c->xfr);
+	c->xfr = NULL;
 	free(c->out);
 	c->out = NULL;
 	c->out_len = c->out_off = c->out_cap = 0;

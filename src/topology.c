@@ -26,6 +26,7 @@ topology_create(void)
 	t->endpoints_tail = &t->endpoints;
 	t->services_tail = &t->services;
 	t->health_tail = &t->health;
+	t->secondaries_tail = &t->secondaries;
 	t->attrs_tail = &t->attrs;
 	t->zones_tail = &t->zones;
 	t->resolver_endpoints_tail = &t->resolver_endpoints;

@@ -533,6 +533,7 @@ struct topo_rest_api {
 	unsigned n_vpce_ids;
 	struct src src;
 };
+struct xfr_secondary;
 
 /** Everything the definitions describe, before answers are built. */
 struct topology {
@@ -571,6 +572,7 @@ struct topology {
 	struct topo_firewall fw;	/**< DNS Firewall */
 	const struct health_set *runtime_health;	/**< dnsd-control overrides over the
 							     definitions' Health; NULL: none */
+	struct xfr_secondary *secondaries, **secondaries_tail;	/**< Dnsd: Secondaries */
 };
 
 /** Create an empty model. */

@@ -101,7 +101,7 @@ worker_account(struct worker *w, const struct sockaddr *client, bool tcp, int li
 		return;
 	}
 	enum stats_source src = STATS_DROPPED;
-	if (act == QUERY_SEND) {
+	if (act == QUERY_SEND || act == QUERY_XFR) {	/* a transfer starts: local */
 		src = stats_source_of_reply(qi->rcode, qi->why != NULL);
 		st->rcodes[stats_rcode_index(qi->rcode)]++;
 	}

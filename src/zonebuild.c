@@ -53,7 +53,7 @@ struct zb_zone {
 	const char *origin;
 	bool has_soa;
 	uint32_t soa_ttl;
-	const uint8_t *soa;
+	uint8_t *soa;
 	uint16_t soa_len;
 	const struct fwd_targets *targets;
 	const struct netprefix *cidrs;
@@ -575,6 +575,20 @@ zb_zone_set_soa(struct zb *b, struct zb_zone *z, uint32_t ttl,
 	if (as_record)
 		return zb_rr_add(b, z, z->apex, z->apex_len, DNS_TYPE_SOA, ttl,
 			rdata, rdlen, NULL);
+	return 0;
+}
+
+int
+zb_zone_set_serial(struct zb *b, struct zb_zone *z, uint32_t serial)
+{
+	if (!z->has_soa || z->soa_len < 20)
+		return -1;
+	wire_put32(z->soa + z->soa_len - 20, serial);
+	struct zb_name *n = name_get(b, z, z->apex, z->apex_len, false);
+	struct zb_rrset *r = n ? rrset_find(n, DNS_TYPE_SOA) : NULL;
+	for (struct zb_rdata *d = r ? r->head : NULL; d; d = d->next)
+		if (d->len >= 20)
+			wire_put32(d->data + d->len - 20, serial);
 	return 0;
 }
 

@@ -70,6 +70,13 @@ const char *zb_zone_origin(const struct zb_zone *z);
 int zb_zone_set_soa(struct zb *b, struct zb_zone *z, uint32_t ttl,
 	const uint8_t *rdata, uint16_t rdlen, bool as_record);
 
+/**
+ * Write serial into a zone's SOA: the one negative answers carry and the
+ * SOA record at its apex (zone transfers give zones dnsd's serials).
+ * @return 0, or -1 when the zone has no SOA.
+ */
+int zb_zone_set_serial(struct zb *b, struct zb_zone *z, uint32_t serial);
+
 /** The SOA set on a zone, if any. */
 bool zb_zone_soa(const struct zb_zone *z, uint32_t *ttl, const uint8_t **rdata,
 	uint16_t *rdlen);

@@ -7,6 +7,7 @@
 #include "snapshot.h"
 #include "wire.h"
 #include "world.h"
+#include "xfr_out.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,23 @@ check_reply(const uint8_t *out, size_t len, size_t limit)
 		abort();
 }
 
+/* A transfer (a query signed with the world's key): every message parses. */
+static void
+check_transfer(const uint8_t *q, size_t len, const struct query_info *qi,
+	const struct netaddr *addr, uint8_t *out)
+{
+	struct xfr_stream *st = xfr_stream_create(snap, q, len, qi, addr);
+	size_t n;
+	unsigned messages = 0;
+	if (!st)
+		abort();
+	while ((n = xfr_stream_next(st, out, DNS_MAX_MESSAGE)) > 0 && messages++ < 1000)
+		check_reply(out, n, DNS_MAX_MESSAGE);
+	if (!xfr_stream_ok(st))
+		abort();
+	xfr_stream_free(st);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -70,5 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum query_action a = query_answer(&env, &c, data + 1, size - 1, out, cap, &out_len, &qi);
 	if (a == QUERY_SEND)
 		check_reply(out, out_len, c.tcp ? DNS_MAX_MESSAGE : 4096);
+	if (a == QUERY_XFR)
+		check_transfer(data + 1, size - 1, &qi, &addr, out);
 	return 0;
 }

@@ -74,6 +74,35 @@ Domains: [x.example.]
 """
 
 
+def tsig_seeds():
+    """Queries signed with the fuzz world's key (secret bytes 0..31), and
+    with a key it does not have, as of a fixed time: replayed later they
+    take the BADTIME path after the MAC checks, or BADKEY."""
+    import time
+    import dns.tsig
+    import dns.tsigkeyring
+    ring = dns.tsigkeyring.from_text({"fuzz-key.": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                                      "other-key.": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="})
+    real = time.time
+    time.time = lambda: 1700000000
+    try:
+        for key in ("fuzz-key.", "other-key."):
+            for zone, qtype in (("monitoring.us-east-2.amazonaws.com", "SOA"),
+                                ("monitoring.us-east-2.amazonaws.com", "AXFR"),
+                                ("us-east-2.vpce.amazonaws.com", "IXFR"),
+                                ("catalog.invalid", "AXFR"), ("example.com", "A")):
+                q = dns.message.make_query(zone, qtype, use_edns=0)
+                if qtype == "IXFR":
+                    q.authority.append(dns.rrset.from_text(zone + ".", 0, "IN", "SOA",
+                                                           ". . 1 0 0 0 0"))
+                q.use_tsig(ring, keyname=key, algorithm=dns.tsig.HMAC_SHA256)
+                wire = q.to_wire()
+                for flags in (0, 2):
+                    save("query", bytes([flags]) + wire)
+    finally:
+        time.time = real
+
+
 def defs_seeds():
     for path in glob.glob(os.path.join(SRC, "zones", "**", "*.*"), recursive=True):
         with open(path, "rb") as f:
@@ -207,6 +236,7 @@ def scrub_seeds():
 
 if __name__ == "__main__":
     query_seeds()
+    tsig_seeds()
     defs_seeds()
     upstream_seeds()
     scrub_seeds()

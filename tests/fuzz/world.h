@@ -8,7 +8,8 @@
  * names made up per query, an instance's resource, reverse and public
  * names as records); and DNS Firewall: NXDOMAIN, NODATA and OVERRIDE
  * blocks, a Qtype rule, an ALERT on the endpoint service chain's target,
- * an ALLOW that trusts; and Route 53 routing policies. */
+ * an ALLOW that trusts; Route 53 routing policies; and a key for zone
+ * transfers (queries signed with fuzz-key., secret bytes 0..31). */
 #define MV(n) "      - {Name: '*.m.corp.example.', Type: A, SetIdentifier: m" #n ", " \
 	"MultiValueAnswer: true, TTL: 60, ResourceRecords: [{Value: 10.8.0." #n "}]}\n"
 #define MV_SETS MV(2) MV(3) MV(4) MV(5) MV(6) MV(7) MV(8) MV(9) MV(10)
@@ -91,6 +92,11 @@ static const char fuzz_world[] =
 	"CollectionId: c8c02a84-aaaa-4d5c-bbbb-0123456789ab\n"
 	"CidrBlocks: [{CidrBlock: 10.0.1.0/24, LocationName: a}, {CidrBlock: '2600:1f16:1234::/48', LocationName: a}]\n"
 	"---\n"
-	"Dnsd: {Health: [{HealthCheckId: abcdef11-2222-3333-4444-555555fedcba, Healthy: false}]}\n";
+	"Dnsd: {Health: [{HealthCheckId: abcdef11-2222-3333-4444-555555fedcba, Healthy: false}]}\n"
+	"---\n"
+	"Dnsd:\n"
+	"  Secondaries:\n"
+	"    - {Key: fuzz-key., Secret: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',\n"
+	"       View: vpc-0a1b2c3d}\n";
 
 #endif /* DNSD_FUZZ_WORLD_H */
