@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* src/control.c - the commands of dnsd-control, apart from any transport (as NSD's execute_cmd). */
 #include "config.h"
+#include "log.h"
 #include "control.h"
 
 #include "ctlproto.h"
@@ -73,15 +74,6 @@ fail_stopping(struct req *r)
 	fail(r, "dnsd is stopping");
 }
 
-static const char *
-when_text(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
-}
-
 /* ---- status ---- */
 
 static void
@@ -112,18 +104,18 @@ cmd_status(struct req *r)
 	struct sbuf *o = &r->out;
 	snapshot_describe(s, what, sizeof(what));
 	sbuf_printf(o, "version: %s\nuptime: %lld s (since %s)\nworkers: %u\n", PACKAGE_STRING,
-		(long long)(time(NULL) - i.started), when_text(i.started, t1, sizeof(t1)),
+		(long long)(time(NULL) - i.started), log_utc_text(i.started, t1, sizeof(t1)),
 		i.workers);
 	sbuf_printf(o, "definitions: %s\nloaded: %s\ndata since: %s (built in %.3f s)\n",
-		i.opt->zones, what, when_text(i.data_since, t2, sizeof(t2)), s->load_seconds);
+		i.opt->zones, what, log_utc_text(i.data_since, t2, sizeof(t2)), s->load_seconds);
 	if (!i.last_reload)
 		sbuf_puts(o, "last reload: none\n");
 	else if (i.last_reload_ok)
-		sbuf_printf(o, "last reload: ok at %s\n", when_text(i.last_reload, t1, sizeof(t1)));
+		sbuf_printf(o, "last reload: ok at %s\n", log_utc_text(i.last_reload, t1, sizeof(t1)));
 	else
 		sbuf_printf(o, "last reload: failed with %u error%s at %s (the data before it "
 			"serves)\n", i.last_reload_errors, i.last_reload_errors == 1 ? "" : "s",
-			when_text(i.last_reload, t1, sizeof(t1)));
+			log_utc_text(i.last_reload, t1, sizeof(t1)));
 	sbuf_printf(o, "reloads: %llu ok, %llu failed\nhealth rebuilds: %llu ok, %llu failed\n",
 		(unsigned long long)i.reloads_ok, (unsigned long long)i.reloads_failed,
 		(unsigned long long)i.rebuilds_ok, (unsigned long long)i.rebuilds_failed);
@@ -326,7 +318,7 @@ health_show(void *ctx, bool ok)
 	sbuf_printf(&r->out, "overrides: %u\n", h->n);
 	for (unsigned i = 0; i < h->n; i++) {
 		health_override_describe(&h->v[i], what, sizeof(what));
-		sbuf_printf(&r->out, "  %s (since %s)\n", what, when_text(h->v[i].since, when,
+		sbuf_printf(&r->out, "  %s (since %s)\n", what, log_utc_text(h->v[i].since, when,
 			sizeof(when)));
 	}
 	sbuf_puts(&r->out, "ENIs in round robin, by AZ:\n");

@@ -69,24 +69,6 @@ vpc_zones_of(const struct topo_vpc *v, struct vpc_zones *z)
 	return z->domain_len > 0 && z->pub_len > 0;
 }
 
-/* A zone with Route 53's default SOA (and NS when with_records). */
-static struct zb_zone *
-default_zone(struct ec2z *e, unsigned view, const uint8_t *apex, size_t len, int kind,
-	const char *origin, bool with_records)
-{
-	struct zb_zone *z = zb_zone_add(e->b, view, apex, len, kind, origin);
-	if (!z)
-		return NULL;
-	uint8_t soa[2 * DNAME_MAX + 20];
-	uint32_t ttl;
-	unsigned soa_len = hiddenzone_soa(soa, sizeof(soa), &ttl, false);
-	if (zb_zone_set_soa(e->b, z, ttl, soa, (uint16_t)soa_len, with_records) < 0)
-		return NULL;
-	if (with_records && hiddenzone_add_ns(e->b, z) < 0)
-		return NULL;
-	return z;
-}
-
 /* ---- zones ---- */
 
 /** The VPC and view a zone is added for. */
@@ -130,8 +112,8 @@ add_reverse_zone(void *arg, const char *text)
 	int len = dname_from_text(text, apex, NULL);
 	if (len < 0 || zb_zone_find(c->e->b, c->view, apex, (size_t)len, -1))
 		return;
-	struct zb_zone *z = default_zone(c->e, c->view, apex, (size_t)len, ZONE_EC2_REVERSE,
-		"autodefined reverse zone", true);
+	struct zb_zone *z = hiddenzone_default_zone(c->e->b, c->view, apex, (size_t)len,
+		ZONE_EC2_REVERSE, "autodefined reverse zone", true);
 	if (z)
 		zb_zone_set_ec2(z, c->v4, c->n_v4, c->domain, c->domain_len);
 }
@@ -143,8 +125,8 @@ add_view_zones(struct ec2_ctx *c, const struct vpc_zones *vz)
 	static const char *const private_ranges[] = {
 		"10.in-addr.arpa", "168.192.in-addr.arpa", "254.169.254.169.in-addr.arpa",
 	};
-	struct zb_zone *z = default_zone(c->e, c->view, c->domain, c->domain_len, ZONE_EC2,
-		"autodefined EC2 hostnames", true);
+	struct zb_zone *z = hiddenzone_default_zone(c->e->b, c->view, c->domain, c->domain_len,
+		ZONE_EC2, "autodefined EC2 hostnames", true);
 	if (z)
 		zb_zone_set_ec2(z, c->v4, c->n_v4, c->domain, c->domain_len);
 	for (unsigned k = 0; k < c->n_v4; k++)
@@ -156,7 +138,7 @@ add_view_zones(struct ec2_ctx *c, const struct vpc_zones *vz)
 		snprintf(text, sizeof(text), "%u.172.in-addr.arpa", k);
 		add_reverse_zone(c, text);
 	}
-	default_zone(c->e, c->view, vz->pub, (size_t)vz->pub_len, ZONE_PUBLIC,
+	hiddenzone_default_zone(c->e->b, c->view, vz->pub, (size_t)vz->pub_len, ZONE_PUBLIC,
 		"autodefined EC2 public DNS names", false);
 }
 

@@ -7,6 +7,7 @@
 #include "forward.h"
 #include "health.h"
 #include "hiddenzone.h"
+#include "log.h"
 #include "query.h"
 #include "rrtext.h"
 #include "sbuf.h"
@@ -54,15 +55,6 @@ src_text(const struct src *s, char *buf, size_t size)
 		snprintf(buf, size, "%s:%u", s->file, s->line);
 	else
 		snprintf(buf, size, "%s", s->file ? s->file : "(generated)");
-	return buf;
-}
-
-static const char *
-when_text(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return buf;
 }
 
@@ -340,7 +332,7 @@ health_text(const struct topo_health_verdict *v, const struct topo_eni *e, struc
 	case TOPO_HEALTH_RUNTIME:
 		health_override_describe(v->override, what, sizeof(what));
 		sbuf_printf(out, "dnsd-control health %s, since %s", what,
-			when_text(v->override->since, since, sizeof(since)));
+			log_utc_text(v->override->since, since, sizeof(since)));
 		break;
 	case TOPO_HEALTH_FIELD:
 		sbuf_printf(out, "its Healthy: false (%s)", src_text(&e->src, where, sizeof(where)));

@@ -68,6 +68,23 @@ hiddenzone_add_ns(struct zb *b, struct zb_zone *z)
 	return 0;
 }
 
+struct zb_zone *
+hiddenzone_default_zone(struct zb *b, unsigned view, const uint8_t *apex, size_t len, int kind,
+	const char *origin, bool with_records)
+{
+	struct zb_zone *z = zb_zone_add(b, view, apex, len, kind, origin);
+	if (!z)
+		return NULL;
+	uint8_t soa[2 * DNAME_MAX + 20];
+	uint32_t ttl;
+	unsigned soa_len = hiddenzone_soa(soa, sizeof(soa), &ttl, false);
+	if (zb_zone_set_soa(b, z, ttl, soa, (uint16_t)soa_len, with_records) < 0)
+		return NULL;
+	if (with_records && hiddenzone_add_ns(b, z) < 0)
+		return NULL;
+	return z;
+}
+
 struct hz {
 	struct topology *t;
 	struct zb *b;

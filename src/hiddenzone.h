@@ -4,6 +4,7 @@
 #define DNSD_HIDDENZONE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct topology;
@@ -79,6 +80,15 @@ void hiddenzone_name_addrs(const struct topology *t, const struct topo_endpoint 
  * @return the RDATA length.
  */
 unsigned hiddenzone_soa(uint8_t *rdata, unsigned size, uint32_t *ttl, bool public_zone);
+
+/**
+ * Add a zone with Route 53's private-zone SOA (and, with_records, the SOA
+ * and the four name servers as records at its apex), as autodefined zones
+ * and hosted zones get. @return the zone, or NULL (already there, or out
+ * of memory).
+ */
+struct zb_zone *hiddenzone_default_zone(struct zb *b, unsigned view, const uint8_t *apex,
+	size_t len, int kind, const char *origin, bool with_records);
 
 /** Add Route 53's four private-zone name servers at a zone's apex. */
 int hiddenzone_add_ns(struct zb *b, struct zb_zone *z);

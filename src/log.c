@@ -60,6 +60,15 @@ log_set_timestamps(bool on)
 	log_timestamps = on;
 }
 
+const char *
+log_utc_text(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
 static int
 put_timestamp(char *line, size_t size)
 {

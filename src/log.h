@@ -4,6 +4,7 @@
 #define DNSD_LOG_H
 
 #include <stdbool.h>
+#include <time.h>
 #include <stdio.h>
 
 /** Verbosity levels for verbose(). */
@@ -94,5 +95,8 @@ void log_assert_fail_(const char *file, int line, const char *expr)
 	__attribute__((noreturn));
 #define log_assert(x) ((x) ? (void)0 : log_assert_fail_(__FILE__, __LINE__, #x))
 #endif
+
+/** A time as UTC text, "2026-12-06T08:37:37Z", into buf (at least 21 bytes). */
+const char *log_utc_text(time_t t, char *buf, size_t size);
 
 #endif /* DNSD_LOG_H */

@@ -40,24 +40,6 @@ vpc_views(const struct topo_vpc *v, unsigned views[2])
 	return n;
 }
 
-/* A zone with Route 53's default SOA and name servers. */
-static struct zb_zone *
-default_zone(struct r53 *r, unsigned view, const uint8_t *apex, size_t len, int kind,
-	const char *origin, bool with_records)
-{
-	struct zb_zone *z = zb_zone_add(r->b, view, apex, len, kind, origin);
-	if (!z)
-		return NULL;
-	uint8_t soa[2 * DNAME_MAX + 20];
-	uint32_t ttl;
-	unsigned soa_len = hiddenzone_soa(soa, sizeof(soa), &ttl, false);
-	if (zb_zone_set_soa(r->b, z, ttl, soa, (uint16_t)soa_len, with_records) < 0)
-		return NULL;
-	if (with_records && hiddenzone_add_ns(r->b, z) < 0)
-		return NULL;
-	return z;
-}
-
 static int
 text_to_wire(struct r53 *r, const char *text, uint8_t *wire, const struct src *src,
 	const char *what)
@@ -314,15 +296,17 @@ add_localhost(struct r53 *r, unsigned view)
 	uint8_t name[DNAME_MAX], target[DNAME_MAX];
 	int tl = wire_of("localhost", target);
 	int nl = wire_of("localhost", name);
-	struct zb_zone *z = default_zone(r, view, name, (size_t)nl, ZONE_LOCAL, "autodefined", true);
+	struct zb_zone *z = hiddenzone_default_zone(r->b, view, name, (size_t)nl,
+		ZONE_LOCAL, "autodefined", true);
 	if (z) {
 		zb_rr_add(r->b, z, name, (size_t)nl, DNS_TYPE_A, 86400, lo4, 4, NULL);
 		zb_rr_add(r->b, z, name, (size_t)nl, DNS_TYPE_AAAA, 86400, lo6, 16, NULL);
 	}
 	nl = wire_of("localdomain", name);
-	default_zone(r, view, name, (size_t)nl, ZONE_LOCAL, "autodefined", true);
+	hiddenzone_default_zone(r->b, view, name, (size_t)nl, ZONE_LOCAL, "autodefined", true);
 	nl = wire_of("127.in-addr.arpa", name);
-	z = default_zone(r, view, name, (size_t)nl, ZONE_LOCAL, "autodefined", true);
+	z = hiddenzone_default_zone(r->b, view, name, (size_t)nl,
+		ZONE_LOCAL, "autodefined", true);
 	uint8_t owner[DNAME_MAX];
 	int ol = wire_of("1.0.0.127.in-addr.arpa", owner);
 	if (z)
@@ -332,9 +316,10 @@ add_localhost(struct r53 *r, unsigned view)
 		strcat(six, "0.");
 	strcat(six, "ip6.arpa");
 	nl = wire_of(six, name);
-	default_zone(r, view, name, (size_t)nl, ZONE_LOCAL, "autodefined", true);
+	hiddenzone_default_zone(r->b, view, name, (size_t)nl, ZONE_LOCAL, "autodefined", true);
 	ol = wire_of("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa", owner);
-	z = default_zone(r, view, owner, (size_t)ol, ZONE_LOCAL, "autodefined", true);
+	z = hiddenzone_default_zone(r->b, view, owner, (size_t)ol,
+		ZONE_LOCAL, "autodefined", true);
 	if (z)
 		zb_rr_add(r->b, z, owner, (size_t)ol, DNS_TYPE_PTR, 86400, target, (uint16_t)tl, NULL);
 }
