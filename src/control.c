@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* src/control.c - the commands of dnsd-control, apart from any transport (as NSD's execute_cmd). */
 #include "config.h"
-#include "log.h"
 #include "control.h"
 
 #include "ctlproto.h"
@@ -9,6 +8,7 @@
 #include "explain.h"
 #include "health.h"
 #include "healthcheck.h"
+#include "log.h"
 #include "netaddr.h"
 #include "rrtext.h"
 #include "sbuf.h"
